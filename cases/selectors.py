@@ -1,0 +1,104 @@
+"""Every read of cases and what hangs off them goes through here.
+
+Each function takes the user and returns something already scoped to what that
+user may see. "Not there" and "not yours" raise the same Http404, so that the
+existence of a reference number never leaks.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cases.models import Case, Consent, Contact, Event, Source
+
+
+def cases_for(user, *, perm: str = "view_case") -> QuerySet[Case]:
+    """The cases this user may see (or hold `perm` on). The access issue narrows this to per-case grants."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    return Case.objects.all()
+
+
+def case_get_for(user, *, reference: str, perm: str = "view_case") -> Case:
+    """One case by reference, or Http404 whether it is missing or not this user's."""
+    try:
+        return cases_for(user, perm=perm).select_related("person").get(reference=reference)
+    except Case.DoesNotExist:
+        raise Http404("No such case.") from None
+
+
+def case_list_for(
+    user,
+    *,
+    query: str = "",
+    status: str = "",
+    nationality: str = "",
+    pathway: str = "",
+    event_type: str = "",
+) -> QuerySet[Case]:
+    """The case list: this user's cases, searched and filtered."""
+    qs = cases_for(user).select_related("person")
+    if query:
+        qs = qs.filter(_search_q(query.strip()))
+    if status:
+        qs = qs.filter(status=status)
+    if nationality:
+        qs = qs.filter(person__nationality=nationality)
+    if pathway:
+        qs = qs.filter(pathway=pathway)
+    if event_type:
+        qs = qs.filter(Exists(Event.objects.filter(case=OuterRef("pk"), type=event_type)))
+    return qs.order_by("-updated_at")
+
+
+def _search_q(query: str) -> Q:
+    q = Q(reference__iexact=query) | Q(reference__icontains=query)
+    for field in ("person__name_latin", "person__name_cyrillic", "person__aliases"):
+        q |= Q(**{f"{field}__icontains": query})
+    return q
+
+
+def events_for(user, *, case: Case) -> QuerySet[Event]:
+    """The timeline of a case the caller already resolved through case_get_for."""
+    return (
+        Event.objects.filter(case__in=cases_for(user).filter(pk=case.pk))
+        .select_related("location", "contact_with")
+        .prefetch_related("perpetrators", "sources")
+    )
+
+
+def event_get_for(user, *, case: Case, event_id) -> Event:
+    try:
+        return events_for(user, case=case).get(pk=event_id)
+    except (Event.DoesNotExist, ValueError):
+        raise Http404("No such event.") from None
+
+
+def contacts_for(user, *, case: Case) -> QuerySet[Contact]:
+    return Contact.objects.filter(case__in=cases_for(user).filter(pk=case.pk))
+
+
+def contact_get_for(user, *, case: Case, contact_id) -> Contact:
+    try:
+        return contacts_for(user, case=case).get(pk=contact_id)
+    except (Contact.DoesNotExist, ValueError):
+        raise Http404("No such contact.") from None
+
+
+def sources_for(user, *, case: Case) -> QuerySet[Source]:
+    return Source.objects.filter(case__in=cases_for(user).filter(pk=case.pk)).select_related("contact")
+
+
+def source_get_for(user, *, case: Case, source_id) -> Source:
+    try:
+        return sources_for(user, case=case).get(pk=source_id)
+    except (Source.DoesNotExist, ValueError):
+        raise Http404("No such source.") from None
+
+
+def consents_for(user, *, case: Case) -> QuerySet[Consent]:
+    return Consent.objects.filter(case__in=cases_for(user).filter(pk=case.pk)).select_related("contact", "recorded_by")
+
+
+def consent_in_force(user, *, case: Case) -> Consent | None:
+    """The newest consent record of the case: it replaces every earlier one."""
+    return consents_for(user, case=case).order_by("-recorded_at").first()

@@ -1,0 +1,225 @@
+"""Every write to cases and what hangs off them.
+
+Each public service is keyword-only, runs in one durable transaction and writes
+exactly one audit event in it, naming the changed fields but never their values.
+Permission checks happen in the caller, which resolved the case through a selector.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit import actions
+from audit.services import audit_record
+from cases import access
+from cases.models import Case, CaseCounter, Consent, Contact, Event, Location, Perpetrator, Person, Source
+
+REFERENCE_PREFIX = "DAL"
+
+
+def _next_reference(year: int) -> str:
+    # The row lock serialises concurrent intakes so that two cases never get one number.
+    counter, _ = CaseCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{REFERENCE_PREFIX}-{year}-{counter.last:04d}"
+
+
+def _assign(obj, data: dict) -> list[str]:
+    """Set the given attributes, returning the names of those whose value changed."""
+    changed = []
+    for name, value in data.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+@transaction.atomic(durable=True)
+def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iterable[dict] = ()) -> Case:
+    """Open a case with its person and contacts. Caller: any intake role. Audit: case.created."""
+    contacts = list(contacts)
+    person_obj = Person(**person)
+    person_obj.full_clean()
+    person_obj.save()
+    case_obj = Case(
+        reference=_next_reference(timezone.now().year),
+        person=person_obj,
+        created_by=actor,
+        updated_by=actor,
+        **(case or {}),
+    )
+    case_obj.full_clean(exclude=["reference"])
+    case_obj.save()
+    for contact in contacts:
+        contact_obj = Contact(case=case_obj, **contact)
+        contact_obj.full_clean()
+        contact_obj.save()
+    access.on_case_created(case=case_obj, actor=actor)
+    audit_record(
+        actor=actor,
+        action=actions.CASE_CREATED,
+        target=case_obj,
+        fields=sorted({*person, *(case or {})}),
+        data={"contacts": len(contacts)},
+    )
+    return case_obj
+
+
+@transaction.atomic(durable=True)
+def case_update(*, actor, case: Case, person: dict | None = None, data: dict | None = None) -> list[str]:
+    """Change a case and its person. Caller holds change_case. Audit: case.updated."""
+    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    changed_person = _assign(case.person, person or {})
+    if changed_person:
+        case.person.full_clean()
+        case.person.save(update_fields=changed_person)
+    changed_case = _assign(case, data or {})
+    case.updated_by = actor
+    case.full_clean(exclude=["reference"])
+    case.save(update_fields=[*changed_case, "updated_by", "updated_at"])
+    changed = [f"person.{n}" for n in changed_person] + changed_case
+    audit_record(actor=actor, action=actions.CASE_UPDATED, target=case, fields=changed)
+    return changed
+
+
+def _touch(case: Case, actor) -> None:
+    case.updated_by = actor
+    case.save(update_fields=["updated_by", "updated_at"])
+
+
+@transaction.atomic(durable=True)
+def contact_add(*, actor, case: Case, data: dict) -> Contact:
+    """Add a reporter or relative. Caller holds change_case. Audit: contact.added."""
+    contact = Contact(case=case, **data)
+    contact.full_clean()
+    contact.save()
+    _touch(case, actor)
+    audit_record(actor=actor, action=actions.CONTACT_ADDED, target=contact, case=case, fields=data.keys())
+    return contact
+
+
+@transaction.atomic(durable=True)
+def contact_update(*, actor, contact: Contact, data: dict) -> list[str]:
+    """Change a contact. Caller holds change_case. Audit: contact.updated."""
+    changed = _assign(contact, data)
+    contact.full_clean()
+    if changed:
+        contact.save(update_fields=changed)
+    _touch(contact.case, actor)
+    audit_record(actor=actor, action=actions.CONTACT_UPDATED, target=contact, case=contact.case, fields=changed)
+    return changed
+
+
+def _set_event_relations(event: Event, perpetrators, sources) -> list[str]:
+    changed = []
+    if perpetrators is not None and set(event.perpetrators.all()) != set(perpetrators):
+        event.perpetrators.set(perpetrators)
+        changed.append("perpetrators")
+    if sources is not None:
+        if any(s.case_id != event.case_id for s in sources):
+            raise ValueError("A source of another case cannot support this event.")
+        if set(event.sources.all()) != set(sources):
+            event.sources.set(sources)
+            changed.append("sources")
+    return changed
+
+
+@transaction.atomic(durable=True)
+def event_add(
+    *, actor, case: Case, data: dict, perpetrators: Iterable[Perpetrator] = (), sources: Iterable[Source] = ()
+) -> Event:
+    """Add an event to a case's timeline. Caller holds change_case. Audit: event.added."""
+    event = Event(case=case, created_by=actor, **data)
+    event.full_clean()
+    event.save()
+    related = _set_event_relations(event, list(perpetrators), list(sources))
+    _touch(case, actor)
+    audit_record(actor=actor, action=actions.EVENT_ADDED, target=event, case=case, fields=[*data.keys(), *related], data={"type": event.type})
+    return event
+
+
+@transaction.atomic(durable=True)
+def event_update(
+    *, actor, event: Event, data: dict, perpetrators: Iterable[Perpetrator] | None = None, sources: Iterable[Source] | None = None
+) -> list[str]:
+    """Change an event. Caller holds change_case. Audit: event.updated."""
+    changed = _assign(event, data)
+    event.full_clean()
+    if changed:
+        event.save(update_fields=[*changed, "updated_at"])
+    changed += _set_event_relations(
+        event, None if perpetrators is None else list(perpetrators), None if sources is None else list(sources)
+    )
+    _touch(event.case, actor)
+    audit_record(actor=actor, action=actions.EVENT_UPDATED, target=event, case=event.case, fields=changed)
+    return changed
+
+
+@transaction.atomic(durable=True)
+def source_add(*, actor, case: Case, data: dict) -> Source:
+    """Record where information came from. Caller holds change_case. Audit: source.added."""
+    if data.get("contact") is not None and data["contact"].case_id != case.pk:
+        raise ValueError("A contact of another case cannot be a source here.")
+    source = Source(case=case, **data)
+    source.full_clean()
+    source.save()
+    _touch(case, actor)
+    audit_record(actor=actor, action=actions.SOURCE_ADDED, target=source, case=case, fields=data.keys())
+    return source
+
+
+@transaction.atomic(durable=True)
+def source_update(*, actor, source: Source, data: dict) -> list[str]:
+    """Change a source. Caller holds change_case. Audit: source.updated."""
+    if data.get("contact") is not None and data["contact"].case_id != source.case_id:
+        raise ValueError("A contact of another case cannot be a source here.")
+    changed = _assign(source, data)
+    source.full_clean()
+    if changed:
+        source.save(update_fields=changed)
+    _touch(source.case, actor)
+    audit_record(actor=actor, action=actions.SOURCE_UPDATED, target=source, case=source.case, fields=changed)
+    return changed
+
+
+@transaction.atomic(durable=True)
+def consent_record(*, actor, case: Case, data: dict) -> Consent:
+    """Record consent; the newest record replaces earlier ones. Caller holds change_case. Audit: consent.recorded."""
+    if data.get("contact") is not None and data["contact"].case_id != case.pk:
+        raise ValueError("A contact of another case cannot give consent here.")
+    consent = Consent(case=case, recorded_by=actor, **data)
+    consent.full_clean()
+    consent.save()
+    _touch(case, actor)
+    audit_record(
+        actor=actor, action=actions.CONSENT_RECORDED, target=consent, case=case, fields=data.keys(), data={"scopes": consent.scopes}
+    )
+    return consent
+
+
+@transaction.atomic(durable=True)
+def location_create(*, actor, data: dict) -> Location:
+    """Add a reusable place (or return the same place if it exists). Audit: location.created."""
+    location, created = Location.objects.get_or_create(
+        name=data["name"], city=data.get("city", ""), region=data.get("region", ""), country=data.get("country", "Russia"),
+        defaults={k: v for k, v in data.items() if k not in ("name", "city", "region", "country")},
+    )
+    if created:
+        location.full_clean()
+        audit_record(actor=actor, action=actions.LOCATION_CREATED, target=location, fields=data.keys())
+    return location
+
+
+@transaction.atomic(durable=True)
+def perpetrator_create(*, actor, data: dict) -> Perpetrator:
+    """Add a reusable alleged perpetrator (or return the same one). Audit: perpetrator.created."""
+    perpetrator, created = Perpetrator.objects.get_or_create(
+        kind=data["kind"], name=data["name"], rank=data.get("rank", ""),
+        defaults={k: v for k, v in data.items() if k not in ("kind", "name", "rank")},
+    )
+    if created:
+        perpetrator.full_clean()
+        audit_record(actor=actor, action=actions.PERPETRATOR_CREATED, target=perpetrator, fields=data.keys())
+    return perpetrator
