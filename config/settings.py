@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audit",
     "cases",
     "evidence",
+    "ops",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,10 @@
-from django.contrib import admin
 from django.urls import include, path
 
+from ops import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("evidence/", include("evidence.urls")),
