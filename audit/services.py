@@ -46,3 +46,9 @@ def audit_record(
         fields=sorted(fields),
         data=_clean_data(data),
     )
+
+
+@transaction.atomic(durable=True)
+def audit_read(*, actor, action: str, target: models.Model | None = None, case=None, data: dict | None = None) -> AuditEvent:
+    """Record that `actor` saw something (a case page, a person, a file, a list with data={"cases": [ids]}). Audit: `action`."""
+    return audit_record(actor=actor, action=action, target=target, case=case, data=data)
