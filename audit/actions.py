@@ -19,3 +19,9 @@ CONSENT_RECORDED = "consent.recorded"
 LOCATION_CREATED = "location.created"
 PERPETRATOR_CREATED = "perpetrator.created"
 DEMO_SEEDED = "system.demo_seeded"
+
+# REST API (api/)
+API_REQUEST = "api.request"
+API_TOKEN_ISSUED = "api.token.issued"
+API_TOKEN_REVOKED = "api.token.revoked"
+API_TOKEN_REJECTED = "api.token.rejected"
