@@ -1,0 +1,28 @@
+import os
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ops.escrow import EscrowError, combine
+
+
+class Command(BaseCommand):
+    help = "Rebuild a key file from Shamir shares (one per line on standard input, or as arguments)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("shares", nargs="*")
+        parser.add_argument("--out", required=True, help="where to write the rebuilt key (must not exist)")
+
+    def handle(self, *args, shares, out, **options):
+        lines = shares or [ln for ln in sys.stdin.read().splitlines() if ln.strip()]
+        try:
+            secret = combine(lines)
+        except EscrowError as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise CommandError(f"{out} already exists; choose a new path") from None
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secret)
+        self.stdout.write(self.style.SUCCESS(f"Key rebuilt into {out}"))
