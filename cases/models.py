@@ -9,6 +9,7 @@ counting a pattern needs no decryption.
 import uuid
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -287,9 +288,10 @@ class Source(models.Model):
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="sources", verbose_name=_("contact")
     )
-    title = models.CharField(_("title"), max_length=200, help_text=_("A short label, e.g. 'Sister's call, 3 May'."))
+    # A label and a link can name the person ("Rustam's sister, 3 May", a news article's address): both sealed.
+    title = ProtectedCharField(_("title"), max_length=200, help_text=_("A short label, e.g. 'Sister's call, 3 May'."))
     description = ProtectedTextField(_("description"), blank=True)
-    url = models.URLField(_("URL or citation"), blank=True, max_length=500)
+    url = ProtectedCharField(_("URL or citation"), blank=True, max_length=500, validators=[URLValidator()])
     received_on = models.DateField(_("received on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -416,3 +418,41 @@ class Consent(models.Model):
     @property
     def scopes(self) -> list[str]:
         return [name for name in self.SCOPES if getattr(self, name)]
+
+
+class ProtectionKey(models.Model):
+    """A field key (one per protected column) or a blind-index key (one per index), wrapped by a key-encryption key.
+
+    Ids are random so that a key id in a ciphertext never comes to mean another key (after a restore, say).
+    `rotate_keys` re-wraps these rows under the newest KEK; the keys themselves, and so the data, stay as they are.
+    """
+
+    class Purpose(models.TextChoices):
+        FIELD = "field", "field encryption"
+        INDEX = "index", "blind index"
+
+    id = models.BigIntegerField(primary_key=True)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    label = models.CharField(max_length=120, unique=True, help_text="cases.Person.name_latin, or index:person_name")
+    kek_id = models.CharField(max_length=300)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewrapped_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} key for {self.label}"
+
+
+class PersonIndexEntry(models.Model):
+    """One blind-index value of a person: a truncated HMAC of a normalised name token or of the date of birth."""
+
+    class Index(models.TextChoices):
+        NAME = "person_name", "name token"
+        BIRTH_DATE = "person_birth_date", "date of birth"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="index_entries")
+    index = models.CharField(max_length=20, choices=Index.choices)
+    value = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["index", "value", "person"], name="person_index_entry_unique")]

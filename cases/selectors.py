@@ -8,6 +8,7 @@ existence of a reference number never leaks.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from cases import blind_index
 from cases.models import Case, Consent, Contact, Event, Source
 
 
@@ -51,9 +52,14 @@ def case_list_for(
 
 
 def _search_q(query: str) -> Q:
-    q = Q(reference__iexact=query) | Q(reference__icontains=query)
-    for field in ("person__name_latin", "person__name_cyrillic", "person__aliases"):
-        q |= Q(**{f"{field}__icontains": query})
+    """A reference (or part of one), a whole name in either script, or an exact date of birth (YYYY-MM-DD).
+
+    Names and dates are encrypted, so they are found through the keyed blind index, never compared in SQL.
+    """
+    q = Q(reference__icontains=query)
+    person_ids = blind_index.person_ids_matching(query)
+    if person_ids:
+        q |= Q(person_id__in=person_ids)
     return q
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit import actions
 from audit.services import audit_record
 from cases import access
+from cases.blind_index import NAME_FIELDS, person_index_update
 from cases.models import Case, CaseCounter, Consent, Contact, Event, Location, Perpetrator, Person, Source
 
 REFERENCE_PREFIX = "DAL"
@@ -43,6 +44,7 @@ def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iter
     person_obj = Person(**person)
     person_obj.full_clean()
     person_obj.save()
+    person_index_update(person=person_obj)
     case_obj = Case(
         reference=_next_reference(timezone.now().year),
         person=person_obj,
@@ -75,6 +77,8 @@ def case_update(*, actor, case: Case, person: dict | None = None, data: dict | N
     if changed_person:
         case.person.full_clean()
         case.person.save(update_fields=changed_person)
+        if {*NAME_FIELDS, "birth_date"} & set(changed_person):
+            person_index_update(person=case.person)
     changed_case = _assign(case, data or {})
     case.updated_by = actor
     case.full_clean(exclude=["reference"])

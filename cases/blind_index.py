@@ -1,0 +1,145 @@
+"""Keyed blind indexes: find a person by a whole name (either script) or an exact date of birth without storing either.
+
+Each index has its own random 256-bit key (a `ProtectionKey` row with purpose "index", wrapped by the
+key-encryption key; never an encryption key). An entry is
+
+    value = first `bits` bits of HMAC-SHA256(index key, b"<index>" 0x1f normalised token)
+
+stored in `PersonIndexEntry` beside the person's id. Truncation follows CipherSweet's guidance: with R
+indexed values, each index value should be shared by C = R / 2**bits >= 2 of them on average, and
+C < sqrt(R). A search therefore returns a few false candidates, which `person_ids_matching` removes by
+opening the candidates' names. docs/data-protection.md gives the figures and what the index leaks.
+
+The services keep the index current (case_create, case_update call `person_index_update`); there are no
+signals. `rebuild_index` re-computes everything (after a change of bits, or of the normaliser).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+from cases.fields import current_key
+from cases.models import Case, Person, PersonIndexEntry
+from cases.names import name_tokens
+
+NAME = PersonIndexEntry.Index.NAME
+BIRTH_DATE = PersonIndexEntry.Index.BIRTH_DATE
+
+# Sized for ~100,000 people: ~300,000 name tokens / 2**16 = 4.6 per value, 100,000 dates / 2**15 = 3.1 per value.
+BITS = {NAME: 16, BIRTH_DATE: 15}
+NAME_FIELDS = ("name_latin", "name_cyrillic", "aliases")
+_DATE_QUERY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _index_key(index: str) -> bytes:
+    return current_key("index", f"index:{index}")[1]
+
+
+def index_value(index: str, token: str, *, key: bytes | None = None) -> int:
+    key = key or _index_key(index)
+    digest = hmac.new(key, index.encode() + b"\x1f" + token.encode("utf-8"), hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big") >> (32 - BITS[index])
+
+
+def person_name_tokens(person: Person) -> set[str]:
+    tokens: set[str] = set()
+    for name in NAME_FIELDS:
+        tokens.update(name_tokens(getattr(person, name) or ""))
+    return tokens
+
+
+def _entries(person: Person, keys: dict[str, bytes]) -> list[PersonIndexEntry]:
+    values = {(NAME, index_value(NAME, t, key=keys[NAME])) for t in person_name_tokens(person)}
+    if person.birth_date:
+        values.add((BIRTH_DATE, index_value(BIRTH_DATE, person.birth_date.isoformat(), key=keys[BIRTH_DATE])))
+    return [PersonIndexEntry(person_id=person.pk, index=i, value=v) for i, v in sorted(values)]
+
+
+def _keys() -> dict[str, bytes]:
+    return {NAME: _index_key(NAME), BIRTH_DATE: _index_key(BIRTH_DATE)}
+
+
+def person_index_update(*, person: Person) -> None:
+    """Replace a person's index entries; runs inside the calling service's transaction."""
+    PersonIndexEntry.objects.filter(person_id=person.pk).delete()
+    PersonIndexEntry.objects.bulk_create(_entries(person, _keys()))
+
+
+def rebuild_index(*, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-compute every person's entries, one committed batch at a time. Returns the number of people."""
+    keys = _keys()
+    total = Person.objects.count()
+    done = 0
+    last = None
+    while True:
+        qs = Person.objects.order_by("pk").only("pk", *NAME_FIELDS, "birth_date")
+        if last is not None:
+            qs = qs.filter(pk__gt=last)
+        batch = list(qs[:batch_size])
+        if not batch:
+            return done
+        with transaction.atomic():
+            PersonIndexEntry.objects.filter(person_id__in=[p.pk for p in batch]).delete()
+            PersonIndexEntry.objects.bulk_create([e for p in batch for e in _entries(p, keys)])
+        done += len(batch)
+        last = batch[-1].pk
+        if progress:
+            progress(done, total)
+
+
+def _parse_date(query: str) -> datetime.date | None:
+    if not _DATE_QUERY.match(query):
+        return None
+    try:
+        return datetime.date.fromisoformat(query)
+    except ValueError:
+        return None
+
+
+def person_ids_matching(query: str) -> list | None:
+    """People whose names hold every whole-name token of `query` (either script), or born on `query` (YYYY-MM-DD).
+
+    None when the query holds nothing the index can answer. Candidates that match only by a truncation
+    coincidence are dropped after their names are opened, so the answer is exact.
+    """
+    query = (query or "").strip()
+    birth_date = _parse_date(query)
+    if birth_date is not None:
+        wanted = [(BIRTH_DATE, index_value(BIRTH_DATE, birth_date.isoformat()))]
+        tokens: set[str] = set()
+    else:
+        tokens = set(name_tokens(query))
+        if not tokens:
+            return None
+        key = _index_key(NAME)
+        wanted = [(NAME, index_value(NAME, t, key=key)) for t in tokens]
+    candidates = None
+    for index, value in set(wanted):
+        ids = set(PersonIndexEntry.objects.filter(index=index, value=value).values_list("person_id", flat=True))
+        candidates = ids if candidates is None else candidates & ids
+        if not candidates:
+            return []
+    people = Person.objects.filter(pk__in=candidates).only("pk", *NAME_FIELDS, "birth_date")
+    if birth_date is not None:
+        return [p.pk for p in people if p.birth_date == birth_date]
+    return [p.pk for p in people if tokens <= person_name_tokens(p)]
+
+
+def sort_by_person_name(cases: Iterable[Case], *, descending: bool = False) -> list[Case]:
+    """Sort one page of cases by the person's name, after decryption: the database cannot order ciphertexts.
+
+    Names compare by their normalised form, so Cyrillic and Latin spellings interleave as one alphabet.
+    """
+    from cases.names import normalise_name
+
+    def key(case: Case):
+        person = case.person
+        return (normalise_name(person.name_latin or person.name_cyrillic or ""), case.reference)
+
+    return sorted(cases, key=key, reverse=descending)

@@ -1,0 +1,31 @@
+import pytest
+
+from cases import fields
+from evidence import keyring
+
+KEY_A = "kek-a:" + "11" * 32
+KEY_B = "kek-b:" + "22" * 32
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keys():
+    """Each test starts without cached field keys: key rows roll back with the test database."""
+    fields.forget_keys()
+    keyring.reset()
+    yield
+    fields.forget_keys()
+    keyring.reset()
+
+
+@pytest.fixture
+def kek_a(settings):
+    settings.DALIL_KEK = KEY_A
+    keyring.reset()
+    return "kek-a"
+
+
+@pytest.fixture
+def admin_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(is_superuser=True, is_staff=True)
