@@ -16,7 +16,9 @@ already present in DEST is not copied again.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
+import fcntl
 import hashlib
 import json
 import os
@@ -194,9 +196,26 @@ def database_is_empty() -> bool:
 # --- backup -----------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _exclusive(dest: Path):
+    """One backup at a time per destination (beat and a manual run may overlap)."""
+    (dest / "backups").mkdir(parents=True, exist_ok=True)
+    with open(dest / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # Any .partial folder now is the remains of a backup whose process died mid-way.
+        for stale in (dest / "backups").glob(".*.partial"):
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
 def backup_create(*, dest: str | os.PathLike, keep: int | None = None, now: datetime.datetime | None = None) -> Path:
     """Write one backup into dest and apply the retention policy. Returns the new backup's folder."""
     dest = Path(dest)
+    with _exclusive(dest):
+        return _backup_create(dest, keep, now)
+
+
+def _backup_create(dest: Path, keep: int | None, now: datetime.datetime | None) -> Path:
     stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y%m%dT%H%M%S%fZ")
     final = dest / "backups" / stamp
     work = dest / "backups" / f".{stamp}.partial"

@@ -21,9 +21,10 @@ def beat_heartbeat() -> None:
 
 
 @shared_task(name="ops.backup_run", ignore_result=True)
-def backup_run() -> None:
-    """Scheduled backup into DALIL_BACKUP_DIR with the configured retention."""
+def backup_run(dest: str | None = None) -> None:
+    """A backup into dest (default DALIL_BACKUP_DIR) with the configured retention. Safe to redeliver."""
     from ops import backup
 
-    if settings.DALIL_BACKUP_DIR:
-        backup.backup_create(dest=settings.DALIL_BACKUP_DIR, keep=settings.DALIL_BACKUP_KEEP)
+    dest = dest or settings.DALIL_BACKUP_DIR
+    if dest:
+        backup.backup_create(dest=dest, keep=settings.DALIL_BACKUP_KEEP)

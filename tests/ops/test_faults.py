@@ -33,3 +33,76 @@ def test_the_next_request_succeeds_after_postgresql_drops_every_connection(postg
 
     # CONN_HEALTH_CHECKS makes the next request notice the dead connection and open a new one.
     assert _ready(live_server.url) == {"status": "ok", "checks": {"database": True, "broker": True, "storage": True}}
+
+
+def _seed_blobs(count: int, size: int) -> None:
+    import os as _os
+
+    from evidence.services import evidence_attach
+    from tests.factories import UserFactory, make_case
+
+    actor = UserFactory()
+    case = make_case(actor=actor)
+    for i in range(count):
+        evidence_attach(actor=actor, case=case, content=_os.urandom(size), original_name=f"photo-{i}.bin")
+
+
+def _wait(predicate, timeout: float, what: str):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _completed(dest):
+    folder = dest / "backups"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")) if folder.exists() else []
+
+
+def _partial(dest):
+    folder = dest / "backups"
+    return list(folder.glob(".*.partial")) if folder.exists() else []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_task_is_redelivered_and_the_task_takes_effect_once(spawn_worker, send_task, tmp_path):
+    import os
+    import signal
+
+    from ops.backup import backup_verify
+
+    _seed_blobs(60, 2 << 20)  # enough blobs that copying them takes a moment
+    dest = tmp_path / "dest"
+    first = spawn_worker()
+    send_task("ops.backup_run", str(dest))
+    _wait(lambda: _partial(dest), 60, "the backup to start")
+    os.killpg(first.pid, signal.SIGKILL)  # the worker's host dies mid-backup
+    first.wait(10)
+    assert _completed(dest) == []
+
+    spawn_worker()  # another worker takes the unacknowledged task once its visibility timeout passes
+    done = _wait(lambda: _completed(dest), 90, "the redelivered backup to finish")
+    assert len(done) == 1
+    assert _partial(dest) == []
+    assert len(backup_verify(src=dest)["blobs"]) >= 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_survives_redis_restarting_under_it(spawn_worker, send_task, private_redis, tmp_path):
+    _seed_blobs(60, 2 << 20)
+    dest = tmp_path / "dest"
+    spawn_worker()
+    send_task("ops.backup_run", str(dest))
+    _wait(lambda: _partial(dest), 60, "the backup to start")
+    private_redis.stop()
+    private_redis.start()  # Redis comes back empty: it keeps nothing on disk
+    _wait(lambda: len(_completed(dest)) == 1, 60, "the running backup to finish")
+
+    # The worker reconnects by itself and takes new work.
+    send_task("ops.backup_run", str(dest))
+    _wait(lambda: len(_completed(dest)) == 2, 60, "a backup sent after the restart to finish")
