@@ -117,7 +117,8 @@ def _storage_names(prefix: str = "") -> Iterator[str]:
     except FileNotFoundError:
         return
     for name in files:
-        yield f"{prefix}{name}"
+        if not name.endswith(".part"):  # an upload still being written; it is not evidence yet
+            yield f"{prefix}{name}"
     for d in dirs:
         yield from _storage_names(f"{prefix}{d}/")
 

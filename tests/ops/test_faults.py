@@ -106,3 +106,41 @@ def test_a_task_survives_redis_restarting_under_it(spawn_worker, send_task, priv
     # The worker reconnects by itself and takes new work.
     send_task("ops.backup_run", str(dest))
     _wait(lambda: len(_completed(dest)) == 2, 60, "a backup sent after the restart to finish")
+
+
+@pytest.fixture
+def full_disk(tmp_path, settings):
+    """A 256 KiB tmpfs as the evidence storage: the disk fills during any larger upload."""
+    import subprocess
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root: " + done.stderr.decode().strip()[:80])
+    settings.MEDIA_ROOT = str(mount)
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(mount)}}}
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.django_db
+def test_a_full_disk_during_upload_gives_a_clear_error_and_leaves_nothing(client, full_disk):
+    import os
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from evidence.models import EvidenceFile
+    from tests.factories import UserFactory, make_case
+
+    user = UserFactory()
+    case = make_case(actor=user)
+    client.force_login(user)
+    upload = SimpleUploadedFile("interview.ogg", os.urandom(2 << 20), content_type="audio/ogg")
+    response = client.post(reverse("evidence:upload", kwargs={"reference": case.reference}), {"file": upload, "source_label": "Sister"})
+
+    assert response.status_code in (400, 507)
+    assert b"space" in response.content.lower()
+    assert EvidenceFile.objects.count() == 0
+    assert [p for p in full_disk.rglob("*") if p.is_file()] == []
