@@ -13,9 +13,9 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
+# Compiled catalogues (.mo) are built here, not committed; polib needs no system gettext.
 messages: venv
-	@if ls */locale/*/LC_MESSAGES/*.po config/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
-		$(PY) manage.py compilemessages --ignore=.venv -v0; fi
+	@$(PY) -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-3] + '.mo') for p in glob.glob('config/locale/*/LC_MESSAGES/*.po') + glob.glob('[a-z]*/locale/*/LC_MESSAGES/*.po')]"
 
 migrate: venv messages
 	$(PY) manage.py migrate --noinput -v0
