@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audit",
     "cases",
     "evidence",
+    "referrals",
     "ops",
 ]
 
@@ -214,3 +215,9 @@ LOGGING = {
 # --- Dalil ----------------------------------------------------------------
 DALIL_DEMO_PASSWORD = env_str("DALIL_DEMO_PASSWORD", "dalil-demo-password")
 DALIL_MAX_TEXT_LENGTH = 20_000
+
+# --- Referrals (referrals/, docs/referrals.md) -------------------------------
+# The sender named in every dossier, and how long a queued or running build may go
+# without a heartbeat before the page offers to retry it (its worker died).
+DALIL_ORGANISATION_NAME = env_str("DALIL_ORGANISATION_NAME", "Dalil")
+DALIL_REFERRAL_BUILD_STALE_SECONDS = env_int("DALIL_REFERRAL_BUILD_STALE_SECONDS", 300)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("evidence/", include("evidence.urls")),
+    path("", include("referrals.urls")),
     path("", include("cases.urls")),
 ]

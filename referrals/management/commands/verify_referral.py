@@ -1,0 +1,40 @@
+"""python manage.py verify_referral PACKAGE [--passphrase ...] [--public-key ...]: check a package offline."""
+
+import getpass
+import os
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from referrals.verify import PackageError, verify_package
+
+
+class Command(BaseCommand):
+    help = "Check every exhibit of a referral package against its manifest and every custody proof against the signed checkpoint. Offline."
+    requires_system_checks: list = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("package", help="the .zip package as received")
+        parser.add_argument("--passphrase", help="the package passphrase (asked for if not given; or DALIL_REFERRAL_PASSPHRASE)")
+        parser.add_argument("--public-key", help="the organisation's checkpoint key as obtained from it directly (recommended)")
+
+    def handle(self, *args, package, passphrase=None, public_key=None, **options):
+        if not os.path.isfile(package):
+            raise CommandError(f"{package}: no such file")
+        passphrase = passphrase or os.environ.get("DALIL_REFERRAL_PASSPHRASE")
+        if not passphrase:
+            if not sys.stdin.isatty():
+                raise CommandError("give the passphrase with --passphrase (or DALIL_REFERRAL_PASSPHRASE)")
+            passphrase = getpass.getpass("Passphrase: ")
+        try:
+            report = verify_package(package, passphrase, public_key=public_key)
+        except PackageError as exc:
+            raise CommandError(str(exc)) from None
+        for line in report.passed:
+            self.stdout.write(f"ok    {line}")
+        for line in report.failed:
+            self.stdout.write(f"FAIL  {line}")
+        if not report.ok:
+            raise CommandError(f"NOT VERIFIED: {len(report.failed)} problem(s), first: {report.failed[0]}")
+        self.stdout.write(self.style.SUCCESS("VERIFIED: every exhibit matches the manifest and every custody entry is in the signed audit log"))

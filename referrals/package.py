@@ -1,0 +1,78 @@
+"""Writing the referral package: an AES-256 encrypted ZIP (WinZip AE-2, opens in 7-Zip).
+
+Layout (docs/referrals.md):
+    dossier.pdf          the redacted dossier
+    manifest.json        exhibits with their intake SHA-256 and custody, the checkpoint and its key
+    exhibits/E01.<ext>   each chosen evidence file, decrypted from the evidence store
+
+Every entry is encrypted by pyzipper as it is written; decrypted evidence passes
+through memory one chunk at a time and reaches the output only as ciphertext.
+File names and sizes in a ZIP's directory are not encrypted, so entry names carry
+no names of people (exhibit numbers only).
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+
+import pyzipper
+
+MANIFEST = "manifest.json"
+DOSSIER = "dossier.pdf"
+FORMAT = "dalil-referral/1"
+_ZIP64_FROM = 1 << 31
+
+
+class ExhibitIntegrityError(Exception):
+    """An exhibit's content does not hash to what was recorded at intake."""
+
+
+def exhibit_path(number: str, extension: str) -> str:
+    ext = "".join(c for c in (extension or "").lower().lstrip(".") if c.isalnum())[:8]
+    return f"exhibits/{number}.{ext}" if ext else f"exhibits/{number}"
+
+
+def _open(out, passphrase: str) -> pyzipper.AESZipFile:
+    zf = pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES)
+    zf.setpassword(passphrase.encode("utf-8"))
+    zf.setencryption(pyzipper.WZ_AES, nbits=256)
+    return zf
+
+
+def write_package(
+    out,
+    *,
+    passphrase: str,
+    exhibits: list[dict],
+    chunks_for: Callable[[dict], Iterable[bytes]],
+    finish: Callable[[list[dict]], tuple[bytes, dict]],
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> None:
+    """Stream each exhibit into `out`, check its hash, then add the PDF and manifest that `finish` makes.
+
+    `exhibits` are dicts with number, path, size and sha256_at_intake; `chunks_for(exhibit)` yields its
+    plaintext. Raises ExhibitIntegrityError at the first exhibit whose content does not match.
+    """
+    total = sum(x["size"] for x in exhibits) or 1
+    done = 0
+    with _open(out, passphrase) as zf:
+        for x in exhibits:
+            digest = hashlib.sha256()
+            written = 0
+            with zf.open(x["path"], "w", force_zip64=x["size"] >= _ZIP64_FROM) as entry:
+                for chunk in chunks_for(x):
+                    digest.update(chunk)
+                    entry.write(chunk)
+                    written += len(chunk)
+                    done += len(chunk)
+                    progress(done, total)
+            if digest.hexdigest() != x["sha256_at_intake"] or written != x["size"]:
+                raise ExhibitIntegrityError(
+                    f"exhibit {x['number']} does not match the SHA-256 recorded when it was received "
+                    f"(now {digest.hexdigest()[:16]}…, at intake {x['sha256_at_intake'][:16]}…)"
+                )
+            x["sha256"] = digest.hexdigest()
+        pdf, manifest = finish(exhibits)
+        zf.writestr(DOSSIER, pdf)
+        manifest["dossier"] = {"path": DOSSIER, "sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf)}
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
