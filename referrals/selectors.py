@@ -120,6 +120,8 @@ def assessment_view_for(user, *, case: Case) -> AssessmentView:
             links = [
                 link for link in item.links.all() if link.evidence_file_id is None or str(link.evidence_file_id) in files
             ]
+            for link in links:
+                link.file = files.get(str(link.evidence_file_id)) if link.evidence_file_id else None
         return ItemView(
             kind=kind, code=code, label=str(label), option_choices=list(choices), item=item,
             options=list(item.options) if item else [], links=links,

@@ -97,3 +97,32 @@ def attach(caseworker, case, content: bytes = b"%PDF-1.4 contract scan\n" * 100,
 @pytest.fixture
 def evidence_file(caseworker, case):
     return attach(caseworker, case)
+
+
+def make_referral(legal, case, *, files=(), kind="lawyer", redaction="pseudonym", **data):
+    from referrals import services
+
+    return services.referral_create(
+        actor=legal, case=case,
+        data={"recipient_name": "Justice Partners", "recipient_kind": kind, "person_redaction": redaction,
+              "family_redaction": redaction, "sources_redaction": redaction, **data},
+        events=list(case.events.all()), files=list(files),
+    )
+
+
+def build_now(legal, referral, capture):
+    """Request a build and run it (eagerly, on commit); return the referral refreshed."""
+    from referrals import services
+
+    with capture(execute=True):
+        services.referral_build_request(actor=legal, referral=referral)
+    referral.refresh_from_db()
+    return referral
+
+
+def download(legal, referral, path):
+    from referrals import services
+
+    with services.referral_download(actor=legal, referral=referral) as fh:
+        path.write_bytes(fh.read())
+    return path

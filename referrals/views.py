@@ -1,0 +1,329 @@
+"""Thin views: resolve through selectors (404 for missing and forbidden alike), validate, call a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.models import Consent
+from cases.selectors import case_get_for, consent_in_force, events_for, sources_for
+
+from referrals import consent as consent_rules
+from referrals import evidence_api, forms, selectors, services
+from referrals.models import ILO_INDICATORS, ITEM_CHOICES, PALERMO_ELEMENTS, RecipientKind, Referral, SupportLink
+from referrals.selectors import PERM
+
+_CODES = dict(ITEM_CHOICES)
+
+
+def _errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- assessment ----------------------------------------------------------
+
+
+@login_required
+def assessment(request, reference):
+    case = case_get_for(request.user, reference=reference, perm=PERM)
+    form = forms.ConclusionForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _assessment_page(request, case, form, status=400)
+        services.assessment_conclusion_save(actor=request.user, case=case, conclusion=form.cleaned_data["conclusion"])
+        messages.success(request, _("Conclusion saved."))
+        return redirect("referrals:assessment", reference=case.reference)
+    view = selectors.assessment_view_for(request.user, case=case)
+    form = forms.ConclusionForm(initial={"conclusion": view.assessment.conclusion if view.assessment else ""})
+    return _assessment_page(request, case, form, view=view)
+
+
+def _assessment_page(request, case, form, *, view=None, status=200):
+    view = view or selectors.assessment_view_for(request.user, case=case)
+    return render(request, "referrals/assessment.html", {"case": case, "view": view, "form": form}, status=status)
+
+
+@login_required
+def assessment_item(request, reference, code):
+    case = case_get_for(request.user, reference=reference, perm=PERM)
+    if code not in _CODES:
+        raise Http404("No such element or indicator.")
+    kind, short = code.split(":", 1)
+    view = selectors.assessment_view_for(request.user, case=case)
+    item_view = next(i for i in view.elements + view.indicators if i.full_code == code)
+    link_kwargs = {
+        "events": list(events_for(request.user, case=case)),
+        "sources": list(sources_for(request.user, case=case)),
+        "files": list(evidence_api.files_for(request.user, case=case)),
+    }
+    item_form = forms.ItemForm(kind=kind, code=short, initial={"options": item_view.options, "note": item_view.note})
+    link_form = forms.LinkForm(**link_kwargs)
+    status = 200
+    if request.method == "POST":
+        if "add_link" in request.POST:
+            link_form = forms.LinkForm(request.POST, **link_kwargs)
+            if link_form.is_valid():
+                prefix, obj = link_form.cleaned_data["target"]
+                try:
+                    services.assessment_link_add(
+                        actor=request.user, case=case, code=code, strength=link_form.cleaned_data["strength"],
+                        note=link_form.cleaned_data["note"], **{"event" if prefix == "event" else "source" if prefix == "source" else "evidence_file": obj},
+                    )
+                except ValidationError as exc:
+                    _errors(link_form, exc)
+                else:
+                    messages.success(request, _("Support added."))
+                    return redirect("referrals:assessment_item", reference=case.reference, code=code)
+        else:
+            item_form = forms.ItemForm(request.POST, kind=kind, code=short)
+            if item_form.is_valid():
+                services.assessment_item_save(
+                    actor=request.user, case=case, code=code, options=item_form.cleaned_data.get("options", []),
+                    note=item_form.cleaned_data["note"],
+                )
+                messages.success(request, _("Saved."))
+                return redirect("referrals:assessment_item", reference=case.reference, code=code)
+        status = 400
+    return render(
+        request, "referrals/assessment_item.html",
+        {"case": case, "item": item_view, "item_form": item_form, "link_form": link_form, "files": view.files},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def assessment_link_remove(request, reference, link_id):
+    case = case_get_for(request.user, reference=reference, perm=PERM)
+    link = SupportLink.objects.filter(pk=link_id, item__assessment__case=case).select_related("item").first()
+    if link is None:
+        raise Http404("No such link.")
+    code = link.item.code
+    services.assessment_link_remove(actor=request.user, case=case, link=link)
+    messages.success(request, _("Support removed."))
+    return redirect("referrals:assessment_item", reference=case.reference, code=code)
+
+
+# --- review requests -----------------------------------------------------
+
+
+@login_required
+def review_request(request, reference):
+    case = case_get_for(request.user, reference=reference, perm="change_case")
+    form = forms.ReviewRequestForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_request(actor=request.user, case=case, note=form.cleaned_data["note"], legal_user=form.cleaned_data["legal_user"])
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, _("Legal staff have been asked to review this case, and it is shared with them."))
+                return redirect("cases:detail", reference=case.reference)
+        return render(request, "referrals/review_request.html", {"case": case, "form": form}, status=400)
+    return render(request, "referrals/review_request.html", {"case": case, "form": form})
+
+
+# --- referrals -----------------------------------------------------------
+
+
+def _consent_context(request, case, choices):
+    """What the page shows about consent: per kind of recipient, and per contact and file."""
+    kinds = [
+        {"kind": k, "label": k.label, "decision": consent_rules.case_decision(request.user, case=case, recipient_kind=k)}
+        for k in RecipientKind
+    ]
+    return {
+        "consent": consent_in_force(request.user, case=case),
+        "consent_scopes": [(s, consent_rules.scope_label(s)) for s in Consent.SCOPES],
+        "kinds": kinds,
+        "contact_refusals": {str(c.pk): consent_rules.contact_refusal(c) for c in choices["contacts"]},
+        "file_refusals": {str(f.pk): consent_rules.file_refusal(f) for f in choices["files"]},
+    }
+
+
+def _choices(request, case):
+    from cases.selectors import contacts_for
+
+    return {
+        "events": list(events_for(request.user, case=case)),
+        "contacts": list(contacts_for(request.user, case=case)),
+        "files": list(evidence_api.files_for(request.user, case=case)),
+    }
+
+
+@login_required
+def referral_create(request, reference):
+    case = case_get_for(request.user, reference=reference, perm=PERM)
+    choices = _choices(request, case)
+    form = forms.ReferralForm(request.POST or None, choices=choices, initial={"pseudonym": "Person A"})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                referral = services.referral_create(
+                    actor=request.user, case=case, data=form.referral_data(), events=form.selected("events"),
+                    contacts=form.selected("contacts"), files=form.selected("files"),
+                )
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, _("Referral draft saved."))
+                return redirect("referrals:detail", referral_id=referral.pk)
+        ctx = {"case": case, "form": form, **_consent_context(request, case, choices)}
+        return render(request, "referrals/referral_form.html", ctx, status=400)
+    return render(request, "referrals/referral_form.html", {"case": case, "form": form, **_consent_context(request, case, choices)})
+
+
+@login_required
+def referral_list(request, reference):
+    case = case_get_for(request.user, reference=reference, perm=PERM)
+    return render(request, "referrals/referral_list.html", {"case": case, "referrals": selectors.referrals_for(request.user, case=case)})
+
+
+@login_required
+def referral_detail(request, referral_id):
+    referral = selectors.referral_get_for(request.user, referral_id=referral_id)
+    case = referral.case
+    choices = _choices(request, case)
+    initial = {
+        **{k: getattr(referral, k) for k in ("recipient_name", "recipient_kind", "purpose", "person_redaction", "family_redaction", "sources_redaction", "pseudonym", "include_assessment")},
+        "events": [str(pk) for pk in referral.events.values_list("pk", flat=True)],
+        "contacts": [str(pk) for pk in referral.contacts.values_list("pk", flat=True)],
+        "files": list(referral.evidence_file_ids),
+    }
+    form = forms.ReferralForm(request.POST or None, choices=choices, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.referral_update(
+                    actor=request.user, referral=referral, data=form.referral_data(), events=form.selected("events"),
+                    contacts=form.selected("contacts"), files=form.selected("files"),
+                )
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, _("Referral saved."))
+                return redirect("referrals:detail", referral_id=referral.pk)
+        status = 400
+    return render(request, "referrals/referral_detail.html", _detail_context(request, referral, form, choices), status=status)
+
+
+def _detail_context(request, referral, form, choices):
+    files = {str(f.pk): f for f in choices["files"]}
+    return {
+        "case": referral.case,
+        "referral": referral,
+        "form": form,
+        "stale": services.build_is_stale(referral),
+        "exhibits": [files[fid] for fid in referral.evidence_file_ids if fid in files],
+        "sent_form": forms.SentForm(),
+        "ack_form": forms.AcknowledgedForm(),
+        "close_form": forms.CloseForm(),
+        **_consent_context(request, referral.case, choices),
+    }
+
+
+@login_required
+@require_POST
+def referral_build(request, referral_id):
+    referral = selectors.referral_get_for(request.user, referral_id=referral_id)
+    try:
+        if request.POST.get("retry"):
+            services.referral_build_retry(actor=request.user, referral=referral)
+        else:
+            services.referral_build_request(actor=request.user, referral=referral)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", referral_id=referral.pk)
+    return redirect("referrals:progress", referral_id=referral.pk)
+
+
+@login_required
+@never_cache
+def referral_progress(request, referral_id):
+    referral = selectors.referral_get_for(request.user, referral_id=referral_id)
+    return render(request, "referrals/progress.html", {"case": referral.case, "referral": referral, "stale": services.build_is_stale(referral)})
+
+
+@login_required
+@never_cache
+@require_GET
+def referral_progress_json(request, referral_id):
+    referral = selectors.referral_get_for(request.user, referral_id=referral_id)
+    return JsonResponse(
+        {
+            "status": referral.build_status,
+            "progress": referral.build_progress,
+            "step": referral.build_step,
+            "error": referral.build_error,
+            "stale": services.build_is_stale(referral),
+            "done_url": reverse("referrals:detail", kwargs={"referral_id": referral.pk}),
+        }
+    )
+
+
+@sensitive_variables("passphrase")
+@login_required
+@never_cache
+@require_POST
+def referral_passphrase(request, referral_id):
+    referral = selectors.referral_get_for(request.user, referral_id=referral_id)
+    try:
+        passphrase = services.referral_passphrase_reveal(actor=request.user, referral=referral)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", referral_id=referral.pk)
+    return render(request, "referrals/passphrase.html", {"case": referral.case, "referral": referral, "passphrase": passphrase})
+
+
+@login_required
+def referral_download(request, referral_id):
+    referral = selectors.referral_get_for(request.user, referral_id=referral_id)
+    try:
+        fh = services.referral_download(actor=request.user, referral=referral)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:detail", referral_id=referral.pk)
+    name = f"referral-{referral.case.reference}-{str(referral.pk)[:8]}.zip"
+    return FileResponse(fh, as_attachment=True, filename=name, content_type="application/zip")
+
+
+@login_required
+@require_POST
+def referral_transition(request, referral_id, to):
+    referral = selectors.referral_get_for(request.user, referral_id=referral_id)
+    form_class = {"sent": forms.SentForm, "acknowledged": forms.AcknowledgedForm, "closed": forms.CloseForm}.get(to)
+    if form_class is None:
+        raise Http404("No such step.")
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if to == "sent":
+                services.referral_mark_sent(actor=request.user, referral=referral, sent_on=data["sent_on"], channel=data["channel"])
+            elif to == "acknowledged":
+                services.referral_mark_acknowledged(actor=request.user, referral=referral, acknowledged_on=data["acknowledged_on"])
+            else:
+                services.referral_close(
+                    actor=request.user, referral=referral, closed_on=data["closed_on"], outcome=data["outcome"], outcome_note=data["outcome_note"]
+                )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Referral marked %(status)s.") % {"status": Referral.Status(to).label.lower()})
+            return redirect("referrals:detail", referral_id=referral.pk)
+    choices = _choices(request, referral.case)
+    ctx = _detail_context(request, referral, forms.ReferralForm(choices=choices), choices)
+    ctx[{"sent": "sent_form", "acknowledged": "ack_form", "closed": "close_form"}[to]] = form
+    return render(request, "referrals/referral_detail.html", ctx, status=400)
