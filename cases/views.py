@@ -1,0 +1,255 @@
+"""Caseworker pages. Thin: resolve through a selector, validate with a form, call a service.
+
+Every case is fetched through cases.selectors for this user, so a missing case and a
+case the user may not see give the same 404. Invalid input re-renders the form with
+status 400 and saves nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
+
+from audit import actions
+from audit.services import audit_read
+from cases import selectors, services
+from cases.forms import (
+    CaseFilterForm,
+    CaseForm,
+    ConsentForm,
+    ContactForm,
+    EventForm,
+    FirstContactForm,
+    PersonForm,
+    SourceForm,
+    detached,
+)
+
+PAGE_SIZE = 50
+GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+# Testimony and contact details never appear on an error page.
+PROTECTED_POST = sensitive_post_parameters()
+
+
+def record_read(request: HttpRequest, action: str, *, target=None, case=None, data=None) -> None:
+    """The one call site where these pages record a read in the audit log."""
+    audit_read(actor=request.user, action=action, target=target, case=case, data=data)
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _form_response(request: HttpRequest, template: str, context: dict, forms) -> HttpResponse | None:
+    """The page to show instead of saving: the form on GET, the form with its errors (400) on a bad POST."""
+    if request.method != "POST":
+        return render(request, template, context)
+    if not all([form.is_valid() for form in forms]):  # a list, so that every form shows its errors
+        return render(request, template, context, status=400)
+    return None
+
+
+def _case_url(case, anchor: str = "") -> str:
+    url = reverse("cases:detail", kwargs={"reference": case.reference})
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- List and case page -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/case_list.html", {"form": form, "page": None, "filtered": True}, status=400)
+    filters = form.filters()
+    cases = selectors.case_list_for(request.user, **filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    record_read(request, actions.CASE_LIST_VIEWED, data={"cases": [str(case.pk) for case in page]})
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "filtered": any(filters.values()), "querystring": query.urlencode()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_get_for(request.user, reference=reference)
+    # Undated events go last: nothing can be said about where they fall.
+    timeline = selectors.events_for(request.user, case=case).order_by(F("date").asc(nulls_last=True), "created_at")
+    consents = list(selectors.consents_for(request.user, case=case).order_by("-recorded_at"))
+    record_read(request, actions.CASE_VIEWED, target=case, case=case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "person": case.person,
+            "timeline": timeline,
+            "contacts": selectors.contacts_for(request.user, case=case),
+            "sources": selectors.sources_for(request.user, case=case),
+            "consent": consents[0] if consents else None,
+            "consent_history": consents[1:],
+        },
+    )
+
+
+# --- Create and edit a case -----------------------------------------------------------
+
+
+@PROTECTED_POST
+@sensitive_variables()
+@login_required
+@GET_POST
+def case_create(request: HttpRequest) -> HttpResponse:
+    data = _posted(request)
+    person_form, case_form, contact_form = PersonForm(data), CaseForm(data), FirstContactForm(data)
+    context = {"person_form": person_form, "case_form": case_form, "contact_form": contact_form}
+    with_contact = contact_form.provided()
+    forms = [person_form, case_form, contact_form] if with_contact else [person_form, case_form]
+    if (response := _form_response(request, "cases/case_form.html", context, forms)) is not None:
+        return response
+    case = services.case_create(
+        actor=request.user,
+        person=person_form.service_data(),
+        case=case_form.service_data(),
+        contacts=[contact_form.service_data()] if with_contact else [],
+    )
+    messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
+    return redirect(_case_url(case))
+
+
+@PROTECTED_POST
+@sensitive_variables()
+@login_required
+@GET_POST
+def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_get_for(request.user, reference=reference, perm="change_case")
+    data = _posted(request)
+    person_form = PersonForm(data, instance=detached(case.person))
+    case_form = CaseForm(data, instance=detached(case))
+    context = {"case": case, "person_form": person_form, "case_form": case_form}
+    if (response := _form_response(request, "cases/case_form.html", context, [person_form, case_form])) is not None:
+        return response
+    changed = services.case_update(
+        actor=request.user, case=case, person=person_form.service_data(), data=case_form.service_data()
+    )
+    if changed:
+        messages.success(request, _("Case %(reference)s saved.") % {"reference": case.reference})
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect(_case_url(case))
+
+
+# --- Contacts ---------------------------------------------------------------------------
+
+
+@PROTECTED_POST
+@sensitive_variables()
+@login_required
+@GET_POST
+def contact_edit(request: HttpRequest, reference: str, contact_id=None) -> HttpResponse:
+    case = selectors.case_get_for(request.user, reference=reference, perm="change_case")
+    contact = selectors.contact_get_for(request.user, case=case, contact_id=contact_id) if contact_id else None
+    data = _posted(request)
+    form = ContactForm(data, instance=detached(contact) if contact else None)
+    context = {"case": case, "form": form, "contact": contact}
+    if (response := _form_response(request, "cases/contact_form.html", context, [form])) is not None:
+        return response
+    if contact is None:
+        contact = services.contact_add(actor=request.user, case=case, data=form.service_data())
+        messages.success(request, _("Contact added."))
+    else:
+        services.contact_update(actor=request.user, contact=contact, data=form.service_data())
+        messages.success(request, _("Contact saved."))
+    return redirect(_case_url(case, "contacts"))
+
+
+# --- Events -----------------------------------------------------------------------------
+
+
+@PROTECTED_POST
+@sensitive_variables()
+@login_required
+@GET_POST
+def event_edit(request: HttpRequest, reference: str, event_id=None) -> HttpResponse:
+    case = selectors.case_get_for(request.user, reference=reference, perm="change_case")
+    event = selectors.event_get_for(request.user, case=case, event_id=event_id) if event_id else None
+    data = _posted(request)
+    form = EventForm(
+        data,
+        instance=detached(event) if event else None,
+        sources=selectors.sources_for(request.user, case=case),
+        contacts=selectors.contacts_for(request.user, case=case),
+    )
+    context = {"case": case, "form": form, "event": event}
+    if (response := _form_response(request, "cases/event_form.html", context, [form])) is not None:
+        return response
+    event_data = form.service_data()
+    perpetrators = list(form.cleaned_data["perpetrators"])
+    # Shared places and perpetrators typed in on this page become reusable records first.
+    if (location_data := form.new_location_data()) is not None:
+        event_data["location"] = services.location_create(actor=request.user, data=location_data)
+    if (perpetrator_data := form.new_perpetrator_data()) is not None:
+        perpetrators.append(services.perpetrator_create(actor=request.user, data=perpetrator_data))
+    sources = list(form.cleaned_data["sources"])
+    if event is None:
+        event = services.event_add(actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources)
+        messages.success(request, _("Event added to the timeline."))
+    else:
+        services.event_update(actor=request.user, event=event, data=event_data, perpetrators=perpetrators, sources=sources)
+        messages.success(request, _("Event saved."))
+    return redirect(_case_url(case, f"event-{event.pk}"))
+
+
+# --- Sources and consent ----------------------------------------------------------------
+
+
+@PROTECTED_POST
+@sensitive_variables()
+@login_required
+@GET_POST
+def source_edit(request: HttpRequest, reference: str, source_id=None) -> HttpResponse:
+    case = selectors.case_get_for(request.user, reference=reference, perm="change_case")
+    source = selectors.source_get_for(request.user, case=case, source_id=source_id) if source_id else None
+    data = _posted(request)
+    form = SourceForm(
+        data, instance=detached(source) if source else None, contacts=selectors.contacts_for(request.user, case=case)
+    )
+    context = {"case": case, "form": form, "source": source}
+    if (response := _form_response(request, "cases/source_form.html", context, [form])) is not None:
+        return response
+    if source is None:
+        services.source_add(actor=request.user, case=case, data=form.service_data())
+        messages.success(request, _("Source added."))
+    else:
+        services.source_update(actor=request.user, source=source, data=form.service_data())
+        messages.success(request, _("Source saved."))
+    return redirect(_case_url(case, "sources"))
+
+
+@PROTECTED_POST
+@sensitive_variables()
+@login_required
+@GET_POST
+def consent_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.case_get_for(request.user, reference=reference, perm="change_case")
+    data = _posted(request)
+    form = ConsentForm(data, contacts=selectors.contacts_for(request.user, case=case))
+    context = {"case": case, "form": form, "consent": selectors.consent_in_force(request.user, case=case)}
+    if (response := _form_response(request, "cases/consent_form.html", context, [form])) is not None:
+        return response
+    services.consent_record(actor=request.user, case=case, data=form.service_data())
+    messages.success(request, _("Consent recorded. It replaces any earlier record."))
+    return redirect(_case_url(case, "consent"))
