@@ -28,10 +28,19 @@ def _audit_checkpoints(settings, tmp_path):
 
 
 def role_user(role: str, **kwargs):
+    """A user in a role group. The groups come from a data migration, which a transactional test's flush
+    removes, so a missing group is made again with its role's case permissions."""
+    from django.contrib.auth.models import Permission
+
+    from cases.access import ROLE_CASE_PERMS
+
     user = UserFactory(**kwargs)
-    group = Group.objects.filter(name=role).first()
-    if group is not None:
-        user.groups.add(group)
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="cases", content_type__model="case", codename__in=ROLE_CASE_PERMS[role])
+        )
+    user.groups.add(group)
     return user
 
 
