@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cases",
     "evidence",
     "referrals",
+    "patterns",
     "ops",
 ]
 
@@ -221,3 +222,11 @@ DALIL_MAX_TEXT_LENGTH = 20_000
 # without a heartbeat before the page offers to retry it (its worker died).
 DALIL_ORGANISATION_NAME = env_str("DALIL_ORGANISATION_NAME", "Dalil")
 DALIL_REFERRAL_BUILD_STALE_SECONDS = env_int("DALIL_REFERRAL_BUILD_STALE_SECONDS", 300)
+
+# --- Patterns: statistics, published lists, duplicates (docs/patterns.md) ---
+# Counts below this are shown as "<k" in every export, so that a count cannot single out a person.
+DALIL_SMALL_CELL_K = env_int("DALIL_SMALL_CELL_K", 5)
+# Key for the research export's pseudonymous ids (HMAC-SHA256); defaults to one derived from SECRET_KEY.
+DALIL_RESEARCH_PSEUDONYM_KEY = env_str("DALIL_RESEARCH_PSEUDONYM_KEY", "")
+# Largest published-list file accepted for import.
+DALIL_LIST_MAX_BYTES = env_int("DALIL_LIST_MAX_BYTES", 20 * 1024 * 1024)

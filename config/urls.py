@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("evidence/", include("evidence.urls")),
+    path("patterns/", include("patterns.urls")),
     path("", include("referrals.urls")),
     path("", include("cases.urls")),
 ]
