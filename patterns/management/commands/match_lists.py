@@ -1,0 +1,64 @@
+"""Cross-check two published lists with each other: no database, no login.
+
+    python manage.py match_lists A.csv B.csv [--min-score N]
+
+Each CSV has a header with columns `id` and `name`, and optionally `birth_date` (YYYY-MM-DD or
+DD.MM.YYYY) and `region`. Prints one JSON object per candidate pair, best first:
+{"a": id, "b": id, "score": 0-100, "why": "..."}.
+"""
+
+import csv
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from patterns.matching import DEFAULT_MIN_SCORE, Record, match_records, parse_birth_date
+
+
+def _read(path: str) -> list[Record]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            columns = {c.strip().lower(): c for c in (reader.fieldnames or [])}
+            missing = [c for c in ("id", "name") if c not in columns]
+            if missing:
+                raise CommandError(f"{path}: missing column(s) {', '.join(missing)} in the header")
+            records = []
+            for line, row in enumerate(reader, start=2):
+                birth = (row.get(columns.get("birth_date", ""), "") or "").strip() if "birth_date" in columns else ""
+                try:
+                    birth_date = parse_birth_date(birth) if birth else None
+                except ValueError as exc:
+                    raise CommandError(f"{path}, line {line}: birth_date {exc}") from None
+                records.append(
+                    Record(
+                        (row[columns["id"]] or "").strip(),
+                        [row[columns["name"]] or ""],
+                        birth_date=birth_date,
+                        region=(row.get(columns["region"]) or "") if "region" in columns else "",
+                    )
+                )
+            return records
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{path}: not UTF-8 text") from None
+    except csv.Error as exc:
+        raise CommandError(f"{path}: not a readable CSV file ({exc})") from None
+
+
+class Command(BaseCommand):
+    help = "Match the names of two published lists (CSV: id, name[, birth_date, region]); prints JSON lines, best first."
+    requires_system_checks = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("a")
+        parser.add_argument("b")
+        parser.add_argument("--min-score", type=int, default=DEFAULT_MIN_SCORE, help=f"cut-off, 0-100 (default {DEFAULT_MIN_SCORE})")
+
+    def handle(self, *args, a, b, min_score, **options):
+        if not 0 <= min_score <= 100:
+            raise CommandError("--min-score must be between 0 and 100")
+        for match in match_records(_read(a), _read(b), min_score=min_score):
+            self.stdout.write(json.dumps({"a": match.a, "b": match.b, "score": match.score, "why": match.why}, ensure_ascii=False))
