@@ -1,9 +1,22 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+from accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.account, name="account"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
+    path("sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("reauthenticate/", views.reauthenticate, name="reauthenticate"),
+    path("2fa/", views.enrol, name="2fa_enrol"),
+    path("2fa/verify/", views.verify, name="2fa_verify"),
+    path("2fa/totp/", views.totp_setup, name="2fa_totp"),
+    path("2fa/backup-codes/", views.backup_codes, name="2fa_backup_codes"),
+    path("2fa/security-key/", views.security_key, name="2fa_security_key"),
+    path("2fa/remove/<str:kind>/<int:pk>/", views.device_remove, name="2fa_remove"),
+    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
 ]

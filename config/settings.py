@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "csp",
     "accounts",
     "audit",
     "cases",
@@ -73,9 +79,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,7 +130,9 @@ else:
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",  # django-axes first, so a locked-out user is refused before the password is checked
     "django.contrib.auth.backends.ModelBackend",
+    "django_otp_webauthn.backends.WebAuthnBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
@@ -230,3 +242,49 @@ DALIL_SMALL_CELL_K = env_int("DALIL_SMALL_CELL_K", 5)
 DALIL_RESEARCH_PSEUDONYM_KEY = env_str("DALIL_RESEARCH_PSEUDONYM_KEY", "")
 # Largest published-list file accepted for import.
 DALIL_LIST_MAX_BYTES = env_int("DALIL_LIST_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- Access and account security (docs/access.md) -------------------------
+# Roles whose members must sign in with a second factor: any of caseworker, legal,
+# admin, or "everyone". A member without one is sent to enrolment, not in.
+DALIL_2FA_REQUIRED_FOR = env_list("DALIL_2FA_REQUIRED_FOR", ["legal", "admin"])
+# Admins must have, and sign in with, a WebAuthn security key or passkey (phishing-resistant).
+DALIL_ADMIN_REQUIRE_SECURITY_KEY = env_bool("DALIL_ADMIN_REQUIRE_SECURITY_KEY", False)
+# Changing access, exporting and similar need a password entered this recently.
+DALIL_RECENT_LOGIN_MINUTES = env_int("DALIL_RECENT_LOGIN_MINUTES", 10)
+DALIL_INVITE_DAYS = env_int("DALIL_INVITE_DAYS", 3)
+PASSWORD_RESET_TIMEOUT = DALIL_INVITE_DAYS * 24 * 3600  # the one-time set-password link of an invitation
+
+# django-axes: lock a username, and separately a client address, after repeated failures.
+AXES_FAILURE_LIMIT = env_int("DALIL_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("DALIL_LOCKOUT_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+# django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
+OTP_TOTP_ISSUER = env_str("DALIL_OTP_ISSUER", "Dalil")
+OTP_WEBAUTHN_RP_ID = env_str("DALIL_WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = env_str("DALIL_WEBAUTHN_RP_NAME", "Dalil")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("DALIL_WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+# A key is a second factor after the password, never a way around it (and around the lockout).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
+# django-csp 4: nothing inline, nothing from elsewhere. QR codes are rendered by the server.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}

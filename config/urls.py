@@ -6,6 +6,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
+    path("manage/", include("accounts.urls_manage")),
     path("audit/", include("audit.urls")),
     path("evidence/", include("evidence.urls")),
     path("patterns/", include("patterns.urls")),

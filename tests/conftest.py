@@ -119,3 +119,45 @@ def _media_root(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(media)}}}
     yield media
     shutil.rmtree(media, ignore_errors=True)
+
+
+# --- The cast of users (access): built by the real services, see tests/accounts/cast.py ---
+@pytest.fixture
+def cast(db):
+    """caseworker1 (owns `cast.case`), caseworker2, legal1 (case shared), admin1 (no case access), outsider (own case)."""
+    from tests.accounts.cast import build_cast
+
+    return build_cast()
+
+
+@pytest.fixture
+def caseworker1(cast):
+    return cast.caseworker1
+
+
+@pytest.fixture
+def caseworker2(cast):
+    return cast.caseworker2
+
+
+@pytest.fixture
+def legal1(cast):
+    return cast.legal1
+
+
+@pytest.fixture
+def admin1(cast):
+    return cast.admin1
+
+
+@pytest.fixture
+def outsider(cast):
+    return cast.outsider
+
+
+@pytest.fixture
+def sign_in():
+    """sign_in(client, user): signed in, second factor passed when the user's role requires one."""
+    from tests.accounts.cast import sign_in as _sign_in
+
+    return _sign_in

@@ -1,0 +1,43 @@
+"""Which second factors a user has, and whether this session was verified with the right one."""
+
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
+
+from accounts.roles import second_factor_required, security_key_required
+
+
+def has_security_key(user) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_totp(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def is_enrolled(user) -> bool:
+    """An authenticator app or a security key; backup codes alone do not count as enrolment."""
+    return has_security_key(user) or has_totp(user)
+
+
+def backup_codes_left(user) -> int:
+    device = StaticDevice.objects.filter(user=user, name="backup").first()
+    return device.token_set.count() if device else 0
+
+
+def verified_with_key(user) -> bool:
+    return user.is_verified() and isinstance(user.otp_device, WebAuthnCredential)
+
+
+def second_factor_step(user) -> str | None:
+    """None when the session may proceed, else "verify" (has a factor, not used yet) or "enrol"."""
+    if security_key_required(user):
+        if verified_with_key(user):
+            return None
+        return "verify" if has_security_key(user) else "enrol"
+    if user.is_verified():
+        return None
+    if is_enrolled(user):
+        # Whoever enrolled a factor uses it, required or not: a phished password alone must not do.
+        return "verify"
+    return "enrol" if second_factor_required(user) else None

@@ -1,0 +1,219 @@
+"""Every write to accounts: users, roles, sessions and second factors.
+
+Each public service is keyword-only, runs in one durable transaction and writes one
+audit event in it. Permission checks (accounts.manage_users) happen in the caller.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import UserSession
+from accounts.roles import ROLES
+from audit import actions
+from audit.services import audit_record
+
+User = get_user_model()
+
+BACKUP_CODE_COUNT = 10
+
+# Callables run by user_sign_out_everywhere and user_deactivate inside their transaction,
+# each taking (*, user): the API app registers one that deletes the user's tokens.
+_sign_out_hooks: list[Callable] = []
+
+
+class AccountError(ValueError):
+    """A request that would leave accounts in a state the rules forbid; the message says why."""
+
+
+def register_sign_out_hook(hook: Callable) -> Callable:
+    """Register `hook(*, user)` to revoke other credentials (API tokens...) when a user is signed out everywhere."""
+    if hook not in _sign_out_hooks:
+        _sign_out_hooks.append(hook)
+    return hook
+
+
+def _check_roles(roles: Iterable[str]) -> list[str]:
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise AccountError(f"Unknown role: {', '.join(unknown)}")
+    return roles
+
+
+def invite_path(user) -> str:
+    """The one-time set-password path of an invitation: it stops working once a password is set."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("accounts:set_password", kwargs={"uidb64": uidb64, "token": default_token_generator.make_token(user)})
+
+
+@transaction.atomic(durable=True)
+def user_create(
+    *,
+    actor,
+    username: str,
+    roles: Iterable[str] = (),
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    system: str = "",
+) -> User:
+    """Create a user with roles; without a password the user can only use an invitation link. Audit: account.created."""
+    roles = _check_roles(roles)
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(f"The username {username!r} is taken.")
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    audit_record(actor=actor, action=actions.ACCOUNT_CREATED, target=user, data={"roles": roles}, system=system)
+    return user
+
+
+def user_invite(*, actor, username: str, roles: Iterable[str], email: str = "", first_name: str = "", last_name: str = "") -> tuple[User, str]:
+    """Create a user with no password and return them with their one-time set-password path. Audit: account.created."""
+    user = user_create(actor=actor, username=username, roles=roles, email=email, first_name=first_name, last_name=last_name)
+    return user, invite_path(user)
+
+
+@transaction.atomic(durable=True)
+def user_set_roles(*, actor, user, roles: Iterable[str]) -> dict:
+    """Replace the user's roles. Caller holds accounts.manage_users. Audit: account.role.changed."""
+    roles = set(_check_roles(roles))
+    current = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    added, removed = sorted(roles - current), sorted(current - roles)
+    if actor is not None and actor.pk == user.pk and "admin" in removed:
+        raise AccountError("You cannot remove your own admin role; ask another admin.")
+    user.groups.remove(*Group.objects.filter(name__in=removed))
+    user.groups.add(*Group.objects.filter(name__in=added))
+    user.__dict__.pop("_dalil_roles", None)
+    change = {"added": added, "removed": removed}
+    audit_record(actor=actor, action=actions.ACCOUNT_ROLE_CHANGED, target=user, fields=["roles"], data=change)
+    return change
+
+
+def _end_sessions(user) -> int:
+    """End every session of the user: raise the session generation (checked on each request)
+    and delete the stored sessions we know of, then let other apps revoke their credentials."""
+    type(user).objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    for hook in _sign_out_hooks:
+        hook(user=user)
+    return deleted
+
+
+@transaction.atomic(durable=True)
+def user_sign_out_everywhere(*, actor, user) -> int:
+    """End every session and API token of the user at once. Caller is the user or an admin. Audit: account.signed_out_everywhere."""
+    ended = _end_sessions(user)
+    audit_record(actor=actor, action=actions.ACCOUNT_SIGNED_OUT_EVERYWHERE, target=user, data={"sessions": ended})
+    return ended
+
+
+@transaction.atomic(durable=True)
+def user_deactivate(*, actor, user) -> None:
+    """Stop the user signing in and end their sessions and tokens at once. Caller holds manage_users. Audit: account.deactivated."""
+    if actor is not None and actor.pk == user.pk:
+        raise AccountError("You cannot deactivate your own account.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = _end_sessions(user)
+    audit_record(actor=actor, action=actions.ACCOUNT_DEACTIVATED, target=user, fields=["is_active"], data={"sessions": ended})
+
+
+@transaction.atomic(durable=True)
+def user_reactivate(*, actor, user) -> None:
+    """Let a deactivated user sign in again. Caller holds manage_users. Audit: account.reactivated."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action=actions.ACCOUNT_REACTIVATED, target=user, fields=["is_active"])
+
+
+@transaction.atomic(durable=True)
+def user_set_password(*, actor, user, password: str) -> None:
+    """Set a password (invitation link or admin reset); every other session ends with the old hash. Audit: account.password.set."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action=actions.ACCOUNT_PASSWORD_SET, target=user)
+
+
+@transaction.atomic(durable=True)
+def user_reauthenticated(*, actor) -> None:
+    """The user typed their password again before a sensitive action. Audit: account.reauthenticated."""
+    audit_record(actor=actor, action=actions.ACCOUNT_REAUTHENTICATED, target=actor)
+
+
+def session_track(*, user, session_key: str) -> None:
+    """Remember that a session belongs to the user (called at sign-in, inside Django's login)."""
+    if session_key:
+        UserSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
+
+
+# --- Second factors ----------------------------------------------------------
+
+
+def totp_device_pending(*, user) -> TOTPDevice:
+    """The user's unconfirmed authenticator-app device, made on first call (a secret not yet in use)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic(durable=True)
+def totp_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
+    """Confirm an authenticator app by its first code. Audit: account.2fa.enrolled."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor)
+    if device.confirmed or not device.verify_token(token.strip().replace(" ", "")):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=actor, action=actions.ACCOUNT_2FA_ENROLLED, target=actor, data={"method": "totp"})
+    return True
+
+
+@transaction.atomic(durable=True)
+def backup_codes_generate(*, actor) -> list[str]:
+    """Replace the user's one-time backup codes with new ones, shown once. Audit: account.2fa.backup_codes_generated."""
+    device, _ = StaticDevice.objects.get_or_create(user=actor, name="backup", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    audit_record(actor=actor, action=actions.ACCOUNT_2FA_BACKUP_CODES, target=actor, data={"count": len(codes)})
+    return codes
+
+
+@transaction.atomic(durable=True)
+def device_remove(*, actor, device) -> None:
+    """Remove one of the actor's own second factors. Audit: account.2fa.removed."""
+    if device.user_id != actor.pk:
+        raise AccountError("That device is not yours.")
+    method = device._meta.label_lower
+    device.delete()
+    audit_record(actor=actor, action=actions.ACCOUNT_2FA_REMOVED, target=actor, data={"method": method})
+
+
+def security_key_registered(*, credential) -> None:
+    """Record a security key or passkey registered through django-otp-webauthn's endpoint. Audit: account.2fa.enrolled."""
+    with transaction.atomic():
+        audit_record(
+            actor=credential.user, action=actions.ACCOUNT_2FA_ENROLLED, target=credential.user, data={"method": "webauthn"}
+        )

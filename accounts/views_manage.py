@@ -1,0 +1,238 @@
+"""Admin pages (/manage/): users, roles, assignments and who has access to a case and why.
+
+Admins see case references and flags here, never case content: reading a case needs a
+per-case grant like anyone else (an admin may grant themself one; it is audited).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import otp, services
+from accounts.decorators import manage_access_required, manage_users_required, recent_login_required
+from accounts.forms import AssignmentForm, CaseAccessForm, InviteForm, RolesForm, ShareWithLegalForm
+from accounts.roles import roles_of
+from cases import access
+from cases.models import Case, CaseAssignment
+from cases.selectors import case_get_for
+
+User = get_user_model()
+PAGE_SIZE = 50
+
+
+@manage_users_required
+def users(request):
+    people = User.objects.prefetch_related("groups").order_by("username")
+    return render(request, "accounts/manage/users.html", {"people": people})
+
+
+@manage_users_required
+@recent_login_required
+def user_invite(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user, path = services.user_invite(
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                roles=form.cleaned_data["roles"],
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+            link = request.build_absolute_uri(path)
+            return render(request, "accounts/manage/invited.html", {"invited": user, "link": link})
+        return render(request, "accounts/manage/invite.html", {"form": form}, status=400)
+    return render(request, "accounts/manage/invite.html", {"form": form})
+
+
+@manage_users_required
+def user_detail(request, pk: int):
+    person = get_object_or_404(User, pk=pk)
+    assignments = CaseAssignment.objects.filter(user=person).select_related("case").only("reason", "assigned_at", "case__reference", "case__is_sensitive")
+    return render(
+        request,
+        "accounts/manage/user_detail.html",
+        {
+            "person": person,
+            "roles_form": RolesForm(initial={"roles": sorted(roles_of(person))}),
+            "assignments": assignments,
+            "enrolled": otp.is_enrolled(person),
+            "has_key": otp.has_security_key(person),
+        },
+    )
+
+
+@require_POST
+@manage_users_required
+@recent_login_required
+def user_roles(request, pk: int):
+    person = get_object_or_404(User, pk=pk)
+    form = RolesForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/manage/user_detail.html", {"person": person, "roles_form": form}, status=400)
+    try:
+        change = services.user_set_roles(actor=request.user, user=person, roles=form.cleaned_data["roles"])
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+        return redirect("manage:user_detail", pk=pk)
+    messages.success(request, _("Roles saved (added: %(added)s; removed: %(removed)s).") % {
+        "added": ", ".join(change["added"]) or "—", "removed": ", ".join(change["removed"]) or "—"})
+    return redirect("manage:user_detail", pk=pk)
+
+
+def _user_action(request, pk: int, service, done_message: str):
+    person = get_object_or_404(User, pk=pk)
+    try:
+        service(actor=request.user, user=person)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done_message % {"name": person.get_username()})
+    if person.pk == request.user.pk and not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return redirect("manage:user_detail", pk=pk)
+
+
+@require_POST
+@manage_users_required
+@recent_login_required
+def user_deactivate(request, pk: int):
+    return _user_action(request, pk, services.user_deactivate, _("%(name)s is deactivated and signed out everywhere."))
+
+
+@require_POST
+@manage_users_required
+@recent_login_required
+def user_reactivate(request, pk: int):
+    return _user_action(request, pk, services.user_reactivate, _("%(name)s can sign in again."))
+
+
+@require_POST
+@manage_users_required
+@recent_login_required
+def user_sign_out(request, pk: int):
+    return _user_action(request, pk, services.user_sign_out_everywhere, _("%(name)s is signed out on every device."))
+
+
+def _case_page(request):
+    cases = Case.objects.only("id", "reference", "status", "is_sensitive").prefetch_related(
+        Prefetch("assignments", queryset=CaseAssignment.objects.select_related("user").only("case_id", "reason", "user__username"))
+    ).order_by("-created_at")
+    ref = request.GET.get("ref", "").strip().upper()
+    if ref:
+        cases = cases.filter(reference__contains=ref)
+    return Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@manage_access_required
+@recent_login_required
+def assignments(request):
+    """Assign or unassign a caseworker on one case or many at once (references only, no content)."""
+    page = _case_page(request)
+    choices = [(c.reference, c.reference) for c in page]
+    form = AssignmentForm(request.POST or None, case_choices=choices if request.method == "GET" else None)
+    status = 200
+    if request.method == "POST":
+        # Posted references may come from another page of the list: accept any existing reference.
+        form.fields["cases"].choices = [(r, r) for r in request.POST.getlist("cases")]
+        if form.is_valid():
+            refs = form.cleaned_data["all_references"]
+            cases = list(access.cases_by_reference_for_management(refs))
+            missing = sorted(set(refs) - {c.reference for c in cases})
+            if missing:
+                form.add_error("references", _("No case with reference %(refs)s.") % {"refs": ", ".join(missing)})
+            else:
+                user = form.cleaned_data["user"]
+                try:
+                    if form.cleaned_data["action"] == "assign":
+                        changed = access.case_assign(actor=request.user, user=user, cases=cases)
+                    else:
+                        changed = access.case_unassign(actor=request.user, user=user, cases=cases)
+                except access.AccessError as exc:
+                    form.add_error("user", str(exc))
+                else:
+                    messages.success(request, _("%(count)s case(s) changed for %(name)s.") % {"count": len(changed), "name": user.get_username()})
+                    return redirect("manage:assignments")
+        status = 400
+    return render(request, "accounts/manage/assignments.html", {"form": form, "page": page, "ref": request.GET.get("ref", "")}, status=status)
+
+
+def _managed_case(reference: str) -> Case:
+    case = access.cases_by_reference_for_management([reference]).first()
+    if case is None:
+        raise Http404("No such case.")
+    return case
+
+
+@manage_access_required
+def case_access(request, reference: str):
+    """Who has access to this case and why."""
+    case = _managed_case(reference)
+    return render(
+        request,
+        "accounts/manage/case_access.html",
+        {"case": case, "rows": access.case_access_report(case), "form": CaseAccessForm(), "people": User.objects.filter(is_active=True).order_by("username")},
+    )
+
+
+@require_POST
+@manage_access_required
+@recent_login_required
+def case_access_change(request, reference: str):
+    case = _managed_case(reference)
+    form = CaseAccessForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "accounts/manage/case_access.html",
+            {"case": case, "rows": access.case_access_report(case), "form": form, "people": User.objects.filter(is_active=True)},
+            status=400,
+        )
+    action, user, actor = form.cleaned_data["action"], form.cleaned_data.get("user"), request.user
+    try:
+        if action == "assign":
+            access.case_assign(actor=actor, user=user, cases=[case])
+        elif action == "unassign":
+            access.case_unassign(actor=actor, user=user, cases=[case])
+        elif action == "share_legal":
+            access.case_share_with_legal(actor=actor, case=case, user=user)
+        elif action == "share_legal_all":
+            access.case_share_with_legal(actor=actor, case=case)
+        elif action == "unshare_legal_all":
+            access.case_unshare_with_legal(actor=actor, case=case)
+        elif action == "self_grant":
+            access.case_grant_self(actor=actor, case=case)
+        else:
+            access.case_set_sensitive(actor=actor, case=case, sensitive=action == "sensitive_on")
+    except access.AccessError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Access changed."))
+    return redirect("manage:case_access", reference=case.reference)
+
+
+@login_required
+@recent_login_required
+def case_share(request, reference: str):
+    """A caseworker on the case shares it with legal staff (one person, or all unless sensitive)."""
+    case = case_get_for(request.user, reference=reference, perm="change_case")
+    form = ShareWithLegalForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                access.case_share_with_legal(actor=request.user, case=case, user=form.cleaned_data["user"])
+            except access.AccessError as exc:
+                form.add_error("user", str(exc))
+            else:
+                messages.success(request, _("The case is shared with legal staff."))
+                return redirect("manage:case_share", reference=case.reference)
+        status = 400
+    rows = [r for r in access.case_access_report(case)]
+    return render(request, "accounts/manage/case_share.html", {"case": case, "form": form, "rows": rows}, status=status)
