@@ -217,7 +217,7 @@ def test_add_and_edit_contact(caseworker_client, case):
     assert caseworker_client.get(url("contact_add", case)).status_code == 200
     response = caseworker_client.post(url("contact_add", case), {"name": "Gulnara", "relationship": "mother", "phone": "+7 700 000"})
     assert response.status_code == 302
-    contact = case.contacts.get(name="Gulnara")
+    contact = case.contacts.get(is_reporter=False)
     edit = url("contact_edit", case, contact_id=contact.pk)
     assert caseworker_client.get(edit).status_code == 200
     response = caseworker_client.post(edit, {"name": "Gulnara", "relationship": "mother", "relationship_detail": "stepmother"})
