@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "referrals",
     "patterns",
     "ops",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -288,3 +292,67 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# --- REST API (api/, docs/api.md) -------------------------------------------
+# Tokens only (no session auth): every API call is made by a named, scoped, expiring credential.
+DALIL_API_RATE = env_str("DALIL_API_RATE", "120/min")
+DALIL_API_WRITE_RATE = env_str("DALIL_API_WRITE_RATE", "30/min")
+DALIL_API_MAX_JSON_BYTES = env_int("DALIL_API_MAX_JSON_BYTES", 256 * 1024)
+DALIL_API_TOKEN_MAX_DAYS = env_int("DALIL_API_TOKEN_MAX_DAYS", 365)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle", "api.throttling.TokenWriteRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dalil API",
+    "DESCRIPTION": "Cases, people, events, sources and evidence for intake clients and partner tools. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "APPEND_COMPONENTS": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "SECURITY": [{"bearer": []}],
+    # Swagger UI from drf-spectacular-sidecar: served by us, nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Referrals (referrals/, docs/referrals.md) -------------------------------
+# The sender named in every dossier, and how long a queued or running build may go
+# without a heartbeat before the page offers to retry it (its worker died).
+DALIL_ORGANISATION_NAME = env_str("DALIL_ORGANISATION_NAME", "Dalil")
+DALIL_REFERRAL_BUILD_STALE_SECONDS = env_int("DALIL_REFERRAL_BUILD_STALE_SECONDS", 300)
+
+# --- Audit log (audit/, docs/audit-log.md) ---------------------------------
+# Both keys live outside the database; *_FILE variants are read by env_str. Unset: development
+# keys under var/keys/ with a warning (a production install fails with one clear line instead).
+DALIL_AUDIT_KEY = env_str("DALIL_AUDIT_KEY", "")  # HMAC-SHA256 chain key, 32+ bytes as base64 or hex
+DALIL_AUDIT_SIGNING_KEY = env_str("DALIL_AUDIT_SIGNING_KEY", "")  # Ed25519 seed (base64/hex) or PEM: signs checkpoints
+DALIL_AUDIT_ORIGIN = env_str("DALIL_AUDIT_ORIGIN", "dalil.invalid/audit")  # checkpoint origin line and note key name
+# Checkpoints are published where the database admin cannot rewrite them: a directory (ideally a
+# write-once or remote mount), an e-mail address, a witness's HTTP endpoint.
+DALIL_AUDIT_CHECKPOINT_DIR = env_str("DALIL_AUDIT_CHECKPOINT_DIR", "") or str(DATA_DIR / "audit-checkpoints")
+DALIL_AUDIT_CHECKPOINT_EMAIL = env_list("DALIL_AUDIT_CHECKPOINT_EMAIL", [])
+DALIL_AUDIT_WITNESS_URL = env_str("DALIL_AUDIT_WITNESS_URL", "")
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "audit.checkpoint",
+    "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
+}
+
+# --- Patterns: statistics, published lists, duplicates (docs/patterns.md) ---
+# Counts below this are shown as "<k" in every export, so that a count cannot single out a person.
+DALIL_SMALL_CELL_K = env_int("DALIL_SMALL_CELL_K", 5)
+# Key for the research export's pseudonymous ids (HMAC-SHA256); defaults to one derived from SECRET_KEY.
+DALIL_RESEARCH_PSEUDONYM_KEY = env_str("DALIL_RESEARCH_PSEUDONYM_KEY", "")
+# Largest published-list file accepted for import.
+DALIL_LIST_MAX_BYTES = env_int("DALIL_LIST_MAX_BYTES", 20 * 1024 * 1024)

@@ -1,0 +1,234 @@
+"""What the API shows and accepts. Protected fields are declared explicitly, so the schema
+does not depend on how the protected-fields work stores them."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.dates import DateParseError, format_approximate_date, parse_approximate_date
+from cases.models import Case, Contact, DatePrecision, Event, Nationality, Person, Source
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    case = serializers.SerializerMethodField()
+    name_latin = serializers.CharField()
+    name_cyrillic = serializers.CharField()
+    aliases = serializers.CharField()
+    sex = serializers.ChoiceField(choices=Person.Sex.choices)
+    birth_date = serializers.DateField(allow_null=True)
+    birth_date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    birth_date_display = serializers.SerializerMethodField()
+    nationality = serializers.ChoiceField(choices=Nationality.choices)
+    status_in_russia = serializers.ChoiceField(choices=Person.StatusInRussia.choices)
+    home_region = serializers.CharField()
+
+    def get_case(self, person) -> str:
+        return person.case.reference
+
+    def get_birth_date_display(self, person) -> str:
+        return str(format_approximate_date(person.birth_date, person.birth_date_precision))
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Case.Status.choices)
+    pathway = serializers.ChoiceField(choices=Case.Pathway.choices)
+    whereabouts = serializers.ChoiceField(choices=Case.Whereabouts.choices)
+    person_name = serializers.SerializerMethodField()
+    nationality = serializers.CharField(source="person.nationality")
+    is_sensitive = serializers.BooleanField()
+    risk_flags = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_person_name(self, case) -> str:
+        return case.person.display_name
+
+
+class CaseSerializer(CaseSummarySerializer):
+    person = PersonSerializer()
+    whereabouts_detail = serializers.CharField()
+    risk_family_charges = serializers.BooleanField()
+    risk_reprisal = serializers.BooleanField()
+    risk_urgent_medical = serializers.BooleanField()
+    notes = serializers.CharField()
+    contacts = serializers.SerializerMethodField()
+
+    def get_contacts(self, case) -> int:
+        return case.contacts.count()
+
+
+class LocationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    city = serializers.CharField()
+    region = serializers.CharField()
+    country = serializers.CharField()
+
+
+class PerpetratorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    rank = serializers.CharField()
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    case = serializers.CharField(source="case.reference")
+    type = serializers.ChoiceField(choices=Event.Type.choices)
+    date = serializers.DateField(allow_null=True)
+    date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    date_display = serializers.CharField()
+    location = LocationSerializer(allow_null=True)
+    description = serializers.CharField()
+    coercion_means = serializers.CharField()
+    signing_authority = serializers.CharField()
+    unit = serializers.CharField()
+    contract_term_months = serializers.IntegerField(allow_null=True)
+    promised_pay = serializers.CharField()
+    contact_channel = serializers.CharField()
+    what_was_said = serializers.CharField()
+    perpetrators = PerpetratorSerializer(many=True)
+    sources = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_sources(self, event) -> list[str]:
+        return [str(s.pk) for s in event.sources.all()]
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    case = serializers.CharField(source="case.reference")
+    kind = serializers.ChoiceField(choices=Source.Kind.choices)
+    reliability = serializers.ChoiceField(choices=Source.Reliability.choices)
+    title = serializers.CharField()
+    description = serializers.CharField()
+    url = serializers.CharField()
+    received_on = serializers.DateField(allow_null=True)
+    contact = serializers.UUIDField(source="contact_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+# --- Input -----------------------------------------------------------------
+
+class ApproximateDateField(serializers.CharField):
+    """'2024', '2024-03' or '2024-03-12' (as typed in the web forms)."""
+
+    default_error_messages = {"date": _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+
+
+def _parse_date(attrs: dict, field: str, approximate_field: str) -> tuple:
+    text = attrs.pop(field, "") or ""
+    approximate = attrs.pop(approximate_field, False)
+    try:
+        return parse_approximate_date(text, approximate=approximate)
+    except DateParseError as exc:
+        raise serializers.ValidationError({field: [str(exc)]}) from None
+
+
+class PersonInputSerializer(serializers.Serializer):
+    name_latin = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name_cyrillic = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    aliases = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False)
+    birth_date = ApproximateDateField(help_text=_("YYYY, YYYY-MM or YYYY-MM-DD"))
+    birth_date_approximate = serializers.BooleanField(required=False, default=False)
+    nationality = serializers.ChoiceField(choices=Nationality.choices)
+    status_in_russia = serializers.ChoiceField(choices=Person.StatusInRussia.choices, required=False)
+    home_region = serializers.CharField(required=False, allow_blank=True, max_length=120)
+
+    def validate(self, attrs):
+        if not (attrs.get("name_latin", "").strip() or attrs.get("name_cyrillic", "").strip()):
+            raise serializers.ValidationError({"name_latin": [_("Enter the name in Latin or Cyrillic script.")]})
+        date, precision = _parse_date(attrs, "birth_date", "birth_date_approximate")
+        attrs["birth_date"], attrs["birth_date_precision"] = date, precision
+        return attrs
+
+
+class ContactInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    relationship = serializers.ChoiceField(choices=Contact.Relationship.choices)
+    relationship_detail = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    is_reporter = serializers.BooleanField(required=False, default=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    messenger = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    safe_contact_notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    consents_to_contact = serializers.BooleanField(required=False, default=False)
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    person = PersonInputSerializer()
+    contact = ContactInputSerializer(required=False, help_text=_("The reporter or relative who brought the case."))
+    contacts = ContactInputSerializer(many=True, required=False, help_text=_("More contacts, if there are several."))
+    pathway = serializers.ChoiceField(choices=Case.Pathway.choices, required=False)
+    whereabouts = serializers.ChoiceField(choices=Case.Whereabouts.choices, required=False)
+    whereabouts_detail = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    risk_family_charges = serializers.BooleanField(required=False)
+    risk_reprisal = serializers.BooleanField(required=False)
+    risk_urgent_medical = serializers.BooleanField(required=False)
+    is_sensitive = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+
+    def validate_contacts(self, value):
+        if len(value) > 20:
+            raise serializers.ValidationError(_("At most 20 contacts at once."))
+        return value
+
+
+class EventCreateSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=Event.Type.choices)
+    date = ApproximateDateField(help_text=_("YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown"))
+    date_approximate = serializers.BooleanField(required=False, default=False)
+    location = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text=_("A place id"))
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    coercion_means = serializers.ChoiceField(choices=Event.CoercionMeans.choices, required=False, allow_blank=True)
+    signing_authority = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    contract_term_months = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1200)
+    promised_pay = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    contact_channel = serializers.ChoiceField(choices=Event.Channel.choices, required=False, allow_blank=True)
+    what_was_said = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50)
+    perpetrators = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
+
+    def validate(self, attrs):
+        date, precision = _parse_date(attrs, "date", "date_approximate")
+        attrs["date"], attrs["date_precision"] = date, precision
+        return attrs
+
+
+class CaseFilterSerializer(serializers.Serializer):
+    """The web case list's filters."""
+
+    query = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text=_("Reference or name, in either script"))
+    status = serializers.ChoiceField(choices=Case.Status.choices, required=False, allow_blank=True)
+    nationality = serializers.ChoiceField(choices=Nationality.choices, required=False, allow_blank=True)
+    pathway = serializers.ChoiceField(choices=Case.Pathway.choices, required=False, allow_blank=True)
+    event_type = serializers.ChoiceField(choices=Event.Type.choices, required=False, allow_blank=True)
+
+
+class PersonFilterSerializer(serializers.Serializer):
+    query = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text=_("Name in either script, or reference"))
+    nationality = serializers.ChoiceField(choices=Nationality.choices, required=False, allow_blank=True)
+
+
+@extend_schema_field({"type": "string", "format": "binary"})
+class BinaryField(serializers.Field):
+    pass

@@ -1,0 +1,19 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from api import docs, views
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"),
+    path("docs/", docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("cases/", views.CaseListCreate.as_view(), name="case-list"),
+    path("cases/<str:reference>/", views.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<str:reference>/events/", views.EventListCreate.as_view(), name="event-list"),
+    path("cases/<str:reference>/events/<uuid:event_id>/", views.EventDetail.as_view(), name="event-detail"),
+    path("cases/<str:reference>/sources/", views.SourceList.as_view(), name="source-list"),
+    path("cases/<str:reference>/sources/<uuid:source_id>/", views.SourceDetail.as_view(), name="source-detail"),
+    path("persons/", views.PersonList.as_view(), name="person-list"),
+    path("persons/<uuid:person_id>/", views.PersonDetail.as_view(), name="person-detail"),
+]

@@ -1,0 +1,181 @@
+"""The REST API: thin views over cases.selectors (reads) and cases.services (writes).
+
+A case is resolved through the same selector as in the web UI, for the same
+permission, so a token sees exactly what its user would and gets 404 otherwise.
+"""
+
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import auditing, idempotency
+from api import selectors as api_selectors
+from api import serializers as s
+from api.pagination import Pagination
+from api.permissions import may_open_cases
+from audit import actions
+from cases import selectors, services
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    name=idempotency.HEADER, type=str, location=OpenApiParameter.HEADER, required=False,
+    description=_("Any unique string (e.g. a UUID). A retry with the same key replays the first result instead of creating again."),
+)
+REFERENCE = OpenApiParameter("reference", str, OpenApiParameter.PATH, description="Case reference, e.g. DAL-2025-0001")
+
+
+class ApiView(APIView):
+    audit_case = None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        auditing.request_done(request, response, case=self.audit_case)
+        return response
+
+    def case(self, reference: str, *, perm: str = "view_case"):
+        case = selectors.case_get_for(self.request.user, reference=reference, perm=perm)
+        self.audit_case = case
+        return case
+
+    def paginate(self, queryset, serializer_class):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        return page, paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+    @staticmethod
+    def filters(serializer_class, query_params) -> dict:
+        form = serializer_class(data=query_params)
+        form.is_valid(raise_exception=True)
+        return {k: v for k, v in form.validated_data.items() if v}
+
+
+class CaseListCreate(ApiView):
+    @extend_schema(parameters=[s.CaseFilterSerializer], responses=s.CaseSummarySerializer(many=True), summary="List cases")
+    def get(self, request):
+        qs = selectors.case_list_for(request.user, **self.filters(s.CaseFilterSerializer, request.query_params))
+        page, response = self.paginate(qs, s.CaseSummarySerializer)
+        auditing.read(request, action=actions.CASE_LIST_VIEWED, data={"cases": [str(c.pk) for c in page]})
+        return response
+
+    @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseSerializer}, parameters=[IDEMPOTENCY_PARAMETER], summary="Open a case with its person and contact")
+    @sensitive_variables("data", "person", "contacts")
+    def post(self, request):
+        if not may_open_cases(request.user):
+            raise PermissionDenied(_("Your role may not open cases."))
+        form = s.CaseCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+
+        def perform():
+            data = dict(form.validated_data)
+            person = data.pop("person")
+            person.pop("birth_date_approximate", None)
+            contacts = data.pop("contacts", [])
+            if "contact" in data:
+                contacts = [data.pop("contact"), *contacts]
+            case = services.case_create(actor=request.user, person=person, case=data, contacts=contacts)
+            return self._created(case), case.reference
+
+        return idempotency.run(
+            request, endpoint="cases.create", print_=idempotency.fingerprint(request.data),
+            perform=perform, replay=lambda reference: self._created(self.case(reference)),
+        )
+
+    def _created(self, case):
+        self.audit_case = case
+        case = selectors.case_get_for(self.request.user, reference=case.reference)
+        return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED, headers={"Location": f"{self.request.path}{case.reference}/"})
+
+
+class CaseDetail(ApiView):
+    @extend_schema(parameters=[REFERENCE], responses=s.CaseSerializer, summary="Read a case")
+    def get(self, request, reference):
+        case = self.case(reference)
+        auditing.read(request, action=actions.CASE_VIEWED, target=case)
+        return Response(s.CaseSerializer(case).data)
+
+
+class PersonList(ApiView):
+    @extend_schema(parameters=[s.PersonFilterSerializer], responses=s.PersonSerializer(many=True), summary="List the people of your cases")
+    def get(self, request):
+        qs = api_selectors.persons_for(request.user, **self.filters(s.PersonFilterSerializer, request.query_params))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        auditing.read(request, action=actions.CASE_LIST_VIEWED, data={"cases": [str(c.pk) for c in page], "persons": True})
+        return paginator.get_paginated_response(s.PersonSerializer([c.person for c in page], many=True).data)
+
+
+class PersonDetail(ApiView):
+    @extend_schema(responses=s.PersonSerializer, summary="Read a person")
+    def get(self, request, person_id):
+        person = api_selectors.person_get_for(request.user, person_id=person_id)
+        self.audit_case = person.case
+        auditing.read(request, action=actions.PERSON_VIEWED, target=person, case=person.case)
+        return Response(s.PersonSerializer(person).data)
+
+
+class EventListCreate(ApiView):
+    @extend_schema(parameters=[REFERENCE], responses=s.EventSerializer(many=True), summary="A case's timeline")
+    def get(self, request, reference):
+        case = self.case(reference)
+        page, response = self.paginate(selectors.events_for(request.user, case=case), s.EventSerializer)
+        return response
+
+    @extend_schema(parameters=[REFERENCE, IDEMPOTENCY_PARAMETER], request=s.EventCreateSerializer, responses={201: s.EventSerializer}, summary="Add an event")
+    def post(self, request, reference):
+        case = self.case(reference, perm="change_case")
+        form = s.EventCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        source_ids = data.pop("sources", [])
+        perpetrator_ids = data.pop("perpetrators", [])
+        sources = list(selectors.sources_for(request.user, case=case).filter(pk__in=source_ids))
+        if len(sources) != len(set(source_ids)):
+            raise ValidationError({"sources": [_("A source is not one of this case's sources.")]})
+        perpetrators = api_selectors.perpetrators_by_ids(perpetrator_ids)
+        if len(perpetrators) != len(set(perpetrator_ids)):
+            raise ValidationError({"perpetrators": [_("No such perpetrator.")]})
+        if data.get("location") is not None:
+            data["location"] = api_selectors.location_get(data["location"])
+            if data["location"] is None:
+                raise ValidationError({"location": [_("No such place.")]})
+        else:
+            data.pop("location", None)
+        data = {k: v for k, v in data.items() if v is not None or k in ("date", "location")}
+
+        def perform():
+            event = services.event_add(actor=request.user, case=case, data=data, perpetrators=perpetrators, sources=sources)
+            return self._created(case, event.pk), str(event.pk)
+
+        return idempotency.run(
+            request, endpoint=f"events.create:{case.pk}", print_=idempotency.fingerprint(request.data),
+            perform=perform, replay=lambda event_id: self._created(case, event_id),
+        )
+
+    def _created(self, case, event_id):
+        event = selectors.event_get_for(self.request.user, case=case, event_id=event_id)
+        return Response(s.EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class EventDetail(ApiView):
+    @extend_schema(parameters=[REFERENCE], responses=s.EventSerializer, summary="Read an event")
+    def get(self, request, reference, event_id):
+        case = self.case(reference)
+        return Response(s.EventSerializer(selectors.event_get_for(request.user, case=case, event_id=event_id)).data)
+
+
+class SourceList(ApiView):
+    @extend_schema(parameters=[REFERENCE], responses=s.SourceSerializer(many=True), summary="A case's sources")
+    def get(self, request, reference):
+        case = self.case(reference)
+        page, response = self.paginate(selectors.sources_for(request.user, case=case), s.SourceSerializer)
+        return response
+
+
+class SourceDetail(ApiView):
+    @extend_schema(parameters=[REFERENCE], responses=s.SourceSerializer, summary="Read a source")
+    def get(self, request, reference, source_id):
+        case = self.case(reference)
+        return Response(s.SourceSerializer(selectors.source_get_for(request.user, case=case, source_id=source_id)).data)

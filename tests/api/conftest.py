@@ -1,0 +1,50 @@
+"""The fixed cast (two caseworkers, a legal user, an admin, an outsider) and a token client for each."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from api.services import token_issue
+from tests.factories import make_case
+
+
+def _user(username, roles):
+    from accounts.services import user_create
+
+    return user_create(actor=None, username=username, roles=roles, system="tests")
+
+
+@pytest.fixture
+def cast(db):
+    return {
+        "caseworker": _user("cw_amina", ["caseworker"]),
+        "caseworker2": _user("cw_bakyt", ["caseworker"]),
+        "legal": _user("legal_dana", ["legal"]),
+        "admin": _user("admin_erlan", ["admin"]),
+        "outsider": _user("outsider", []),
+    }
+
+
+@pytest.fixture
+def case(cast):
+    return make_case(actor=cast["caseworker"])
+
+
+def client_for(user, *, scope="intake", days=30):
+    token, raw = token_issue(actor=None, user=user, scope=scope, days=days, system="tests")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.token = token
+    client.raw = raw
+    return client
+
+
+@pytest.fixture
+def api(cast):
+    """api("caseworker", scope="read") -> an APIClient holding a fresh token of that user."""
+
+    def make(who, *, scope="intake", days=30):
+        return client_for(cast[who], scope=scope, days=days)
+
+    return make
+
+
