@@ -1,0 +1,83 @@
+"""Reads of lists, candidate matches and duplicates, scoped to the user.
+
+A candidate match or a duplicate names a person in a case, so it is shown only when the case is among
+cases_for(user); "missing" and "not yours" raise the same 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cases.models import Case, Person
+from cases.selectors import cases_for
+from patterns.access import can_view_aggregates
+from patterns.matching import DEFAULT_MIN_SCORE, Index
+from patterns.models import CaseMerge, DuplicateDismissal, ListUpload, MatchCandidate, SourceList
+
+
+def may_use_lists(user) -> bool:
+    """Published lists are for staff with a role: anyone who may view cases or aggregates."""
+    return bool(user and user.is_authenticated and user.is_active and (user.has_perm("cases.view_case") or can_view_aggregates(user)))
+
+
+def source_lists_for(user) -> QuerySet[SourceList]:
+    if not may_use_lists(user):
+        return SourceList.objects.none()
+    return SourceList.objects.all()
+
+
+def source_list_get_for(user, *, list_id) -> SourceList:
+    try:
+        return source_lists_for(user).get(pk=list_id)
+    except (SourceList.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such list.") from None
+
+
+def upload_get_for(user, *, source_list: SourceList, upload_id) -> ListUpload:
+    try:
+        return ListUpload.objects.filter(source_list__in=source_lists_for(user)).get(source_list=source_list, pk=upload_id)
+    except (ListUpload.DoesNotExist, ValueError):
+        raise Http404("No such upload.") from None
+
+
+def candidates_for(user, *, source_list: SourceList, perm: str = "view_case") -> QuerySet[MatchCandidate]:
+    """Candidate matches of a list among the people of the cases this user may see."""
+    return (
+        MatchCandidate.objects.filter(entry__source_list=source_list, person__case__in=cases_for(user, perm=perm))
+        .select_related("entry", "decision", "person__case")
+        .order_by("-score", "entry__line")
+    )
+
+
+def candidate_get_for(user, *, source_list: SourceList, candidate_id, perm: str = "change_case") -> MatchCandidate:
+    try:
+        return candidates_for(user, source_list=source_list, perm=perm).get(pk=candidate_id)
+    except (MatchCandidate.DoesNotExist, ValueError):
+        raise Http404("No such candidate.") from None
+
+
+def duplicates_for(user, *, case: Case | None = None, min_score: int = DEFAULT_MIN_SCORE) -> list[dict]:
+    """Likely duplicate people among this user's cases (or of one case), best first.
+
+    Names are protected fields: people are loaded through the ORM (decrypted) and blocked in Python.
+    """
+    from patterns.services import person_records
+
+    visible = cases_for(user).exclude(pk__in=CaseMerge.objects.values("merged_id"))
+    people = Person.objects.filter(case__in=visible).select_related("case")
+    by_person = {p.pk: p.case for p in people}
+    index = Index(person_records(people))
+    dismissed = {(d.case_a_id, d.case_b_id) for d in DuplicateDismissal.objects.all()}
+    probes = [r for r in index.records if case is None or r.id == case.person_id]
+    seen, out = set(), []
+    for record in probes:
+        found, _ = index.match(record, min_score=min_score, exclude=lambda other, me=record: other.id == me.id)
+        for m in found:
+            a, b = sorted((by_person[m.a], by_person[m.b]), key=lambda c: str(c.pk))
+            if (a.pk, b.pk) in seen or (a.pk, b.pk) in dismissed:
+                continue
+            seen.add((a.pk, b.pk))
+            out.append({"a": a, "b": b, "score": m.score, "why": m.why})
+    out.sort(key=lambda d: (-d["score"], d["a"].reference, d["b"].reference))
+    return out
