@@ -114,7 +114,7 @@ def _date(rng: random.Random, start: datetime.date, days: int) -> datetime.date:
     return min(start + datetime.timedelta(days=rng.randint(0, days)), datetime.date.today() - datetime.timedelta(days=1))
 
 
-def _dated(rng, when: datetime.date, *, allow_unknown=True) -> dict:
+def _dated(rng, when: datetime.date, *, allow_unknown=True, allow_year=True) -> dict:
     roll = rng.random()
     if roll < 0.55:
         return {"date": when, "date_precision": "day"}
@@ -123,16 +123,18 @@ def _dated(rng, when: datetime.date, *, allow_unknown=True) -> dict:
     if roll < 0.88:
         return {"date": when.replace(day=1), "date_precision": "approximate"}
     if roll < 0.95 or not allow_unknown:
+        if not allow_year:  # a bare year sorts to 1 January, ahead of the events it followed
+            return {"date": when, "date_precision": "day"}
         return {"date": when.replace(month=1, day=1), "date_precision": "year"}
     return {"date": None, "date_precision": "unknown"}
 
 
 def _variant(latin: str) -> str:
     """A transliteration variant, as names are spelled in Russian documents."""
-    for old, new in (("kh", "h"), ("J", "Dzh"), ("Yu", "Iu"), ("Zh", "J"), ("q", "k"), ("ov", "off")):
+    for old, new in (("kh", "h"), ("J", "Dzh"), ("Yu", "Iu"), ("Zh", "J"), ("q", "k"), ("iev", "iyev"), ("ev", "yev"), ("ov", "off")):
         if old in latin:
             return latin.replace(old, new, 1)
-    return latin + "y"
+    return ""
 
 
 def build_plan() -> list[DemoCase]:
@@ -200,7 +202,7 @@ def build_plan() -> list[DemoCase]:
             nonlocal step
             step += 1
             when = min(start + datetime.timedelta(days=step * rng.randint(5, 25)), datetime.date.today() - datetime.timedelta(days=1))
-            data = {"type": type_, **_dated(rng, when, allow_unknown=allow_unknown), "description": "", **(extra or {})}
+            data = {"type": type_, **_dated(rng, when, allow_unknown=allow_unknown, allow_year=step == 1), "description": "", **(extra or {})}
             demo.events.append((data, place, list(perpetrators), [0] if rng.random() < 0.7 else list(range(len(demo.sources)))))
 
         if pathway in ("prison", "migrant_raid", "deportation", "debt"):
