@@ -3,8 +3,14 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """One action by one actor. Append-only: written by audit.services.audit_record alone."""
+    """One action by one actor. Append-only: written by audit.services.audit_record alone.
 
+    `seq` numbers the events without gaps from 0 (it is also the leaf index in the Merkle tree);
+    `mac` is HMAC-SHA256(audit key, previous mac || canonical content), hex (docs/audit-log.md).
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    mac = models.CharField(max_length=64)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=150, help_text="Username at the time, or 'system:<task>'.")
@@ -23,3 +29,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed tree head (C2SP tlog-checkpoint). Append-only, like the events; published outside the database."""
+
+    tree_size = models.BigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64, help_text="Hex SHA-256 Merkle root of the first tree_size events.")
+    note = models.TextField(help_text="The signed note, byte for byte as published.")
+    created_at = models.DateTimeField()
+    previous_size = models.BigIntegerField(null=True, blank=True)
+    consistency_proof = models.JSONField(default=list, blank=True, help_text="Base64 hashes from previous_size to tree_size.")
+
+    class Meta:
+        ordering = ["tree_size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.tree_size} {self.root_hash[:16]}"

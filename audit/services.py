@@ -1,19 +1,43 @@
+"""Writing the audit log: one event per action, appended to the keyed chain inside the caller's transaction."""
+
 from collections.abc import Iterable
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from audit import context
+from audit import chain, context, keys
 from audit.models import AuditEvent
 
 _SECRETISH = ("password", "secret", "token", "key", "passphrase", "otp")
+# pg_advisory_xact_lock id of the chain head ("dalil-au" in ASCII); held until the writing transaction ends.
+APPEND_LOCK_ID = 0x64616C696C2D6175
+_HEAD_SQL = {
+    # Two statements in one round trip: the SELECT takes its snapshot only after the lock is granted,
+    # so it sees the head committed by the previous holder (READ COMMITTED, Django's default).
+    "postgresql": f"SELECT pg_advisory_xact_lock({APPEND_LOCK_ID}); "
+    "SELECT seq, mac FROM audit_auditevent ORDER BY seq DESC LIMIT 1",
+    # SQLite transactions are BEGIN IMMEDIATE here (settings), so the write lock is already ours.
+    "sqlite": "SELECT seq, mac FROM audit_auditevent ORDER BY seq DESC LIMIT 1",
+}
 
 
 def _clean_data(data: dict | None) -> dict:
     """Drop secret-looking keys so that no caller can log a credential by mistake."""
     if not data:
         return {}
-    return {k: v for k, v in data.items() if not any(s in k.lower() for s in _SECRETISH)}
+    return chain.normalise_json({k: v for k, v in data.items() if not any(s in k.lower() for s in _SECRETISH)})
+
+
+def _head(connection) -> tuple[int, bytes]:
+    """The next sequence number and the MAC to chain from, with the append lock held."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_SQL.get(connection.vendor, _HEAD_SQL["sqlite"]))
+        if connection.vendor == "postgresql":
+            cursor.nextset()
+        row = cursor.fetchone()
+    if row is None:
+        return 0, chain.GENESIS
+    return row[0] + 1, bytes.fromhex(row[1])
 
 
 def audit_record(
@@ -26,26 +50,39 @@ def audit_record(
     data: dict | None = None,
     system: str = "",
 ) -> AuditEvent:
-    """Append one audit event. Must run inside the caller's transaction, so the event commits or rolls back with the change."""
-    if not transaction.get_connection().in_atomic_block:
+    """Append one audit event. Must run inside the caller's transaction, so the event commits or rolls back with the change.
+
+    Call it last in the transaction: it takes the chain lock, which is held until the transaction ends."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the transaction of the change it records")
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
     if case is None and target is not None and target.__class__.__name__ == "Case":
         case = target
-    return AuditEvent.objects.create(
-        at=timezone.now(),
+    key = keys.audit_key()
+    event = AuditEvent(
         actor=user,
-        actor_label=user.get_username() if user else (f"system:{system}" if system else "anonymous"),
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        case_ref=getattr(case, "reference", "") or "",
-        ip=ctx.ip,
-        user_agent=ctx.user_agent,
-        fields=sorted(fields),
+        actor_label=(user.get_username() if user else (f"system:{system}" if system else "anonymous"))[:150],
+        action=action[:64],
+        target_type=target._meta.label_lower[:64] if target is not None else "",
+        target_id=str(target.pk)[:64] if target is not None else "",
+        case_ref=(getattr(case, "reference", "") or "")[:32],
+        ip=chain.normalise_ip(ctx.ip),
+        user_agent=(ctx.user_agent or "")[:300],
+        fields=sorted({str(f) for f in fields}),
         data=_clean_data(data),
     )
+    seq, previous = _head(connection)
+    event.seq = seq
+    event.at = timezone.now()
+    content = chain.canonical(
+        seq, chain.format_at(event.at), event.actor_id, event.actor_label, event.action, event.target_type,
+        event.target_id, event.case_ref, event.ip, event.user_agent, event.fields, event.data,
+    )
+    event.mac = chain.next_mac(key, previous, content).hex()
+    event.save(force_insert=True)
+    return event
 
 
 @transaction.atomic(durable=True)

@@ -1,0 +1,174 @@
+"""The canonical form of an event, the keyed chain over it, and a streaming verifier.
+
+canonical(event) = JSON array, ASCII only, no spaces, object keys sorted:
+    ["dalil-audit/1", seq, at, actor_id, actor_label, action, target_type, target_id,
+     case_ref, ip, user_agent, fields, data]
+mac(event) = HMAC-SHA256(audit key, mac(previous event) || canonical(event)); 32 zero bytes before event 0.
+docs/audit-log.md describes every field byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import ipaddress
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from hashlib import sha256
+
+from django.db import connections
+
+from audit import merkle
+
+VERSION = "dalil-audit/1"
+GENESIS = bytes(32)
+_dumps = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+_UTC = dt.timezone.utc
+
+
+class ChainError(Exception):
+    """The log does not verify. `seq` and `event_id` name the first bad event when there is one."""
+
+    def __init__(self, message: str, *, seq: int | None = None, event_id: int | None = None):
+        super().__init__(message)
+        self.seq = seq
+        self.event_id = event_id
+
+
+def format_at(at: dt.datetime) -> str:
+    """UTC, microseconds always present: 2026-11-25T04:49:00.123456+00:00."""
+    return at.astimezone(_UTC).isoformat(timespec="microseconds")
+
+
+def normalise_ip(ip: str | None) -> str | None:
+    """The form the database gives back, so that canonical content survives a round trip."""
+    if not ip:
+        return None
+    try:
+        addr = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return str(addr)
+
+
+def normalise_json(value):
+    """A JSON round trip with floats kept as text: jsonb rewrites numbers (1e20 comes back as 100000000000000000000)."""
+    return json.loads(json.dumps(value, default=str, allow_nan=False), parse_float=str)
+
+
+def canonical(seq, at: str, actor_id, actor_label, action, target_type, target_id, case_ref, ip, user_agent, fields, data) -> bytes:
+    return _dumps(
+        [VERSION, seq, at, actor_id, actor_label, action, target_type, target_id, case_ref, ip, user_agent, fields, data]
+    ).encode("ascii")
+
+
+def next_mac(key: bytes, previous: bytes, content: bytes) -> bytes:
+    return hmac.digest(key, previous + content, "sha256")
+
+
+# --- reading the log in order -----------------------------------------------------------
+
+_PG_SELECT = (
+    "SELECT id, seq, mac, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), actor_id,"
+    " actor_label, action, target_type, target_id, case_ref, host(ip), user_agent, fields::text, data::text"
+    " FROM audit_auditevent WHERE seq >= %s ORDER BY seq"
+)
+
+
+def rows(*, start: int = 0, using: str = "default", chunk: int = 20_000) -> Iterator[tuple]:
+    """(id, seq, mac, canonical bytes) in seq order, read with a server-side cursor where there is one."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        loads = json.loads
+        with connection.chunked_cursor() as cursor:
+            cursor.itersize = chunk
+            cursor.execute(_PG_SELECT, [start])
+            for r in cursor:
+                content = _dumps(
+                    [VERSION, r[1], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], loads(r[12]), loads(r[13])]
+                ).encode("ascii")
+                yield r[0], r[1], r[2], content
+        return
+    from audit.models import AuditEvent
+
+    qs = (
+        AuditEvent.objects.using(using)
+        .filter(seq__gte=start)
+        .order_by("seq")
+        .values_list(
+            "id", "seq", "mac", "at", "actor_id", "actor_label", "action", "target_type", "target_id",
+            "case_ref", "ip", "user_agent", "fields", "data",
+        )
+    )
+    for r in qs.iterator(chunk_size=chunk):
+        yield r[0], r[1], r[2], canonical(r[1], format_at(r[3]), *r[4:])
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+@dataclass
+class Verified:
+    count: int
+    root: bytes
+    last_mac: bytes
+    roots_at: dict[int, bytes] = field(default_factory=dict)
+    leaves: list[bytes] | None = None
+
+
+def verify(
+    key: bytes,
+    *,
+    using: str = "default",
+    sizes: Iterable[int] = (),
+    keep_leaves: bool = False,
+    limit: int | None = None,
+    rows_iter: Iterable[tuple] | None = None,
+) -> Verified:
+    """Recompute the chain and the tree; raise ChainError at the first bad event.
+
+    `sizes` asks for the tree root at those sizes too (to check checkpoints); `keep_leaves` keeps every
+    leaf hash (to build proofs); `limit` stops after that many events."""
+    wanted = sorted(set(sizes))
+    roots_at: dict[int, bytes] = {}
+    if 0 in wanted:
+        roots_at[0] = merkle.EMPTY_ROOT
+    want = iter(w for w in wanted if w > 0)
+    next_size = next(want, None)
+    tree = merkle.CompactRange()
+    leaves: list[bytes] | None = [] if keep_leaves else None
+    previous = GENESIS
+    expected = 0
+    digest = hmac.digest
+    for event_id, seq, mac, content in rows_iter if rows_iter is not None else rows(using=using):
+        if expected == limit:
+            break
+        if seq != expected:
+            if seq > expected:
+                raise ChainError(
+                    f"event #{expected} is missing (the next one is #{seq}, id {event_id}): an event was deleted",
+                    seq=expected,
+                    event_id=event_id,
+                )
+            raise ChainError(f"event #{seq} (id {event_id}) is out of order", seq=seq, event_id=event_id)
+        computed = digest(key, previous + content, "sha256")
+        if computed.hex() != mac:
+            raise ChainError(
+                f"event #{seq} (id {event_id}): its MAC does not match its content and the previous event"
+                " (edited, inserted or reordered)",
+                seq=seq,
+                event_id=event_id,
+            )
+        previous = computed
+        leaf = sha256(b"\x00" + content).digest()
+        tree.append(leaf)
+        if leaves is not None:
+            leaves.append(leaf)
+        expected += 1
+        if expected == next_size:
+            roots_at[expected] = tree.root()
+            next_size = next(want, None)
+    return Verified(count=expected, root=tree.root(), last_mac=previous, roots_at=roots_at, leaves=leaves)

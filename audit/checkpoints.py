@@ -1,0 +1,354 @@
+"""Signed checkpoints (C2SP tlog-checkpoint in a C2SP signed note) and inclusion proofs for single events.
+
+A checkpoint note is::
+
+    <origin>\\n<tree size>\\n<base64 root hash>\\n\\n— <origin> <base64(key id || Ed25519 signature)>\\n
+
+Public functions (documented in docs/audit-log.md):
+
+* ``checkpoint_create()`` - verify the whole log, refuse if it does not extend the last stored and the last
+  published checkpoint, sign, store and (after commit) publish a new checkpoint.
+* ``parse_checkpoint(note, verifier_key=None)`` - check the signature, return a ``Checkpoint``.
+* ``inclusion_proof(event_id, checkpoint=None)`` / ``inclusion_proofs(event_ids, checkpoint=None)`` - proof
+  objects (JSON-ready dicts) that an event is in the log at a checkpoint.
+* ``verify_inclusion_proof(proof, verifier_key=None)`` - check one offline; returns the event's fields.
+* ``verify_consistency(old_note, new_note, proof, verifier_key=None)`` - check that a log only grew.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import os
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from audit import chain, keys, merkle
+from audit.models import AuditCheckpoint, AuditEvent
+
+logger = logging.getLogger(__name__)
+
+PROOF_TYPE = "dalil-audit-inclusion-proof/1"
+CHECKPOINT_LOCK_ID = 0x64616C696C2D6370  # "dalil-cp": one checkpoint signer at a time
+_DASH = "\u2014 "
+
+
+class CheckpointError(Exception):
+    """A checkpoint or proof does not verify, or signing one would break the log's history."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    origin: str
+    size: int
+    root: bytes
+    note: str
+
+
+# --- signed notes ----------------------------------------------------------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise CheckpointError("malformed base64") from None
+
+
+def sign_note(text: str) -> str:
+    """Sign note text (ending in a newline) with the checkpoint key, under the origin as key name."""
+    key = keys.signing_key()
+    name = keys.origin()
+    kid = keys.key_id(name, keys.public_key_bytes(key.public_key()))
+    signature = key.sign(text.encode("utf-8"))
+    return f"{text}\n{_DASH}{name} {_b64(kid + signature)}\n"
+
+
+def parse_verifier_key(vkey: str) -> tuple[str, bytes, Ed25519PublicKey]:
+    """`<name>+<hex key id>+<base64(0x01 || public key)>` -> (name, key id, public key)."""
+    try:
+        name, kid_hex, encoded = vkey.strip().split("+")
+        kid = bytes.fromhex(kid_hex)
+        raw = _unb64(encoded)
+    except ValueError:
+        raise CheckpointError("malformed verifier key") from None
+    if len(raw) != 33 or raw[0] != 1 or len(kid) != 4 or keys.key_id(name, raw[1:]) != kid:
+        raise CheckpointError("malformed verifier key")
+    return name, kid, Ed25519PublicKey.from_public_bytes(raw[1:])
+
+
+def verify_note(note: str, verifier_key: str | None = None) -> str:
+    """Return the note text if a signature by the verifier key (default: our own) verifies; else raise."""
+    name, kid, public = parse_verifier_key(verifier_key or keys.verifier_key())
+    if "\n\n" not in note or not note.endswith("\n"):
+        raise CheckpointError("not a signed note")
+    split = note.rindex("\n\n")
+    text, signatures = note[: split + 1], note[split + 2 :]
+    found = False
+    for line in signatures.splitlines():
+        if not line.startswith(_DASH):
+            raise CheckpointError("malformed signature line in note")
+        try:
+            sig_name, encoded = line[len(_DASH) :].split(" ")
+        except ValueError:
+            raise CheckpointError("malformed signature line in note") from None
+        raw = _unb64(encoded)
+        if sig_name != name or raw[:4] != kid:
+            continue  # a signature by some other key (a witness, say): not ours to judge
+        try:
+            public.verify(raw[4:], text.encode("utf-8"))
+        except InvalidSignature:
+            raise CheckpointError("the checkpoint signature does not verify") from None
+        found = True
+    if not found:
+        raise CheckpointError("the note carries no signature by the audit checkpoint key")
+    return text
+
+
+def checkpoint_text(size: int, root: bytes, origin: str | None = None) -> str:
+    return f"{origin or keys.origin()}\n{size}\n{_b64(root)}\n"
+
+
+def parse_checkpoint(note: str, verifier_key: str | None = None) -> Checkpoint:
+    text = verify_note(note, verifier_key)
+    lines = text.split("\n")
+    if len(lines) < 4 or not lines[1].isdigit() or (lines[1] != "0" and lines[1].startswith("0")):
+        raise CheckpointError("malformed checkpoint body")
+    root = _unb64(lines[2])
+    if len(root) != 32:
+        raise CheckpointError("malformed checkpoint root hash")
+    return Checkpoint(origin=lines[0], size=int(lines[1]), root=root, note=note)
+
+
+def verify_consistency(old_note: str, new_note: str, proof: list[str], verifier_key: str | None = None) -> bool:
+    old = parse_checkpoint(old_note, verifier_key)
+    new = parse_checkpoint(new_note, verifier_key)
+    return merkle.verify_consistency(old.size, new.size, old.root, new.root, [_unb64(p) for p in proof])
+
+
+# --- creating and publishing checkpoints -------------------------------------------------------
+
+
+def _checkpoint_dir() -> Path | None:
+    value = getattr(settings, "DALIL_AUDIT_CHECKPOINT_DIR", "")
+    return Path(value) if value else None
+
+
+def published_latest() -> Checkpoint | None:
+    """The latest checkpoint in the publication directory, signature checked."""
+    directory = _checkpoint_dir()
+    if directory is None or not (directory / "checkpoint").exists():
+        return None
+    return parse_checkpoint((directory / "checkpoint").read_text(encoding="utf-8"))
+
+
+def stored_checkpoints() -> list[Checkpoint]:
+    return [parse_checkpoint(c.note) for c in AuditCheckpoint.objects.order_by("tree_size")]
+
+
+def check_against(verified: chain.Verified, checkpoint: Checkpoint, source: str) -> None:
+    """Raise CheckpointError if the log is not an extension of this checkpoint (cut tail or rewritten history)."""
+    if checkpoint.size > verified.count:
+        raise CheckpointError(
+            f"{source} covers {checkpoint.size} events but the log has only {verified.count}:"
+            f" events #{verified.count} to #{checkpoint.size - 1} were cut from the end"
+        )
+    if verified.roots_at.get(checkpoint.size) != checkpoint.root:
+        raise CheckpointError(
+            f"{source} (size {checkpoint.size}) does not match the log: history among events #0 to"
+            f" #{checkpoint.size - 1} was rewritten"
+        )
+
+
+def _lock_signer() -> None:
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHECKPOINT_LOCK_ID])
+
+
+@transaction.atomic(durable=True)
+def checkpoint_create(*, publish: bool = True) -> AuditCheckpoint | None:
+    """Sign a checkpoint over the whole log. Caller: the beat task or `audit_checkpoint`. Refuses (CheckpointError,
+    chain.ChainError) unless the log verifies and extends every checkpoint signed before."""
+    _lock_signer()
+    previous = AuditCheckpoint.objects.order_by("-tree_size").first()
+    known = [(parse_checkpoint(previous.note), "the last stored checkpoint")] if previous else []
+    published = published_latest()
+    if published is not None:
+        known.append((published, "the last published checkpoint"))
+    verified = chain.verify(keys.audit_key(), sizes=[c.size for c, _ in known], keep_leaves=True)
+    for checkpoint, source in known:
+        check_against(verified, checkpoint, source)
+    if verified.count == 0 or (previous and previous.tree_size == verified.count):
+        return previous
+    old_size = max([c.size for c, _ in known], default=0)
+    proof = merkle.consistency_proof(old_size, verified.leaves) if old_size else []
+    note = sign_note(checkpoint_text(verified.count, verified.root))
+    row = AuditCheckpoint.objects.create(
+        tree_size=verified.count,
+        root_hash=verified.root.hex(),
+        note=note,
+        created_at=timezone.now(),
+        previous_size=old_size or None,
+        consistency_proof=[_b64(h) for h in proof],
+    )
+    if publish:
+        transaction.on_commit(lambda: checkpoint_publish(row))
+    return row
+
+
+def checkpoint_publish(row: AuditCheckpoint) -> None:
+    """Publish where the database admin cannot rewrite: the directory, e-mail, a witness. Failures are logged."""
+    directory = _checkpoint_dir()
+    if directory is not None:
+        try:
+            (directory / "checkpoints").mkdir(parents=True, exist_ok=True)
+            history = directory / "checkpoints" / str(row.tree_size)
+            if not history.exists():
+                with open(history, "x", encoding="utf-8") as fh:
+                    fh.write(row.note)
+            tmp = directory / f".checkpoint.{os.getpid()}"
+            tmp.write_text(row.note, encoding="utf-8")
+            os.replace(tmp, directory / "checkpoint")
+            vkey = directory / "verifier-key"
+            if not vkey.exists():
+                vkey.write_text(keys.verifier_key() + "\n", encoding="utf-8")
+        except OSError:
+            logger.exception("audit checkpoint %s: could not write to %s", row.tree_size, directory)
+    addresses = getattr(settings, "DALIL_AUDIT_CHECKPOINT_EMAIL", None) or []
+    if isinstance(addresses, str):
+        addresses = [addresses]
+    if addresses:
+        try:
+            send_mail(
+                f"Dalil audit checkpoint {row.tree_size}",
+                f"{row.note}\nVerifier key: {keys.verifier_key()}\n",
+                None,
+                list(addresses),
+            )
+        except Exception:
+            logger.exception("audit checkpoint %s: e-mail failed", row.tree_size)
+    url = getattr(settings, "DALIL_AUDIT_WITNESS_URL", "")
+    if url:
+        witness_submit(row, url)
+
+
+def witness_submit(row: AuditCheckpoint, url: str) -> str | None:
+    """POST the checkpoint with its consistency proof (C2SP tlog-witness add-checkpoint body); keep the cosignature."""
+    body = f"old {row.previous_size or 0}\n" + "".join(f"{p}\n" for p in row.consistency_proof) + "\n" + row.note
+    request = urllib.request.Request(url, data=body.encode("utf-8"), method="POST", headers={"Content-Type": "text/plain"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            cosignature = response.read(65536).decode("utf-8", "replace")
+    except Exception:
+        logger.exception("audit checkpoint %s: the witness at %s did not accept it", row.tree_size, url)
+        return None
+    directory = _checkpoint_dir()
+    if directory is not None:
+        try:
+            (directory / "cosignatures").mkdir(parents=True, exist_ok=True)
+            (directory / "cosignatures" / str(row.tree_size)).write_text(cosignature, encoding="utf-8")
+        except OSError:
+            logger.exception("audit checkpoint %s: could not keep the cosignature", row.tree_size)
+    return cosignature
+
+
+# --- inclusion proofs --------------------------------------------------------------------------
+
+
+def _resolve_checkpoint(checkpoint, needed_size: int) -> Checkpoint:
+    if isinstance(checkpoint, Checkpoint):
+        return checkpoint
+    if isinstance(checkpoint, AuditCheckpoint):
+        return parse_checkpoint(checkpoint.note)
+    if isinstance(checkpoint, str):
+        return parse_checkpoint(checkpoint)
+    row = AuditCheckpoint.objects.filter(tree_size__gte=needed_size).order_by("-tree_size").first()
+    if row is None:
+        raise CheckpointError("no checkpoint covers this event yet: run `manage.py audit_checkpoint` (or call checkpoint_create)")
+    return parse_checkpoint(row.note)
+
+
+def inclusion_proofs(event_ids, *, checkpoint: Checkpoint | AuditCheckpoint | str | None = None) -> list[dict]:
+    """One proof per event id, against `checkpoint` (a note, a row, or by default the newest stored one)."""
+    seqs = dict(AuditEvent.objects.filter(pk__in=list(event_ids)).values_list("pk", "seq"))
+    missing = [i for i in event_ids if int(i) not in seqs]
+    if missing:
+        raise CheckpointError(f"no audit event with id {missing[0]}")
+    cp = _resolve_checkpoint(checkpoint, max(seqs.values(), default=-1) + 1)
+    for pk, seq in seqs.items():
+        if seq >= cp.size:
+            raise CheckpointError(f"event {pk} (#{seq}) is newer than the checkpoint (size {cp.size})")
+    contents: dict[int, bytes] = {}
+    wanted = set(seqs.values())
+
+    def capture():
+        for row in chain.rows():
+            if row[1] in wanted:
+                contents[row[1]] = row[3]
+            yield row
+
+    verified = chain.verify(keys.audit_key(), sizes=[cp.size], keep_leaves=True, limit=cp.size, rows_iter=capture())
+    if verified.count < cp.size or verified.roots_at.get(cp.size) != cp.root:
+        raise CheckpointError("the log does not match the checkpoint: no proof can be made")
+    vkey = keys.verifier_key()
+    proofs = []
+    for event_id in event_ids:
+        seq = seqs[int(event_id)]
+        proofs.append(
+            {
+                "type": PROOF_TYPE,
+                "event_id": int(event_id),
+                "leaf_index": seq,
+                "tree_size": cp.size,
+                "event": contents[seq].decode("ascii"),
+                "inclusion_path": [_b64(h) for h in merkle.inclusion_proof(seq, verified.leaves, cp.size)],
+                "checkpoint": cp.note,
+                "verifier_key": vkey,
+            }
+        )
+    return proofs
+
+
+def inclusion_proof(event_id: int, *, checkpoint: Checkpoint | AuditCheckpoint | str | None = None) -> dict:
+    return inclusion_proofs([event_id], checkpoint=checkpoint)[0]
+
+
+def verify_inclusion_proof(proof: dict, *, verifier_key: str | None = None) -> dict:
+    """Check a proof offline against the checkpoint it carries, signed by `verifier_key` (default: our own key).
+
+    Returns the event as a dict of its canonical fields; raises CheckpointError if anything is wrong."""
+    try:
+        if proof.get("type") != PROOF_TYPE:
+            raise CheckpointError("not a Dalil audit inclusion proof")
+        cp = parse_checkpoint(proof["checkpoint"], verifier_key)
+        index, size = int(proof["leaf_index"]), int(proof["tree_size"])
+        content = proof["event"].encode("ascii")
+        path = [_unb64(h) for h in proof["inclusion_path"]]
+        fields = json.loads(content)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise CheckpointError("malformed inclusion proof") from None
+    if size != cp.size:
+        raise CheckpointError("the proof's tree size is not the checkpoint's")
+    if not isinstance(fields, list) or len(fields) != 13 or fields[0] != chain.VERSION or fields[1] != index:
+        raise CheckpointError("the event in the proof is not a canonical audit event at that index")
+    if not merkle.verify_inclusion(index, size, merkle.leaf_hash(content), path, cp.root):
+        raise CheckpointError("the inclusion proof does not lead to the checkpoint's root")
+    names = ("version", "seq", "at", "actor_id", "actor_label", "action", "target_type", "target_id", "case_ref",
+             "ip", "user_agent", "fields", "data")
+    return dict(zip(names, fields, strict=True))
