@@ -356,3 +356,19 @@ DALIL_SMALL_CELL_K = env_int("DALIL_SMALL_CELL_K", 5)
 DALIL_RESEARCH_PSEUDONYM_KEY = env_str("DALIL_RESEARCH_PSEUDONYM_KEY", "")
 # Largest published-list file accepted for import.
 DALIL_LIST_MAX_BYTES = env_int("DALIL_LIST_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- Audit log (audit/, docs/audit-log.md) ---------------------------------
+# Both keys live outside the database; *_FILE variants are read by env_str. Unset: development
+# keys under var/keys/ with a warning (a production install fails with one clear line instead).
+DALIL_AUDIT_KEY = env_str("DALIL_AUDIT_KEY", "")  # HMAC-SHA256 chain key, 32+ bytes as base64 or hex
+DALIL_AUDIT_SIGNING_KEY = env_str("DALIL_AUDIT_SIGNING_KEY", "")  # Ed25519 seed (base64/hex) or PEM: signs checkpoints
+DALIL_AUDIT_ORIGIN = env_str("DALIL_AUDIT_ORIGIN", "dalil.invalid/audit")  # checkpoint origin line and note key name
+# Checkpoints are published where the database admin cannot rewrite them: a directory (ideally a
+# write-once or remote mount), an e-mail address, a witness's HTTP endpoint.
+DALIL_AUDIT_CHECKPOINT_DIR = env_str("DALIL_AUDIT_CHECKPOINT_DIR", "") or str(DATA_DIR / "audit-checkpoints")
+DALIL_AUDIT_CHECKPOINT_EMAIL = env_list("DALIL_AUDIT_CHECKPOINT_EMAIL", [])
+DALIL_AUDIT_WITNESS_URL = env_str("DALIL_AUDIT_WITNESS_URL", "")
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "audit.checkpoint",
+    "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
+}
