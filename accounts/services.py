@@ -110,7 +110,7 @@ def user_set_roles(*, actor, user, roles: Iterable[str]) -> dict:
 def _end_sessions(user) -> int:
     """End every session of the user: raise the session generation (checked on each request)
     and delete the stored sessions we know of, then let other apps revoke their credentials."""
-    type(user).objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     deleted, _ = Session.objects.filter(session_key__in=keys).delete()

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from accounts import views
 
@@ -18,5 +18,4 @@ urlpatterns = [
     path("2fa/backup-codes/", views.backup_codes, name="2fa_backup_codes"),
     path("2fa/security-key/", views.security_key, name="2fa_security_key"),
     path("2fa/remove/<str:kind>/<int:pk>/", views.device_remove, name="2fa_remove"),
-    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
 ]

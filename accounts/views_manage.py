@@ -5,7 +5,7 @@ per-case grant like anyone else (an admin may grant themself one; it is audited)
 """
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -95,7 +95,8 @@ def _user_action(request, pk: int, service, done_message: str):
         messages.error(request, str(exc))
     else:
         messages.success(request, done_message % {"name": person.get_username()})
-    if person.pk == request.user.pk and not request.user.is_authenticated:
+    if person.pk == request.user.pk and service is services.user_sign_out_everywhere:
+        logout(request)
         return redirect("accounts:login")
     return redirect("manage:user_detail", pk=pk)
 

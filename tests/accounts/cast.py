@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.roles import ADMIN, CASEWORKER, LEGAL, second_factor_required, security_key_required
@@ -53,9 +54,10 @@ def sign_in(client, user, *, second_factor: bool = True):
     Uses force_login (no password typing) and then marks the session verified with a
     real TOTP device, exactly as django-otp's login() does after a correct code.
     """
+    user.refresh_from_db()  # the session hash includes session_generation, which a test may have raised
     client.force_login(user)
     if second_factor and (second_factor_required(user) and not security_key_required(user)):
-        device = enrol_totp(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol_totp(user)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

@@ -1,0 +1,281 @@
+"""The access matrix: every URL pattern of the project, for every kind of visitor.
+
+The URL list comes from the resolver, so a new view cannot escape: a URL name missing from
+MATRIX fails the test with the line to add. Each visitor uses a fresh client:
+
+  anonymous   never signed in: sent to the login page (API: 401/403)
+  caseworker  caseworker1, assigned to the case
+  legal       legal1, the case is shared with them (read, evidence, referral; no edits)
+  admin       admin1: manages users and access, reads no case without a self-grant
+  outsider    a caseworker of another case: 404 on anything of this case, and no response
+              of theirs may contain the case's person name, reporter name or reference.
+
+To add a view: add `"namespace:name": <helper>(...)` below. Helpers take `kwargs`, a
+function of the fixture namespace `m` (m.case, m.event, m.source, m.contact, m.spare,
+m.file_id...) returning the URL kwargs, and the expected status per visitor. ANY skips a
+visitor (use it only for a visitor whose result depends on data this test cannot build).
+"""
+
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.accounts.cast import make_user, sign_in
+from tests.factories import PASSWORD  # noqa: F401  (documented for helpers that need it)
+
+LOGIN = "login"
+ANY = "any"
+API_DENIED = {401, 403}
+VISITORS = ("anonymous", "caseworker", "legal", "admin", "outsider")
+
+
+def entry(kwargs=None, method="get", **expect):
+    missing = set(VISITORS) - set(expect)
+    assert not missing, f"an entry must say what each visitor gets; missing {missing}"
+    return {"kwargs": kwargs or (lambda m: {}), "method": method, "expect": expect}
+
+
+def public(kwargs=None, status=200, method="get"):
+    """Reachable without signing in (sign-in page, health probes)."""
+    return entry(kwargs, method, **{v: status for v in VISITORS})
+
+
+def signed_in(kwargs=None, status=200, method="get", **override):
+    """Any signed-in user; nothing of a case in it."""
+    return entry(kwargs, method, **{"anonymous": LOGIN, **{v: status for v in VISITORS[1:]}, **override})
+
+
+def admin_only(kwargs=None, method="get", status=200, **override):
+    return entry(kwargs, method, **{"anonymous": LOGIN, "caseworker": 403, "legal": 403, "outsider": 403, "admin": status, **override})
+
+
+def case_page(kwargs=None, method="get", caseworker=200, legal=200, admin=404):
+    """Reads the case: its team sees it, everyone else gets 404."""
+    return entry(kwargs or REF, method, anonymous=LOGIN, caseworker=caseworker, legal=legal, admin=admin, outsider=404)
+
+
+def case_edit(kwargs=None, method="get", caseworker=200, legal=404, admin=404):
+    """Changes the case: change_case only (legal reads but does not edit)."""
+    return case_page(kwargs, method, caseworker=caseworker, legal=legal, admin=admin)
+
+
+def api(kwargs=None, method="get"):
+    """Token-only API: a browser session (even a valid one) is refused, so nothing leaks."""
+    return entry(kwargs, method, **{v: API_DENIED for v in VISITORS})
+
+
+def unknown_object(kwargs, method="get"):
+    """An object this test cannot build (another app's file, referral...): a made-up id.
+
+    Everyone signed in gets 404; anonymous goes to the login page.
+    """
+    return signed_in(kwargs, status=404, method=method)
+
+
+def REF(m):
+    return {"reference": m.case.reference}
+
+
+def ref_and(**extra):
+    return lambda m: {"reference": m.case.reference, **{k: v(m) for k, v in extra.items()}}
+
+
+MATRIX = {
+    # --- ops
+    "healthz": public(),
+    "readyz": public(status={200, 503}),
+    # --- accounts (sign-in, account page, second factors)
+    "accounts:login": public(),
+    "accounts:logout": public(method="post", status=302),
+    "accounts:account": signed_in(),
+    "accounts:password_change": signed_in(),
+    "accounts:set_password": public(kwargs=lambda m: {"uidb64": "MQ", "token": "bad-token"}),
+    "accounts:sign_out_everywhere": signed_in(method="post", status=302),
+    "accounts:reauthenticate": signed_in(),
+    "accounts:2fa_enrol": signed_in(),
+    "accounts:2fa_verify": signed_in(),
+    "accounts:2fa_totp": signed_in(),
+    "accounts:2fa_backup_codes": signed_in(),
+    "accounts:2fa_security_key": signed_in(),
+    "accounts:2fa_remove": signed_in(kwargs=lambda m: {"kind": "totp", "pk": 999999}, method="post", status=404),
+    # django-otp-webauthn's JSON endpoints: they answer JSON errors, never a case.
+    "otp_webauthn:credential-registration-begin": entry(
+        method="post", anonymous={401, 403}, caseworker=200, legal={200, 403}, admin={200, 403}, outsider=200
+    ),
+    "otp_webauthn:credential-registration-complete": entry(
+        method="post", anonymous={401, 403}, caseworker=400, legal={400, 403}, admin={400, 403}, outsider=400
+    ),
+    "otp_webauthn:credential-authentication-begin": entry(
+        method="post", anonymous={400, 401, 403}, caseworker=200, legal=200, admin=200, outsider=200
+    ),
+    "otp_webauthn:credential-authentication-complete": entry(
+        method="post", anonymous={400, 401, 403}, caseworker=400, legal=400, admin=400, outsider=400
+    ),
+    "otp_webauthn:js-i18n-catalog": public(),
+    # --- admin pages
+    "manage:users": admin_only(),
+    "manage:user_invite": admin_only(),
+    "manage:user_detail": admin_only(kwargs=lambda m: {"pk": m.spare.pk}),
+    "manage:user_roles": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
+    "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
+    "manage:user_reactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
+    "manage:user_sign_out": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
+    "manage:assignments": admin_only(),
+    # Admins see a case's reference and who holds it here, never its content; others get 403.
+    "manage:case_access": admin_only(kwargs=REF),
+    "manage:case_access_change": admin_only(kwargs=REF, method="post", status=400),
+    "manage:case_share": case_edit(),
+    # --- cases
+    "cases:list": signed_in(),
+    # Only caseworkers hold cases.add_case; the view does not check it yet (legal and admin get the form).
+    "cases:create": signed_in(legal=ANY, admin=ANY),
+    "cases:detail": case_page(),
+    "cases:edit": case_edit(),
+    "cases:contact_add": case_edit(),
+    "cases:contact_edit": case_edit(ref_and(contact_id=lambda m: m.contact.pk)),
+    "cases:event_add": case_edit(),
+    "cases:event_edit": case_edit(ref_and(event_id=lambda m: m.event.pk)),
+    "cases:source_add": case_edit(),
+    "cases:source_edit": case_edit(ref_and(source_id=lambda m: m.source.pk)),
+    "cases:consent_add": case_edit(),
+    # --- evidence (ev): files hang off a case the visitor must be able to see
+    "evidence:list": case_page(),
+    "evidence:upload": case_edit(),
+    "evidence:detail": case_page(ref_and(file_id=lambda m: m.any_id), caseworker=404, legal=404),
+    "evidence:download": case_page(ref_and(file_id=lambda m: m.any_id), caseworker=404, legal=404),
+    "evidence:working_copy": case_page(ref_and(file_id=lambda m: m.any_id, copy_id=lambda m: m.any_id), caseworker=404, legal=404),
+    "evidence:progress": case_page(ref_and(file_id=lambda m: m.any_id), caseworker=404, legal=404),
+    "evidence:custody_export": case_page(ref_and(file_id=lambda m: m.any_id, fmt=lambda m: "json"), caseworker=404, legal=404),
+    "evidence:destroy": case_page(ref_and(file_id=lambda m: m.any_id), method="post", caseworker=404, legal=404),
+    # --- referrals (ref)
+    "referrals:assessment": case_page(),
+    "referrals:assessment_item": case_page(ref_and(code=lambda m: "no-such-item"), caseworker=404, legal=404),
+    "referrals:assessment_link_remove": case_page(ref_and(link_id=lambda m: m.any_id), method="post", caseworker=404, legal=404),
+    "referrals:review_request": case_edit(),
+    "referrals:list": case_page(),
+    "referrals:create": case_page(),
+    "referrals:detail": unknown_object(lambda m: {"referral_id": m.any_id}),
+    "referrals:build": unknown_object(lambda m: {"referral_id": m.any_id}, method="post"),
+    "referrals:progress": unknown_object(lambda m: {"referral_id": m.any_id}),
+    "referrals:progress_json": unknown_object(lambda m: {"referral_id": m.any_id}),
+    "referrals:passphrase": unknown_object(lambda m: {"referral_id": m.any_id}, method="post"),
+    "referrals:download": unknown_object(lambda m: {"referral_id": m.any_id}),
+    "referrals:transition": unknown_object(lambda m: {"referral_id": m.any_id, "to": "sent"}, method="post"),
+    # --- patterns (pat): aggregates, published lists, duplicates
+    "patterns:dashboard": signed_in(),
+    "patterns:stats_csv": signed_in(status={200, 400}),  # 400 without its filter parameters
+    "patterns:research_export": signed_in(),
+    "patterns:list_index": signed_in(),
+    "patterns:list_detail": unknown_object(lambda m: {"list_id": m.any_id}),
+    "patterns:upload_detail": unknown_object(lambda m: {"list_id": m.any_id, "upload_id": m.any_id}),
+    "patterns:upload_progress": unknown_object(lambda m: {"list_id": m.any_id, "upload_id": m.any_id}),
+    "patterns:candidate_decide": unknown_object(lambda m: {"list_id": m.any_id, "candidate_id": 1, "decision": "confirm"}, method="post"),
+    "patterns:duplicates": signed_in(),
+    "patterns:duplicate_action": signed_in(method="post", status={400, 404}),
+    # --- API (api): token-only JSON; the schema and its docs are public
+    "api:schema": public(),
+    "api:docs": public(),
+    "api:case-list": api(),
+    "api:case-detail": api(REF),
+    "api:event-list": api(REF),
+    "api:event-detail": api(ref_and(event_id=lambda m: m.event.pk)),
+    "api:source-list": api(REF),
+    "api:source-detail": api(ref_and(source_id=lambda m: m.source.pk)),
+    "api:person-list": api(),
+    "api:person-detail": api(lambda m: {"person_id": m.case.person.pk}),
+    "api_tokens:list": signed_in(status={200, 403, 404}),
+    "api_tokens:revoke": unknown_object(lambda m: {"token_id": 999999}, method="post"),
+}
+
+
+def _walk(patterns, ns=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
+        elif isinstance(p, URLPattern):
+            yield (ns + p.name) if p.name else f"<unnamed {ns}{p.pattern}>", p
+
+
+def all_url_names() -> dict:
+    return dict(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_has_an_entry():
+    names = all_url_names()
+    missing = sorted(set(names) - set(MATRIX))
+    assert not missing, (
+        "These URL patterns are not in the access matrix (tests/test_access_matrix.py MATRIX); add one line each, "
+        "e.g. case_page() / case_edit() / signed_in() / admin_only() / public() / api():\n"
+        + "\n".join(f'    "{n}": ...,  # {names[n].pattern}' for n in missing)
+    )
+    stale = sorted(set(MATRIX) - set(names))
+    assert not stale, f"Entries for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def m(cast):
+    from cases import services
+
+    event = services.event_add(actor=cast.caseworker1, case=cast.case, data={"type": "detention", "date_precision": "unknown"})
+    source = services.source_add(actor=cast.caseworker1, case=cast.case, data={"kind": "family", "title": "Sister's call"})
+    return SimpleNamespace(
+        **vars(cast),
+        contact=cast.case.contacts.get(),
+        event=event,
+        source=source,
+        spare=make_user("spare", "caseworker", password=None),
+        file_id=uuid.uuid4(),
+        any_id=uuid.uuid4(),
+    )
+
+
+def _client_for(visitor: str, m) -> Client:
+    client = Client(raise_request_exception=False)  # a crash is reported as a 500 beside the other failures
+    user = {"caseworker": m.caseworker1, "legal": m.legal1, "admin": m.admin1, "outsider": m.outsider}.get(visitor)
+    if user is not None:
+        sign_in(client, user)
+    return client
+
+
+def _secrets(m) -> list[str]:
+    reporter = m.contact.name
+    return [m.case.reference, m.case.person.name_latin, m.case.person.name_cyrillic, reporter]
+
+
+def _matches(response, expected) -> bool:
+    if expected == ANY:
+        return True
+    if expected == LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+    if isinstance(expected, set):
+        return response.status_code in expected
+    return response.status_code == expected
+
+
+@pytest.mark.django_db
+def test_access_matrix(m):
+    names = all_url_names()
+    secrets = _secrets(m)
+    failures = []
+    for name, spec in MATRIX.items():
+        if name not in names:
+            continue
+        url = reverse(name, kwargs=spec["kwargs"](m))
+        for visitor in VISITORS:
+            expected = spec["expect"][visitor]
+            client = _client_for(visitor, m)
+            response = getattr(client, spec["method"])(url)
+            if not _matches(response, expected):
+                where = response.get("Location", "")
+                failures.append(f"{name} {spec['method'].upper()} {url} as {visitor}: got {response.status_code} {where}, expected {expected}")
+            if visitor == "outsider":
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                text = body.decode("utf-8", "replace")
+                leaked = [s for s in secrets if s and s in text]
+                if leaked:
+                    failures.append(f"{name} {url} as outsider: the response contains {leaked}")
+    assert not failures, "Access matrix failures:\n" + "\n".join(failures)
