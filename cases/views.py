@@ -49,6 +49,9 @@ def _posted(request: HttpRequest):
 def _form_response(request: HttpRequest, template: str, context: dict, forms) -> HttpResponse | None:
     """The page to show instead of saving: the form on GET, the form with its errors (400) on a bad POST."""
     if request.method != "POST":
+        if (case := context.get("case")) is not None:
+            # An edit page shows the record it edits: that is a read too.
+            record_read(request, actions.CASE_VIEWED, target=case, case=case, data={"page": request.resolver_match.url_name})
         return render(request, template, context)
     if not all([form.is_valid() for form in forms]):  # a list, so that every form shows its errors
         return render(request, template, context, status=400)

@@ -415,3 +415,10 @@ def test_record_consent(caseworker_client, case):
 def test_record_consent_bad_input(caseworker_client, case, data):
     assert caseworker_client.post(url("consent_add", case), data).status_code == 400
     assert not Consent.objects.exists()
+
+
+def test_edit_pages_record_the_read(caseworker_client, case):
+    for name in ("edit", "contact_add", "event_add", "source_add", "consent_add"):
+        assert caseworker_client.get(url(name, case)).status_code == 200
+    pages = [e.data["page"] for e in AuditEvent.objects.filter(action=actions.CASE_VIEWED, case_ref=case.reference)]
+    assert pages == ["edit", "contact_add", "event_add", "source_add", "consent_add"]
