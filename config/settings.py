@@ -86,9 +86,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.SecondFactorMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AuditContextMiddleware",
@@ -269,6 +266,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are audited; not every success
 
 # django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
 OTP_TOTP_ISSUER = env_str("DALIL_OTP_ISSUER", "Dalil")
@@ -374,51 +372,4 @@ DALIL_AUDIT_WITNESS_URL = env_str("DALIL_AUDIT_WITNESS_URL", "")
 CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
-}
-
-# --- Access and account security (docs/access.md) -------------------------
-# Roles whose members must sign in with a second factor: any of caseworker, legal,
-# admin, or "everyone". A member without one is sent to enrolment, not in.
-DALIL_2FA_REQUIRED_FOR = env_list("DALIL_2FA_REQUIRED_FOR", ["legal", "admin"])
-# Admins must have, and sign in with, a WebAuthn security key or passkey (phishing-resistant).
-DALIL_ADMIN_REQUIRE_SECURITY_KEY = env_bool("DALIL_ADMIN_REQUIRE_SECURITY_KEY", False)
-# Changing access, exporting and similar need a password entered this recently.
-DALIL_RECENT_LOGIN_MINUTES = env_int("DALIL_RECENT_LOGIN_MINUTES", 10)
-DALIL_INVITE_DAYS = env_int("DALIL_INVITE_DAYS", 3)
-PASSWORD_RESET_TIMEOUT = DALIL_INVITE_DAYS * 24 * 3600  # the one-time set-password link of an invitation
-
-# django-axes: lock a username, and separately a client address, after repeated failures.
-AXES_FAILURE_LIMIT = env_int("DALIL_LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = env_int("DALIL_LOCKOUT_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_VERBOSE = False
-LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are audited; not every success
-
-# django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
-OTP_TOTP_ISSUER = env_str("DALIL_OTP_ISSUER", "Dalil")
-OTP_WEBAUTHN_RP_ID = env_str("DALIL_WEBAUTHN_RP_ID", "localhost")
-OTP_WEBAUTHN_RP_NAME = env_str("DALIL_WEBAUTHN_RP_NAME", "Dalil")
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("DALIL_WEBAUTHN_ORIGINS", ["http://localhost:8000"])
-# A key is a second factor after the password, never a way around it (and around the lockout).
-OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-
-# django-csp 4: nothing inline, nothing from elsewhere. QR codes are rendered by the server.
-from csp.constants import NONE, SELF  # noqa: E402
-
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-    }
 }
