@@ -28,7 +28,19 @@ def make_user(username: str, *roles: str, password: str | None = PASSWORD):
     return services.user_create(actor=None, system="tests", username=username, roles=roles, password=password, email=f"{username}@example.org")
 
 
+def ensure_roles() -> None:
+    """Re-create the role groups if a transactional test's flush removed them (migration 0003_roles)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name__in=(CASEWORKER, LEGAL, ADMIN)).count() < 3:
+        importlib.import_module("accounts.migrations.0003_roles").create_roles(apps, None)
+
+
 def build_cast() -> Cast:
+    ensure_roles()
     caseworker1 = make_user("caseworker1", CASEWORKER)
     caseworker2 = make_user("caseworker2", CASEWORKER)
     legal1 = make_user("legal1", LEGAL)
