@@ -1,4 +1,33 @@
-"""Document the JSON error body on every operation, so that clients (and schemathesis) know its shape."""
+"""Schema helpers: the bearer scheme, paginated list bodies, and the JSON error body on every operation."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, OpenApiParameter.QUERY, description="Page number, from 1"),
+    OpenApiParameter("page_size", int, OpenApiParameter.QUERY, description="Items per page (default 25, at most 100)"),
+]
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.TokenAuthentication"
+    name = "bearer"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer dal_… (see docs/api.md)"}
+
+
+def paginated(child: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The {count, next, previous, results} body of a list endpoint."""
+    name = "Paginated" + child.__name__.removesuffix("Serializer") + "List"
+    return type(name, (serializers.Serializer,), {
+        "count": serializers.IntegerField(),
+        "next": serializers.CharField(allow_null=True),
+        "previous": serializers.CharField(allow_null=True),
+        "results": child(many=True),
+    })
+
 
 ERROR_CODES = {
     "400": "The request is not valid; `fields` names each bad field.",

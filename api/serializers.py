@@ -231,4 +231,53 @@ class PersonFilterSerializer(serializers.Serializer):
 
 @extend_schema_field({"type": "string", "format": "binary"})
 class BinaryField(serializers.Field):
-    pass
+    """A file part; the encrypting upload handler has already sealed it, so nothing is read here."""
+
+    def to_internal_value(self, data):
+        if data is None or data == "":
+            self.fail("required")
+        return data
+
+    def to_representation(self, value):
+        return None
+
+
+class EvidenceFileSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    case = serializers.CharField(source="case.reference")
+    original_name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    received_by = serializers.CharField(source="received_by_label")
+    source_label = serializers.CharField()
+    description = serializers.CharField()
+    method = serializers.CharField()
+    claimed_type = serializers.CharField()
+    sniffed_type = serializers.CharField()
+    state = serializers.CharField()
+    progress = serializers.IntegerField()
+    integrity_ok = serializers.BooleanField(allow_null=True)
+    integrity_checked_at = serializers.DateTimeField(allow_null=True)
+    destroyed_at = serializers.DateTimeField(allow_null=True)
+    event = serializers.UUIDField(source="event_id", allow_null=True)
+    source = serializers.UUIDField(source="source_id", allow_null=True)
+
+
+class CustodyEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor_label")
+    action = serializers.CharField()
+    sha256 = serializers.CharField()
+    working_copy = serializers.UUIDField(source="working_copy_id", allow_null=True)
+    detail = serializers.DictField()
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = BinaryField(help_text=_("The file, as a multipart/form-data part named 'file'."))
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text=_("The SHA-256 of the file as computed by the client (hex)."))
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    source_label = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    source = serializers.UUIDField(required=False, allow_null=True)
+    event = serializers.UUIDField(required=False, allow_null=True)

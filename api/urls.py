@@ -14,6 +14,9 @@ urlpatterns = [
     path("cases/<str:reference>/events/<uuid:event_id>/", views.EventDetail.as_view(), name="event-detail"),
     path("cases/<str:reference>/sources/", views.SourceList.as_view(), name="source-list"),
     path("cases/<str:reference>/sources/<uuid:source_id>/", views.SourceDetail.as_view(), name="source-detail"),
+    path("cases/<str:reference>/files/", views.FileListUpload.as_view(), name="file-list"),
+    path("cases/<str:reference>/files/<uuid:file_id>/", views.FileDetail.as_view(), name="file-detail"),
+    path("cases/<str:reference>/files/<uuid:file_id>/custody/", views.FileCustody.as_view(), name="file-custody"),
     path("persons/", views.PersonList.as_view(), name="person-list"),
     path("persons/<uuid:person_id>/", views.PersonDetail.as_view(), name="person-detail"),
 ]

@@ -4,21 +4,30 @@ A case is resolved through the same selector as in the web UI, for the same
 permission, so a token sees exactly what its user would and gets 404 otherwise.
 """
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import parsers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import auditing, idempotency
+from api.errors import error_response
 from api import selectors as api_selectors
 from api import serializers as s
 from api.pagination import Pagination
+from api.schema import PAGE_PARAMETERS, paginated
 from api.permissions import may_open_cases
 from audit import actions
 from cases import selectors, services
+from evidence import keyring
+from evidence import selectors as evidence_selectors
+from evidence import services as evidence_services
+from evidence.models import EvidenceFile
+from evidence.uploads import EncryptingUploadHandler, SealedUpload
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=idempotency.HEADER, type=str, location=OpenApiParameter.HEADER, required=False,
@@ -53,7 +62,7 @@ class ApiView(APIView):
 
 
 class CaseListCreate(ApiView):
-    @extend_schema(parameters=[s.CaseFilterSerializer], responses=s.CaseSummarySerializer(many=True), summary="List cases")
+    @extend_schema(parameters=[s.CaseFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases")
     def get(self, request):
         qs = selectors.case_list_for(request.user, **self.filters(s.CaseFilterSerializer, request.query_params))
         page, response = self.paginate(qs, s.CaseSummarySerializer)
@@ -98,7 +107,7 @@ class CaseDetail(ApiView):
 
 
 class PersonList(ApiView):
-    @extend_schema(parameters=[s.PersonFilterSerializer], responses=s.PersonSerializer(many=True), summary="List the people of your cases")
+    @extend_schema(parameters=[s.PersonFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.PersonSerializer), summary="List the people of your cases")
     def get(self, request):
         qs = api_selectors.persons_for(request.user, **self.filters(s.PersonFilterSerializer, request.query_params))
         paginator = Pagination()
@@ -117,7 +126,7 @@ class PersonDetail(ApiView):
 
 
 class EventListCreate(ApiView):
-    @extend_schema(parameters=[REFERENCE], responses=s.EventSerializer(many=True), summary="A case's timeline")
+    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.EventSerializer), summary="A case's timeline")
     def get(self, request, reference):
         case = self.case(reference)
         page, response = self.paginate(selectors.events_for(request.user, case=case), s.EventSerializer)
@@ -167,7 +176,7 @@ class EventDetail(ApiView):
 
 
 class SourceList(ApiView):
-    @extend_schema(parameters=[REFERENCE], responses=s.SourceSerializer(many=True), summary="A case's sources")
+    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.SourceSerializer), summary="A case's sources")
     def get(self, request, reference):
         case = self.case(reference)
         page, response = self.paginate(selectors.sources_for(request.user, case=case), s.SourceSerializer)
@@ -179,3 +188,103 @@ class SourceDetail(ApiView):
     def get(self, request, reference, source_id):
         case = self.case(reference)
         return Response(s.SourceSerializer(selectors.source_get_for(request.user, case=case, source_id=source_id)).data)
+
+
+FILE_ID = OpenApiParameter("file_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Evidence file id (UUID)")
+
+
+class FileListUpload(ApiView):
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.EvidenceFileSerializer), summary="A case's evidence files (metadata)")
+    def get(self, request, reference):
+        case = self.case(reference)
+        page, response = self.paginate(evidence_selectors.files_for(request.user, case=case), s.EvidenceFileSerializer)
+        return response
+
+    @extend_schema(
+        parameters=[REFERENCE, IDEMPOTENCY_PARAMETER],
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceFileSerializer},
+        summary="Upload an evidence file",
+        description=_("Streamed and encrypted as it arrives, exactly as in the web UI; refused (and nothing kept) unless "
+                      "the server's SHA-256 of what arrived equals the client's `sha256`."),
+    )
+    @sensitive_variables("form", "upload")
+    def post(self, request, reference):
+        # Access first: nobody streams into storage for a case they may not change.
+        case = self.case(reference, perm="change_case")
+        handler = EncryptingUploadHandler(request._request, max_bytes=evidence_services.max_bytes())
+        request._request.upload_handlers = [handler]
+        try:
+            return self._upload(request, case, handler)
+        finally:
+            handler.cleanup()
+
+    def _upload(self, request, case, handler):
+        try:
+            data = request.data
+            uploads = request.FILES.getlist("file")
+        except keyring.KeyUnavailable:
+            handler.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
+            data, uploads = {}, []
+        if handler.error:
+            status_code = 413 if "limit" in str(handler.error) else 503 if "key" in str(handler.error) else 400
+            return error_response(handler.error, code="upload_failed", status_code=status_code, fields={"file": [str(handler.error)]})
+        form = s.EvidenceUploadSerializer(data={k: v for k, v in data.items() if k != "file"} | {"file": uploads[0] if uploads else None})
+        form.is_valid(raise_exception=True)
+        if len(uploads) != 1 or not isinstance(uploads[0], SealedUpload):
+            raise ValidationError({"file": [_("Send exactly one file, in a part named 'file'.")]})
+        upload = uploads[0]
+        if upload.sealed.size == 0:
+            raise ValidationError({"file": [_("The file is empty.")]})
+        client_sha = form.validated_data["sha256"].lower()
+        if upload.sealed.sha256 != client_sha:
+            raise ValidationError({"sha256": [_("The file that arrived has SHA-256 %(server)s, not the %(client)s you sent: it was not kept.")
+                                              % {"server": upload.sealed.sha256, "client": client_sha}]})
+        source = event = None
+        try:
+            if form.validated_data.get("source"):
+                source = selectors.source_get_for(request.user, case=case, source_id=form.validated_data["source"])
+            if form.validated_data.get("event"):
+                event = selectors.event_get_for(request.user, case=case, event_id=form.validated_data["event"])
+        except Http404:
+            raise ValidationError({"event" if source is not None or not form.validated_data.get("source") else "source": [_("Not one of this case's.")]}) from None
+
+        def perform():
+            try:
+                record = evidence_services.evidence_attach(
+                    actor=request.user, case=case, content=upload.sealed, original_name=upload.name,
+                    source_label=form.validated_data.get("source_label", ""), source=source, event=event,
+                    description=form.validated_data.get("description", ""), method=EvidenceFile.Method.UPLOAD,
+                    claimed_type=upload.content_type or "",
+                )
+            except evidence_services.EvidenceError as exc:
+                raise ValidationError({"file": [str(exc)]}) from None
+            handler.claim(upload.sealed)
+            return self._created(case, record.pk), str(record.pk)
+
+        return idempotency.run(
+            request, endpoint=f"files.upload:{case.pk}", print_=idempotency.fingerprint(client_sha, upload.name),
+            perform=perform, replay=lambda file_id: self._created(case, file_id),
+        )
+
+    def _created(self, case, file_id):
+        record = evidence_selectors.file_get_for(self.request.user, case=case, file_id=file_id)
+        return Response(s.EvidenceFileSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class FileDetail(ApiView):
+    @extend_schema(parameters=[REFERENCE, FILE_ID], responses=s.EvidenceFileSerializer, summary="Read a file's metadata")
+    def get(self, request, reference, file_id):
+        case = self.case(reference)
+        return Response(s.EvidenceFileSerializer(evidence_selectors.file_get_for(request.user, case=case, file_id=file_id)).data)
+
+
+class FileCustody(ApiView):
+    @extend_schema(parameters=[REFERENCE, FILE_ID, *PAGE_PARAMETERS], responses=paginated(s.CustodyEventSerializer), summary="A file's chain of custody")
+    def get(self, request, reference, file_id):
+        case = self.case(reference)
+        record = evidence_selectors.file_get_for(request.user, case=case, file_id=file_id)
+        page, response = self.paginate(evidence_selectors.custody_for(request.user, file=record).order_by("at", "id"), s.CustodyEventSerializer)
+        return response

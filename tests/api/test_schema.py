@@ -1,0 +1,80 @@
+"""The published OpenAPI schema, the docs page, and schemathesis run against the schema in-process."""
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings
+
+from tests.factories import make_case
+
+
+def test_schema_is_openapi_3_and_lists_every_endpoint(client):
+    response = client.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    paths = set(schema["paths"])
+    assert {
+        "/api/v1/cases/", "/api/v1/cases/{reference}/", "/api/v1/cases/{reference}/events/",
+        "/api/v1/cases/{reference}/events/{event_id}/", "/api/v1/cases/{reference}/sources/",
+        "/api/v1/cases/{reference}/sources/{source_id}/", "/api/v1/cases/{reference}/files/",
+        "/api/v1/cases/{reference}/files/{file_id}/", "/api/v1/cases/{reference}/files/{file_id}/custody/",
+        "/api/v1/persons/", "/api/v1/persons/{person_id}/",
+    } <= paths
+    listing = schema["paths"]["/api/v1/cases/"]["get"]
+    assert {"query", "status", "nationality", "pathway", "event_type", "page"} <= {p["name"] for p in listing["parameters"]}
+    assert "Idempotency-Key" in {p["name"] for p in schema["paths"]["/api/v1/cases/"]["post"]["parameters"]}
+    assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert client.get("/api/v1/schema/").status_code == 200  # YAML by default
+
+
+def test_docs_page_is_served_locally_without_inline_code(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "http://" not in html and "https://" not in html  # nothing from a CDN
+    assert "<style" not in html and "style=" not in html
+    for script in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+        assert "src=" in script[0] and not script[1].strip()  # no inline script: a strict CSP can forbid them
+    srcs = re.findall(r'src="([^"]+)"', html)
+    assert any("swagger-ui-bundle.js" in s for s in srcs)
+    init = next(s for s in srcs if "script" in s and "docs" in s)
+    response = client.get(init.replace("&amp;", "&"))
+    assert response.status_code == 200 and "SwaggerUIBundle" in response.content.decode()
+    bundle = next(s for s in srcs if "swagger-ui-bundle.js" in s)
+    assert client.get(bundle).status_code == 200
+
+
+@pytest.fixture
+def fuzz_settings(settings):
+    settings.DALIL_API_RATE = "100000/min"
+    settings.DALIL_API_WRITE_RATE = "100000/min"
+    settings.DALIL_EVIDENCE_MAX_BYTES = 64 * 1024
+
+
+def test_schemathesis_finds_no_server_error_and_responses_match_the_schema(db, api, cast, fuzz_settings):
+    import schemathesis
+    from django.core.wsgi import get_wsgi_application
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    make_case(actor=cast["caseworker"])
+    client = api("caseworker")
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    headers = {"Authorization": f"Bearer {client.raw}"}
+    checks = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 13
+
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @hsettings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def run(case):
+            case.call_and_validate(headers=headers, checks=checks)
+
+        run()
