@@ -17,7 +17,7 @@ from django.db import transaction
 
 from audit import actions
 from audit.services import audit_record
-from cases import services
+from cases import access, services
 from cases.models import Case
 from config.env import env_str
 
@@ -252,6 +252,7 @@ class Command(BaseCommand):
                 self._create(demo, users[demo.creator], locations, perpetrators)
             _record_seeded(cases=len(plan) - existing)
             self.stdout.write(self.style.SUCCESS(f"Created {len(plan) - existing} demo cases."))
+        _share_demo_cases(users, creators)
         self._print_logins(password)
 
     def _users(self, password: str) -> dict:
@@ -296,7 +297,24 @@ class Command(BaseCommand):
         for username, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role:<11} password: {password}")
         self.stdout.write(f"  (password from {source})")
+        self.stdout.write("legal1 and admin1 are asked to set up a second factor (authenticator app or security key) first.")
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")
+
+
+def _share_demo_cases(users: dict, creators: list) -> None:
+    """The access model at work: caseworker1 and caseworker2 each own half the cases (their creator),
+    a few are shared between them, some are shared with legal1, and a few are sensitive (named
+    assignees only). Granting through cases.access is idempotent, so a second run changes nothing."""
+    admin = users["admin1"]
+    for index, case in enumerate(Case.objects.filter(created_by__in=creators).order_by("reference")):
+        owner, other = (users["caseworker1"], users["caseworker2"]) if case.created_by_id == users["caseworker1"].pk else (users["caseworker2"], users["caseworker1"])
+        sensitive = index % 12 == 5
+        if sensitive:
+            access.case_set_sensitive(actor=admin, case=case, sensitive=True)
+        elif index % 8 == 0:
+            access.case_assign(actor=admin, user=other, cases=[case])
+        if index % 4 == 1:
+            access.case_share_with_legal(actor=owner, case=case, user=users["legal1"])
 
 
 @transaction.atomic(durable=True)
