@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,11 +21,9 @@ from audit.services import audit_record
 from cases import services as case_services
 from cases.models import Case, Consent, Contact, DatePrecision, Event, Person, Source
 from patterns import lists
-from patterns.access import aggregate_cases
 from patterns.matching import DEFAULT_MIN_SCORE, Index, Record
 from patterns.models import CaseMerge, DuplicateDismissal, ListEntry, ListUpload, MatchCandidate, MatchDecision, SourceList
 
-logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 200
 
 
@@ -106,6 +102,15 @@ def list_import(*, upload_id) -> ListUpload | None:
     if upload.status == ListUpload.Status.DONE:
         return upload
     _progress(upload.pk, status=ListUpload.Status.RUNNING)
+    try:
+        return _list_import_run(upload)
+    except Exception:
+        # The page must not show "importing" for ever; the task's own log keeps the traceback.
+        _progress(upload.pk, status=ListUpload.Status.FAILED, failure=_("The import stopped on an internal error; try again."), finished_at=timezone.now())
+        raise
+
+
+def _list_import_run(upload: ListUpload) -> ListUpload:
     try:
         header, body = lists.read_rows(upload.filename, bytes(upload.content))
     except lists.ListFileError as exc:
