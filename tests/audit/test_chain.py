@@ -1,19 +1,129 @@
+import io
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from audit import actions, chain, keys
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_record
+from tests.audit.conftest import add_events, as_database_admin
 
 
-def _verify():
-    return chain.verify(keys.audit_key())
+def verify_cmd(*args):
+    out = io.StringIO()
+    call_command("verify_audit", *args, stdout=out)
+    return out.getvalue()
 
 
-def test_events_chain_and_verify(user):
-    for i in range(5):
-        with transaction.atomic():
-            audit_record(actor=user, action=actions.CASE_VIEWED, data={"n": i, "f": 1.5})
+def test_events_are_numbered_and_chained(user):
+    add_events(user, 5)
     events = list(AuditEvent.objects.order_by("seq"))
     assert [e.seq for e in events] == [0, 1, 2, 3, 4]
-    assert _verify().count == 5
+    previous = chain.GENESIS
+    for e in events:
+        content = chain.canonical(e.seq, chain.format_at(e.at), e.actor_id, e.actor_label, e.action, e.target_type,
+                                  e.target_id, e.case_ref, e.ip, e.user_agent, e.fields, e.data)
+        previous = chain.next_mac(keys.audit_key(), previous, content)
+        assert e.mac == previous.hex()
+    assert "OK: 5 events verified" in verify_cmd()
+
+
+def test_canonical_form_is_byte_exact(user):
+    with transaction.atomic():
+        e = audit_record(actor=user, action="case.updated", fields=["status", "notes"], data={"b": 1, "a": "é", "f": 0.5})
+    e.refresh_from_db()
+    content = next(chain.rows())[3]
+    assert content == (
+        '["dalil-audit/1",0,"' + chain.format_at(e.at) + f'",{user.pk},"{user.username}","case.updated","","","",null,"",'
+        '["notes","status"],{"a":"\\u00e9","b":1,"f":"0.5"}]'
+    ).encode()
+
+
+def test_rollback_leaves_no_event(user):
+    with pytest.raises(ZeroDivisionError):
+        with transaction.atomic():
+            audit_record(actor=user, action=actions.CASE_UPDATED)
+            1 / 0
+    assert AuditEvent.objects.count() == 0
+    add_events(user, 1)
+    assert AuditEvent.objects.get().seq == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_record_outside_a_transaction_is_refused(user):
+    with pytest.raises(RuntimeError):
+        audit_record(actor=user, action=actions.CASE_VIEWED)
+
+
+def test_audit_read_records_one_read_with_case_ids(user):
+    event = audit_read(actor=user, action=actions.CASE_LIST_VIEWED, data={"cases": [3, 1, 2]})
+    assert AuditEvent.objects.count() == 1
+    assert event.data == {"cases": [3, 1, 2]} and event.actor == user and event.action == "case.list_viewed"
+
+
+def test_secret_looking_data_is_dropped(user):
+    with transaction.atomic():
+        e = audit_record(actor=user, action="x.y", data={"password": "p", "api_token": "t", "ok": 1})
+    assert e.data == {"ok": 1}
+
+
+def _bad(match):
+    with pytest.raises(CommandError, match=match):
+        verify_cmd()
+
+
+def test_edited_row_is_detected(user):
+    events = add_events(user, 5)
+    with as_database_admin():
+        AuditEvent.objects.filter(pk=events[2].pk).update(actor_label="someone-else")
+    _bad(r"event #2 \(id %d\)" % events[2].pk)
+
+
+def test_edited_json_is_detected(user):
+    events = add_events(user, 3)
+    with as_database_admin():
+        AuditEvent.objects.filter(pk=events[1].pk).update(data={"i": 99})
+    _bad("event #1")
+
+
+def test_deleted_row_in_the_middle_is_detected(user):
+    events = add_events(user, 5)
+    with as_database_admin():
+        AuditEvent.objects.filter(pk=events[2].pk).delete()
+    _bad("event #2 is missing")
+
+
+def test_deleted_and_renumbered_rows_are_detected(user):
+    events = add_events(user, 5)
+    with as_database_admin():
+        AuditEvent.objects.filter(pk=events[2].pk).delete()
+        for e in events[3:]:
+            AuditEvent.objects.filter(pk=e.pk).update(seq=e.seq - 1)
+    _bad("event #2")
+
+
+def test_inserted_row_is_detected(user):
+    events = add_events(user, 4)
+    with as_database_admin():
+        for e in reversed(events[2:]):
+            AuditEvent.objects.filter(pk=e.pk).update(seq=e.seq + 1)
+        forged = AuditEvent(seq=2, mac=events[2].mac, at=events[2].at, actor=user, actor_label=user.username, action="case.viewed")
+        forged.save(force_insert=True)
+    _bad("event #2")
+
+
+def test_reordered_rows_are_detected(user):
+    events = add_events(user, 4)
+    with as_database_admin():
+        AuditEvent.objects.filter(pk=events[1].pk).update(seq=-1)
+        AuditEvent.objects.filter(pk=events[2].pk).update(seq=1)
+        AuditEvent.objects.filter(pk=events[1].pk).update(seq=2)
+    _bad("event #1")
+
+
+def test_wrong_key_fails_at_the_first_event(user, settings):
+    add_events(user, 2)
+    settings.DALIL_AUDIT_KEY = "ab" * 32
+    _bad("event #0")
