@@ -4,6 +4,11 @@ SIGN_IN = "auth.sign_in"
 SIGN_OUT = "auth.sign_out"
 SIGN_IN_FAILED = "auth.sign_in_failed"
 
+# Audit (audit/): reading the log is itself recorded.
+AUDIT_LOG_VIEWED = "audit.log.viewed"
+AUDIT_LOG_EXPORTED = "audit.log.exported"
+AUDIT_HISTORY_VIEWED = "audit.history.viewed"
+
 CASE_CREATED = "case.created"
 CASE_UPDATED = "case.updated"
 CASE_VIEWED = "case.viewed"
