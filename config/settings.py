@@ -373,3 +373,11 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
 }
+
+# --- Language choice (templates/i18n/language_switch.html, docs/translating.md) ---------
+# The switch posts to Django's set_language, which remembers the choice in this cookie for a
+# year (and in the session); LocaleMiddleware reads it on every request.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
