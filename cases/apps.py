@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.db.models.signals import post_migrate
 
 
 class CasesConfig(AppConfig):
@@ -15,6 +16,14 @@ class CasesConfig(AppConfig):
         keyring.check_keys()
         keyring.register_rewrapper(rewrap_protection_keys)
         checks.register(check_protection_keys, checks.Tags.database)
+        # A flush (tests) or a restore empties the key table: cached key ids must not outlive their rows.
+        post_migrate.connect(_forget_keys, dispatch_uid="cases.forget_protection_keys")
+
+
+def _forget_keys(**kwargs):
+    from cases.fields import forget_keys
+
+    forget_keys()
 
 
 def check_protection_keys(app_configs=None, databases=None, **kwargs):

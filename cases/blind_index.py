@@ -73,7 +73,7 @@ def person_index_update(*, person: Person) -> None:
 
 def rebuild_index(*, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None) -> int:
     """Re-compute every person's entries, one committed batch at a time. Returns the number of people."""
-    keys = _keys()
+    keys = None
     total = Person.objects.count()
     done = 0
     last = None
@@ -84,6 +84,7 @@ def rebuild_index(*, batch_size: int = 1000, progress: Callable[[int, int], None
         batch = list(qs[:batch_size])
         if not batch:
             return done
+        keys = keys or _keys()  # an empty database gets no index keys yet
         with transaction.atomic():
             PersonIndexEntry.objects.filter(person_id__in=[p.pk for p in batch]).delete()
             PersonIndexEntry.objects.bulk_create([e for p in batch for e in _entries(p, keys)])

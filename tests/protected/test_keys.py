@@ -1,0 +1,60 @@
+"""Key rotation keeps every value readable; a missing or wrong key is one clear error."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from cases import fields
+from cases.apps import check_protection_keys
+from cases.models import Contact, Person, ProtectionKey
+from cases.selectors import case_list_for
+from evidence import keyring
+from tests.factories import make_case
+from tests.protected.conftest import KEY_A, KEY_B
+
+
+def _use(settings, value):
+    settings.DALIL_KEK = value
+    keyring.reset()
+    fields.forget_keys()
+
+
+def test_rotation_rewraps_field_and_index_keys_and_keeps_values_readable(settings, kek_a, admin_user):
+    case = make_case(actor=admin_user)
+    assert set(ProtectionKey.objects.values_list("kek_id", flat=True)) == {"kek-a"}
+    assert ProtectionKey.objects.filter(purpose="index").exists()
+    _use(settings, f"{KEY_A},{KEY_B}")
+    seen = []
+    done = fields.rewrap_protection_keys(progress=lambda d, t, label: seen.append((d, t)))
+    assert done == ProtectionKey.objects.count() and seen[-1] == (done, done)
+    assert set(ProtectionKey.objects.values_list("kek_id", flat=True)) == {"kek-b"}
+    assert fields.rewrap_protection_keys() == done  # nothing left to do: resumable and idempotent
+    _use(settings, KEY_B)  # the old key is gone
+    person = Person.objects.get(pk=case.person_id)
+    assert person.name_latin == "Rustam Nysanbaev" and person.name_cyrillic == "Рустам Нысанбаев"
+    assert Contact.objects.get(case=case).phone == "+77010000001"
+    assert {c.reference for c in case_list_for(admin_user, query="Нысанбаев")} == {case.reference}
+
+
+def test_rotation_is_registered_with_the_key_ring():
+    assert fields.rewrap_protection_keys in keyring.rewrappers()
+
+
+def test_wrong_key_is_one_clear_error(settings, kek_a, admin_user):
+    case = make_case(actor=admin_user)
+    _use(settings, KEY_B)
+    with pytest.raises(ImproperlyConfigured) as caught:
+        Person.objects.get(pk=case.person_id).name_latin
+    message = str(caught.value)
+    assert "\n" not in message and "kek-a" in message and "DALIL_KEK" in message
+    errors = check_protection_keys(databases=["default"])
+    assert [e.id for e in errors] == ["cases.E001"]
+    _use(settings, KEY_A)
+    assert check_protection_keys(databases=["default"]) == []
+
+
+def test_missing_key_ring_fails_the_start_up_check(settings, tmp_path):
+    settings.DALIL_KEK_DIR = str(tmp_path / "no-such-folder")
+    keyring.reset()
+    with pytest.raises(ImproperlyConfigured) as caught:
+        keyring.check_keys()
+    assert "\n" not in str(caught.value)
