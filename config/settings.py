@@ -381,3 +381,33 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Evidence files (evidence/, docs/evidence-format.md) ------------------------
+# Key-encryption keys are read at call time by evidence.keyring: DALIL_KEK, DALIL_KEK_FILE,
+# DALIL_KEK_DIR, DALIL_KEK_CURRENT, or DALIL_KMS_KEY_ID (+ DALIL_KMS_ENDPOINT_URL, DALIL_KMS_REGION).
+DALIL_EVIDENCE_MAX_BYTES = env_int("DALIL_EVIDENCE_MAX_BYTES", 2 * 1024**3)
+DALIL_EVIDENCE_PREVIEW_MAX_BYTES = env_int("DALIL_EVIDENCE_PREVIEW_MAX_BYTES", 64 * 1024**2)
+# Django's default handlers write uploads over 2.5 MB to a plaintext temporary file. Ours keep
+# other uploads in memory up to this size and refuse larger ones; evidence views encrypt as they stream.
+DALIL_UPLOAD_MEMORY_MAX_BYTES = env_int("DALIL_UPLOAD_MEMORY_MAX_BYTES", 32 * 1024**2)
+FILE_UPLOAD_HANDLERS = ["evidence.uploads.InMemoryOnlyUploadHandler"]
+# S3-compatible object storage for blobs (ciphertext only) when a bucket is named.
+if env_str("DALIL_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DALIL_S3_BUCKET"),
+            "endpoint_url": env_str("DALIL_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DALIL_S3_REGION") or None,
+            "access_key": env_str("DALIL_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DALIL_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("DALIL_S3_PREFIX", ""),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+CELERY_BEAT_SCHEDULE["evidence-verify"] = {
+    "task": "evidence.verify_all",
+    "schedule": env_int("DALIL_EVIDENCE_VERIFY_HOURS", 24) * 3600.0,
+}

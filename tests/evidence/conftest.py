@@ -24,6 +24,8 @@ def _local_kek(settings, monkeypatch, tmp_path):
     for name in ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KEK_CURRENT", "DALIL_KMS_KEY_ID"):
         monkeypatch.delenv(name, raising=False)
     settings.DATA_DIR = tmp_path / "data"
+    # The cast's passwords need no real hashing here; Argon2 would cost seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DALIL_KEK = "test-1:" + base64.b64encode(secrets.token_bytes(32)).decode()
     keyring.reset()
     yield

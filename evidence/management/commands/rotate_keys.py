@@ -1,0 +1,40 @@
+"""Re-wrap every data key under the newest key-encryption key (content is not re-encrypted)."""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from evidence import keyring
+
+
+class Command(BaseCommand):
+    help = "Re-wrap evidence and field data keys under the newest KEK. Resumable and idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--background", action="store_true", help="queue the Celery task and print its id")
+
+    def handle(self, *args, **opts):
+        try:
+            keyring.check_keys()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
+        if opts["background"]:
+            from evidence.tasks import rotate_keys_task
+
+            result = rotate_keys_task.delay()
+            self.stdout.write(f"rotate_keys queued as task {result.id}")
+            return
+        from evidence.rotation import rotate_all
+
+        last = {}
+
+        def progress(done, total, label):
+            if total and (done == total or done % 100 == 0) and last.get(label) != done:
+                last[label] = done
+                self.stdout.write(f"  {label}: {done}/{total}")
+
+        try:
+            report = rotate_all(progress=progress)
+        except keyring.KeyUnavailable as exc:
+            raise CommandError(f"Rotation stopped (run it again to resume): {exc}") from None
+        total = sum(v or 0 for v in report["rewrapped"].values())
+        self.stdout.write(self.style.SUCCESS(f"{total} key(s) re-wrapped under {report['kek_id']}."))
