@@ -65,6 +65,14 @@ def canonical(seq, at: str, actor_id, actor_label, action, target_type, target_i
     ).encode("ascii")
 
 
+def canonical_of(event) -> bytes:
+    """The canonical content of an AuditEvent instance (its fields already normalised as written)."""
+    return canonical(
+        event.seq, format_at(event.at), event.actor_id, event.actor_label, event.action, event.target_type,
+        event.target_id, event.case_ref, event.ip, event.user_agent, event.fields, event.data,
+    )
+
+
 def next_mac(key: bytes, previous: bytes, content: bytes) -> bytes:
     return hmac.digest(key, previous + content, "sha256")
 

@@ -25,7 +25,14 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # Keyset paging (ORDER BY seq DESC, seq < n) under each filter of the audit page stays an index walk.
+            models.Index(fields=["actor_label", "-seq"], name="audit_actor_seq"),
+            models.Index(fields=["action", "-seq"], name="audit_action_seq"),
+            models.Index(fields=["case_ref", "-seq"], name="audit_case_seq"),
+            models.Index(fields=["target_type", "target_id", "-seq"], name="audit_target_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"

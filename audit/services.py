@@ -76,10 +76,7 @@ def audit_record(
     seq, previous = _head(connection)
     event.seq = seq
     event.at = timezone.now()
-    content = chain.canonical(
-        seq, chain.format_at(event.at), event.actor_id, event.actor_label, event.action, event.target_type,
-        event.target_id, event.case_ref, event.ip, event.user_agent, event.fields, event.data,
-    )
+    content = chain.canonical_of(event)
     event.mac = chain.next_mac(key, previous, content).hex()
     event.save(force_insert=True)
     return event

@@ -14,10 +14,7 @@ def chain_existing(apps, schema_editor):
         event.ip = chain.normalise_ip(event.ip)
         event.fields = sorted({str(f) for f in event.fields})
         event.data = chain.normalise_json(event.data)
-        content = chain.canonical(
-            seq, chain.format_at(event.at), event.actor_id, event.actor_label, event.action, event.target_type,
-            event.target_id, event.case_ref, event.ip, event.user_agent, event.fields, event.data,
-        )
+        content = chain.canonical_of(event)
         previous = chain.next_mac(key, previous, content)
         event.mac = previous.hex()
         event.save(update_fields=["seq", "mac", "ip", "fields", "data"])

@@ -23,8 +23,7 @@ def test_events_are_numbered_and_chained(user):
     assert [e.seq for e in events] == [0, 1, 2, 3, 4]
     previous = chain.GENESIS
     for e in events:
-        content = chain.canonical(e.seq, chain.format_at(e.at), e.actor_id, e.actor_label, e.action, e.target_type,
-                                  e.target_id, e.case_ref, e.ip, e.user_agent, e.fields, e.data)
+        content = chain.canonical_of(e)
         previous = chain.next_mac(keys.audit_key(), previous, content)
         assert e.mac == previous.hex()
     assert "OK: 5 events verified" in verify_cmd()

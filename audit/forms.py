@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label=_("User"), required=False, max_length=150)
+    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    case = forms.CharField(label=_("Case reference"), required=False, max_length=32)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    before = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filters(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "username": d.get("user") or "",
+            "action": d.get("action") or "",
+            "case_ref": d.get("case") or "",
+            "date_from": d.get("date_from"),
+            "date_to": d.get("date_to"),
+        }

@@ -1,0 +1,11 @@
+from django import template
+
+from audit.selectors import recent_sign_ins
+
+register = template.Library()
+
+
+@register.inclusion_tag("audit/_recent_signins.html", takes_context=True)
+def recent_signins(context, limit=10):
+    """{% load audit_tags %}{% recent_signins %}: the signed-in user's own recent sign-ins."""
+    return {"signins": recent_sign_ins(context["request"].user, limit=limit)}

@@ -1,0 +1,121 @@
+import csv
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from audit import actions, selectors
+from audit.forms import AuditFilterForm
+from audit.merkle import leaf_hash
+from audit.services import audit_read
+
+EXPORT_COLUMNS = ("seq", "at", "actor_id", "actor_label", "action", "target_type", "target_id", "case_ref", "ip",
+                  "user_agent", "fields", "data", "mac", "leaf_hash")
+
+
+def _before(request) -> int | None:
+    try:
+        value = int(request.GET.get("before", ""))
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+@login_required
+@require_GET
+def log(request):
+    """The whole log, for admins: filters and keyset paging."""
+    form = AuditFilterForm(request.GET or None)
+    selectors.audit_events_for(request.user)  # 404 for anyone but an admin, before looking at the input
+    if form.is_bound and not form.is_valid():
+        return render(request, "audit/log.html", {"form": form, "events": []}, status=400)
+    filters = form.filters() if form.is_bound else {}
+    qs = selectors.audit_events_for(request.user, **filters)
+    events, next_before = selectors.page(qs, before=_before(request))
+    audit_read(actor=request.user, action=actions.AUDIT_LOG_VIEWED, data={"filters": _jsonable(filters)})
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(request, "audit/log.html", {"form": form, "events": events, "next_before": next_before, "query": query.urlencode()})
+
+
+def _jsonable(filters: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items() if v}
+
+
+def _export_rows(qs):
+    from audit import chain
+
+    for e in qs.iterator(chunk_size=2000):
+        content = chain.canonical_of(e)
+        yield {
+            "seq": e.seq, "at": chain.format_at(e.at), "actor_id": e.actor_id, "actor_label": e.actor_label,
+            "action": e.action, "target_type": e.target_type, "target_id": e.target_id, "case_ref": e.case_ref,
+            "ip": e.ip, "user_agent": e.user_agent, "fields": e.fields, "data": e.data, "mac": e.mac,
+            "leaf_hash": leaf_hash(content).hex(),
+        }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+@require_GET
+def export(request, fmt):
+    """CSV or JSON Lines of the filtered log, oldest first, with each event's MAC and leaf hash. Audited."""
+    selectors.audit_events_for(request.user)
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "audit/log.html", {"form": form, "events": []}, status=400)
+    filters = form.filters() if form.is_bound else {}
+    qs = selectors.audit_events_for(request.user, **filters).order_by("seq")
+    audit_read(actor=request.user, action=actions.AUDIT_LOG_EXPORTED, data={"format": fmt, "filters": _jsonable(filters)})
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow(EXPORT_COLUMNS)
+            for row in _export_rows(qs):
+                yield writer.writerow([json.dumps(row[c]) if c in ("fields", "data") else ("" if row[c] is None else row[c])
+                                       for c in EXPORT_COLUMNS])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            (json.dumps(row, ensure_ascii=False) + "\n" for row in _export_rows(qs)), content_type="application/x-ndjson"
+        )
+    response["Content-Disposition"] = f'attachment; filename="audit-log.{"csv" if fmt == "csv" else "jsonl"}"'
+    return response
+
+
+@login_required
+@require_GET
+def case_history(request, reference):
+    """The access history tab of a case: for anyone who may view the case."""
+    case, qs = selectors.case_access_history(request.user, reference=reference)
+    events, next_before = selectors.page(qs, before=_before(request))
+    audit_read(actor=request.user, action=actions.AUDIT_HISTORY_VIEWED, target=case)
+    return render(request, "audit/history.html", {"case": case, "events": events, "next_before": next_before})
+
+
+@login_required
+@require_GET
+def object_history(request, reference, target_type, target_id):
+    """The access history of one object of a case (an evidence file, the person...)."""
+    case, qs = selectors.object_access_history(request.user, reference=reference, target_type=target_type, target_id=target_id)
+    events, next_before = selectors.page(qs, before=_before(request))
+    audit_read(actor=request.user, action=actions.AUDIT_HISTORY_VIEWED, case=case,
+               data={"target_type": target_type, "target_id": str(target_id)})
+    return render(request, "audit/history.html", {
+        "case": case, "events": events, "next_before": next_before, "target_type": target_type, "target_id": target_id,
+    })
+
+
+@login_required
+@require_GET
+def my_sign_ins(request):
+    """The user's own recent sign-ins (to spot a stolen password)."""
+    return render(request, "audit/sign_ins.html", {"signins": selectors.recent_sign_ins(request.user, limit=50)})
