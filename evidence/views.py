@@ -99,7 +99,7 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
     except keyring.KeyUnavailable:
         handler.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
         post, uploads = {}, []
-    form = _upload_form(request, case, post or None)
+    form = _upload_form(request, case, post)
     form_ok = form.is_valid()
     if handler.error:
         form.add_error(None, handler.error)
