@@ -81,7 +81,8 @@ def sign_note(text: str) -> str:
 def parse_verifier_key(vkey: str) -> tuple[str, bytes, Ed25519PublicKey]:
     """`<name>+<hex key id>+<base64(0x01 || public key)>` -> (name, key id, public key)."""
     try:
-        name, kid_hex, encoded = vkey.strip().split("+")
+        # The base64 key may itself contain "+": split at the first two only (as Go's note package does).
+        name, kid_hex, encoded = vkey.strip().split("+", 2)
         kid = bytes.fromhex(kid_hex)
         raw = _unb64(encoded)
     except ValueError:
