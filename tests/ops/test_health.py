@@ -27,7 +27,9 @@ def test_readyz_reports_a_broken_broker_without_detail(client, settings):
 
 
 @pytest.mark.django_db
-def test_prod_check_fails_in_plain_words_on_the_embedded_default(capsys, settings):
+def test_prod_check_fails_in_plain_words_on_the_embedded_default(capsys, settings, monkeypatch):
+    for name in ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KMS_KEY_ID"):
+        monkeypatch.delenv(name, raising=False)
     settings.REDIS_URL = None
     with pytest.raises(CommandError, match="problem"):
         call_command("prod_check")
