@@ -334,6 +334,8 @@ class ProtectedDateField(ProtectedMixin, models.DateField):
 def rewrap_protection_keys(*, progress=None) -> int:
     """Re-wrap every field and index key not yet under the newest KEK (a rotate_keys re-wrapper; resumable).
 
+    Returns how many keys this run re-wrapped (0 when all are under the newest KEK already).
+
     Only the wrapping changes: the keys, and so every sealed value and index entry, stay as they are.
     """
     from django.utils import timezone
@@ -344,6 +346,7 @@ def rewrap_protection_keys(*, progress=None) -> int:
     newest = keyring.current_kek_id()
     total = ProtectionKey.objects.count()
     done = ProtectionKey.objects.filter(kek_id=newest).count()
+    rewrapped = 0
     for key_id in ProtectionKey.objects.exclude(kek_id=newest).order_by("pk").values_list("pk", flat=True):
         # One short transaction per key: a crash leaves every key wrapped by one KEK or the other, never neither.
         with transaction.atomic():
@@ -357,9 +360,10 @@ def rewrap_protection_keys(*, progress=None) -> int:
             row.rewrapped_at = timezone.now()
             row.save(update_fields=["kek_id", "wrapped", "rewrapped_at"])
         done += 1
+        rewrapped += 1
         if progress:
             progress(done, total, "protected field and index keys")
-    return done
+    return rewrapped
 
 
 def verify_protection_keys() -> None:

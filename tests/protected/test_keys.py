@@ -8,6 +8,7 @@ from cases.apps import check_protection_keys
 from cases.models import Contact, Person, ProtectionKey
 from cases.selectors import case_list_for
 from evidence import keyring
+from evidence.rotation import rotate_all
 from tests.factories import make_case
 from tests.protected.conftest import KEY_A, KEY_B
 
@@ -24,10 +25,12 @@ def test_rotation_rewraps_field_and_index_keys_and_keeps_values_readable(setting
     assert ProtectionKey.objects.filter(purpose="index").exists()
     _use(settings, f"{KEY_A},{KEY_B}")
     seen = []
-    done = fields.rewrap_protection_keys(progress=lambda d, t, label: seen.append((d, t)))
-    assert done == ProtectionKey.objects.count() and seen[-1] == (done, done)
+    report = rotate_all(progress=lambda d, t, label: seen.append((d, t, label)))
+    keys = ProtectionKey.objects.count()
+    assert report["rewrapped"]["cases.fields.rewrap_protection_keys"] == keys
+    assert (keys, keys, "protected field and index keys") in seen
     assert set(ProtectionKey.objects.values_list("kek_id", flat=True)) == {"kek-b"}
-    assert fields.rewrap_protection_keys() == done  # nothing left to do: resumable and idempotent
+    assert fields.rewrap_protection_keys() == 0  # nothing left to do: resumable and idempotent
     _use(settings, KEY_B)  # the old key is gone
     person = Person.objects.get(pk=case.person_id)
     assert person.name_latin == "Rustam Nysanbaev" and person.name_cyrillic == "Рустам Нысанбаев"
