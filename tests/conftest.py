@@ -121,6 +121,14 @@ def _media_root(settings, tmp_path):
     shutil.rmtree(media, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _checkpoint_dir(settings, tmp_path):
+    """Each test publishes audit checkpoints into its own folder, so no test sees another's."""
+    folder = tmp_path / "audit-checkpoints"
+    settings.DALIL_AUDIT_CHECKPOINT_DIR = str(folder)
+    return folder
+
+
 # --- The cast of users (access): built by the real services, see tests/accounts/cast.py ---
 @pytest.fixture
 def cast(db):

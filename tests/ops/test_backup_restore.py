@@ -23,8 +23,25 @@ def _snapshot() -> dict:
         ),
         "events": sorted((str(e.id), e.type, str(e.date), e.date_precision, e.description) for e in Event.objects.all()),
         "files": sorted((str(f.id), f.sha256, f.size) for f in EvidenceFile.objects.all()),
-        "summary": backup.installation_summary(),
     }
+
+
+def _assert_restored(before: dict, head: dict) -> None:
+    """Everything as it was; the audit log holds the same chain up to the backup's head.
+
+    The restore's own checks (verify_audit, verify_evidence) append their events after it.
+    """
+    from audit.models import AuditEvent
+
+    assert _snapshot() == before
+    assert AuditEvent.objects.get(id=head["id"]).mac == head["mac"]
+    assert AuditEvent.objects.filter(id__lte=head["id"]).count() == head["count"]
+
+
+def _audit_count() -> int:
+    from audit.models import AuditEvent
+
+    return AuditEvent.objects.count()
 
 
 def _seed():
@@ -59,6 +76,7 @@ def test_restore_drill_on_sqlite(tmp_path, _media_root):
     empty = connection.connection.serialize()
     _seed()
     before = _snapshot()
+    head = {**backup.installation_summary()["audit_head"], "count": _audit_count()}
     dest = tmp_path / "backups"
     call_command("backup", str(dest))
 
@@ -67,7 +85,7 @@ def test_restore_drill_on_sqlite(tmp_path, _media_root):
     assert Case.objects.count() == 0
 
     call_command("restore", str(dest))
-    assert _snapshot() == before
+    _assert_restored(before, head)
     _wipe_sqlite(empty)  # leave the test database as transactional_db expects to flush it
 
 
@@ -75,6 +93,7 @@ def test_restore_drill_on_sqlite(tmp_path, _media_root):
 def test_restore_drill_on_postgresql(postgres, tmp_path, _media_root):
     _seed()
     before = _snapshot()
+    head = {**backup.installation_summary()["audit_head"], "count": _audit_count()}
     dest = tmp_path / "backups"
     call_command("backup", str(dest))
 
@@ -83,7 +102,7 @@ def test_restore_drill_on_postgresql(postgres, tmp_path, _media_root):
     _wipe_storage(_media_root)
 
     call_command("restore", str(dest))
-    assert _snapshot() == before
+    _assert_restored(before, head)
 
 
 @pytest.mark.django_db

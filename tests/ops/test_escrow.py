@@ -27,7 +27,8 @@ def test_too_few_or_mixed_shares_are_refused():
 def test_a_damaged_share_is_caught():
     key = secrets.token_bytes(32)
     shares = split(key, shares=3, threshold=2)
-    damaged = shares[1][:-4] + ("0000" if not shares[1].endswith("0000") else "1111")
+    head, data = shares[1].rsplit(":", 1)
+    damaged = f"{head}:{'0000' if not data.startswith('0000') else '1111'}{data[4:]}"  # the block holding the key
     with pytest.raises(EscrowError):
         combine([shares[0], damaged])
 

@@ -125,18 +125,16 @@ def full_disk(tmp_path, settings):
 
 
 @pytest.mark.django_db
-def test_a_full_disk_during_upload_gives_a_clear_error_and_leaves_nothing(client, full_disk):
+def test_a_full_disk_during_upload_gives_a_clear_error_and_leaves_nothing(client, full_disk, cast, sign_in):
     import os
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     from evidence.models import EvidenceFile
-    from tests.factories import UserFactory, make_case
 
-    user = UserFactory()
-    case = make_case(actor=user)
-    client.force_login(user)
+    case = cast.case
+    sign_in(client, cast.caseworker1)
     upload = SimpleUploadedFile("interview.ogg", os.urandom(2 << 20), content_type="audio/ogg")
     response = client.post(reverse("evidence:upload", kwargs={"reference": case.reference}), {"file": upload, "source_label": "Sister"})
 
