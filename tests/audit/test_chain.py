@@ -126,3 +126,19 @@ def test_wrong_key_fails_at_the_first_event(user, settings):
     add_events(user, 2)
     settings.DALIL_AUDIT_KEY = "ab" * 32
     _bad("event #0")
+
+
+def test_keys_come_from_settings_and_production_needs_them(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    assert len(keys.audit_key()) == 32 and keys.verifier_key().startswith("test.dalil/audit+")
+    settings.DALIL_AUDIT_KEY = "too-short"
+    with pytest.raises(ImproperlyConfigured, match="DALIL_AUDIT_KEY"):
+        keys.audit_key()
+    settings.DALIL_AUDIT_KEY = ""
+    settings.DALIL_AUDIT_SIGNING_KEY = ""
+    settings.DEBUG, settings.EMBEDDED, settings.TESTING = False, False, False
+    with pytest.raises(ImproperlyConfigured, match="DALIL_AUDIT_KEY"):
+        keys.audit_key()
+    with pytest.raises(ImproperlyConfigured, match="DALIL_AUDIT_SIGNING_KEY"):
+        keys.signing_key()
