@@ -14,15 +14,17 @@ import pytest
 from tests.conftest import need
 
 MOTO = Path(sys.executable).parent / "moto_server"
+KEY_SETTINGS = ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KEK_CURRENT", "DALIL_KMS_KEY_ID", "DALIL_KMS_ENDPOINT_URL", "DALIL_KMS_REGION")
 
 
 @pytest.fixture(autouse=True)
-def _local_kek(settings, monkeypatch, tmp_path):
+def _local_kek(settings, tmp_path):
     """Every evidence test wraps with its own local key, never the development key under var/."""
     from evidence import keyring
 
-    for name in ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KEK_CURRENT", "DALIL_KMS_KEY_ID"):
-        monkeypatch.delenv(name, raising=False)
+    # Settings override the environment in the key ring; "" hides whatever CI or a developer exported.
+    for name in KEY_SETTINGS:
+        setattr(settings, name, "")
     settings.DATA_DIR = tmp_path / "data"
     # The cast's passwords need no real hashing here; Argon2 would cost seconds per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
