@@ -17,7 +17,6 @@ signals. `rebuild_index` re-computes everything (after a change of bits, or of t
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 import re
 from collections.abc import Callable, Iterable
@@ -43,7 +42,7 @@ def _index_key(index: str) -> bytes:
 
 def index_value(index: str, token: str, *, key: bytes | None = None) -> int:
     key = key or _index_key(index)
-    digest = hmac.new(key, index.encode() + b"\x1f" + token.encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.digest(key, index.encode() + b"\x1f" + token.encode("utf-8"), "sha256")
     return int.from_bytes(digest[:4], "big") >> (32 - BITS[index])
 
 

@@ -66,6 +66,7 @@ class ProtectedFieldError(FieldError):
 _lock = threading.Lock()
 _material: dict[int, bytes] = {}  # key id -> plaintext key; ids are random, so an entry never goes stale
 _current: dict[str, int] = {}  # key label -> key id, filled only after the key row has committed
+_ciphers: dict[int, AESGCM] = {}  # key id -> its AESGCM, made once (building one costs more than a short seal)
 
 
 def key_context(purpose: str, label: str) -> bytes:
@@ -78,6 +79,7 @@ def forget_keys() -> None:
     with _lock:
         _material.clear()
         _current.clear()
+        _ciphers.clear()
 
 
 def _unwrap_row(row) -> bytes:
@@ -138,6 +140,13 @@ def current_key(purpose: str, label: str) -> tuple[int, bytes]:
 # --- sealing ----------------------------------------------------------------
 
 
+def _cipher(key_id: int, key: bytes) -> AESGCM:
+    cipher = _ciphers.get(key_id)
+    if cipher is None:
+        cipher = _ciphers[key_id] = AESGCM(key)
+    return cipher
+
+
 def _associated_data(model_label: str, field_name: str, pk) -> bytes:
     return _SEP.join((_AD_VERSION, model_label.encode(), field_name.encode(), str(pk).encode()))
 
@@ -147,7 +156,7 @@ def seal_text(plaintext: str, *, model_label: str, field_name: str, pk) -> str:
         raise ProtectedFieldError(f"{model_label}.{field_name}: a row needs its primary key before a value can be sealed.")
     key_id, key = current_key("field", f"{model_label}.{field_name}")
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    body = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), _associated_data(model_label, field_name, pk))
+    body = _cipher(key_id, key).encrypt(nonce, plaintext.encode("utf-8"), _associated_data(model_label, field_name, pk))
     blob = key_id.to_bytes(_KEY_ID_BYTES, "big") + nonce + body
     return PREFIX + base64.urlsafe_b64encode(blob).decode("ascii").rstrip("=")
 
@@ -168,7 +177,7 @@ def open_text(token: str, *, model_label: str, field_name: str, pk) -> str:
         raise ProtectedValueError(f"{where} was sealed under field key {key_id}, which is not in the key table.")
     nonce, body = blob[_KEY_ID_BYTES:_KEY_ID_BYTES + _NONCE_BYTES], blob[_KEY_ID_BYTES + _NONCE_BYTES:]
     try:
-        return AESGCM(key).decrypt(nonce, body, _associated_data(model_label, field_name, pk)).decode("utf-8")
+        return _cipher(key_id, key).decrypt(nonce, body, _associated_data(model_label, field_name, pk)).decode("utf-8")
     except InvalidTag:
         raise ProtectedValueError(
             f"{where} does not decrypt: the value was sealed for another row or column, or was altered."
