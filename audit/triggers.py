@@ -36,22 +36,28 @@ def _sqlite_statements(table: str) -> list[str]:
     ]
 
 
+def _present(connection) -> list[str]:
+    existing = set(connection.introspection.table_names())
+    return [t for t in TABLES if t in existing]
+
+
 def install(connection) -> None:
+    tables = _present(connection)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and tables:
             cursor.execute(_PG_FUNCTION)
-            for table in TABLES:
+            for table in tables:
                 for sql in _pg_statements(table):
                     cursor.execute(sql)
         elif connection.vendor == "sqlite":
-            for table in TABLES:
+            for table in tables:
                 for sql in _sqlite_statements(table):
                     cursor.execute(sql)
 
 
 def remove(connection) -> None:
     with connection.cursor() as cursor:
-        for table in TABLES:
+        for table in _present(connection):
             if connection.vendor == "postgresql":
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
