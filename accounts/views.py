@@ -193,6 +193,8 @@ def security_key(request):
 @login_required
 def verify(request):
     """The second step of signing in: a code from the app, a backup code, or a security key."""
+    if request.method == "GET" and otp.second_factor_step(request.user) is None and request.user.is_verified():
+        return redirect(_safe_next(request, "/"))
     key_only = security_key_required(request.user)
     form = TokenForm(request.POST or None)
     status = 200

@@ -332,3 +332,17 @@ def test_passwords_are_hashed_with_argon2_and_need_12_characters(settings):
     with pytest.raises(ValidationError):
         validate_password("short-pass1")
     validate_password("twelve chars ok")
+
+
+def test_create_admin_command_prints_a_one_time_link(db, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("create_admin", "firstadmin")
+    out = capsys.readouterr().out
+    assert "/accounts/set-password/" in out
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="firstadmin")
+    assert not user.has_usable_password() and user.groups.filter(name="admin").exists()
+    with pytest.raises(CommandError):
+        call_command("create_admin", "firstadmin")

@@ -55,6 +55,7 @@ def test_security_key_enrolment_and_sign_in(key_page, settings):
     page.goto("/manage/users/")
     assert "/accounts/2fa/" in page.url
     page.goto("/accounts/2fa/security-key/")
+    page.wait_for_load_state("networkidle")  # SQLite's shared test database locks under concurrent session saves
     page.click("#passkey-register-button")
     page.wait_for_url(re.compile(r"/accounts/2fa/$"))
     assert WebAuthnCredential.objects.filter(user=cast.admin1, confirmed=True).count() == 1
@@ -68,6 +69,7 @@ def test_security_key_enrolment_and_sign_in(key_page, settings):
     page.goto("/manage/users/")
     assert "/accounts/2fa/verify/" in page.url
     assert page.locator("input[name=token]").count() == 0  # admins may not use codes when a key is required
+    page.wait_for_load_state("networkidle")
     page.click("#passkey-verification-button")
     page.wait_for_url(re.compile(r"/manage/users/$"))
     assert "admin1" in page.content()
