@@ -6,6 +6,7 @@ existence of a reference number never leaks.
 """
 
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -93,7 +94,7 @@ def events_for(user, *, case: Case) -> QuerySet[Event]:
 def event_get_for(user, *, case: Case, event_id) -> Event:
     try:
         return events_for(user, case=case).get(pk=event_id)
-    except (Event.DoesNotExist, ValueError):
+    except (Event.DoesNotExist, ValueError, ValidationError):
         raise Http404("No such event.") from None
 
 
@@ -104,7 +105,7 @@ def contacts_for(user, *, case: Case) -> QuerySet[Contact]:
 def contact_get_for(user, *, case: Case, contact_id) -> Contact:
     try:
         return contacts_for(user, case=case).get(pk=contact_id)
-    except (Contact.DoesNotExist, ValueError):
+    except (Contact.DoesNotExist, ValueError, ValidationError):
         raise Http404("No such contact.") from None
 
 
@@ -115,7 +116,7 @@ def sources_for(user, *, case: Case) -> QuerySet[Source]:
 def source_get_for(user, *, case: Case, source_id) -> Source:
     try:
         return sources_for(user, case=case).get(pk=source_id)
-    except (Source.DoesNotExist, ValueError):
+    except (Source.DoesNotExist, ValueError, ValidationError):
         raise Http404("No such source.") from None
 
 
