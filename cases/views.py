@@ -6,7 +6,7 @@ status 400 and saves nothing.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -114,6 +114,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @PROTECTED_POST
 @sensitive_variables()
 @login_required
+@permission_required("cases.add_case", raise_exception=True)  # caseworkers open cases; legal and admin do not
 @GET_POST
 def case_create(request: HttpRequest) -> HttpResponse:
     data = _posted(request)

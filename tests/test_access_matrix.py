@@ -131,8 +131,8 @@ MATRIX = {
     "manage:case_share": case_edit(),
     # --- cases
     "cases:list": signed_in(),
-    # Only caseworkers hold cases.add_case; the view does not check it yet (legal and admin get the form).
-    "cases:create": signed_in(legal=ANY, admin=ANY),
+    # Only caseworkers hold cases.add_case.
+    "cases:create": signed_in(legal=403, admin=403),
     "cases:detail": case_page(),
     "cases:edit": case_edit(),
     "cases:contact_add": case_edit(),
