@@ -135,32 +135,37 @@ class Encryptor:
 
     def update(self, chunk) -> bytes:
         """Ciphertext for whatever whole segments are known not to be the last (the header comes first)."""
+        return b"".join(self.update_pieces(chunk))
+
+    def update_pieces(self, chunk) -> list:
+        """Like update(), as a list of pieces (header, segments) so that no copy of the whole is made."""
         if self._done:
             raise ValueError("encryptor already finalized")
         self.sha256.update(chunk)
-        self.size += len(chunk)
+        n = len(chunk)
+        self.size += n
         out = []
         if not self._started:
             self._started = True
             out.append(self.header)
         buf = self._buf
-        if not buf and len(chunk) > SEGMENT_SIZE:
-            # Fast path: seal straight from the caller's buffer, keep only the tail.
-            view = memoryview(chunk)
-            whole = (len(chunk) - 1) // SEGMENT_SIZE * SEGMENT_SIZE
-            for off in range(0, whole, SEGMENT_SIZE):
-                out.append(self._seal(view[off : off + SEGMENT_SIZE], False))
-            buf += view[whole:]
-        else:
-            buf += chunk
-            if len(buf) > SEGMENT_SIZE:
-                view = memoryview(buf)
-                whole = (len(buf) - 1) // SEGMENT_SIZE * SEGMENT_SIZE
-                for off in range(0, whole, SEGMENT_SIZE):
-                    out.append(self._seal(view[off : off + SEGMENT_SIZE], False))
-                view.release()
-                del buf[:whole]
-        return b"".join(out) if len(out) != 1 else out[0]
+        view = memoryview(chunk)
+        pos = 0
+        if buf:
+            need = SEGMENT_SIZE - len(buf)
+            if n <= need:
+                buf += view  # the segment is not full yet, or might be the last
+                return out
+            buf += view[:need]
+            pos = need
+            out.append(self._seal(buf, False))
+            buf.clear()
+        # Seal straight from the caller's buffer; keep back the tail, which might be the last segment.
+        while n - pos > SEGMENT_SIZE:
+            out.append(self._seal(view[pos : pos + SEGMENT_SIZE], False))
+            pos += SEGMENT_SIZE
+        buf += view[pos:]
+        return out
 
     def finalize(self) -> bytes:
         """The last segment (flag 0x01), preceded by the header if nothing was written yet."""

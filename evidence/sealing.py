@@ -70,7 +70,7 @@ class SealingWriter:
     def write(self, chunk) -> None:
         if self._max is not None and self._enc.size + len(chunk) > self._max:
             raise TooLarge(self._max)
-        self._writer.write(self._enc.update(chunk))
+        self._writer.write_many(self._enc.update_pieces(chunk))
 
     def finish(self) -> Sealed:
         self._writer.write(self._enc.finalize())

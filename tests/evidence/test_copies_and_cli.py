@@ -81,7 +81,7 @@ def test_add_evidence_command(cast, tmp_path):
     out = io.StringIO()
     call_command("add_evidence", "--case", cast.case.reference, "--source", "USB stick from the family", str(folder), stdout=out)
     assert "2 file(s) added" in out.getvalue()
-    files = EvidenceFile.objects.order_by("original_name")
+    files = sorted(EvidenceFile.objects.all(), key=lambda f: f.original_name)  # sealed column: sort after reading
     assert [f.original_name for f in files] == ["a.txt", "b.bin"]
     assert all(f.method == "cli" and f.source_label == "USB stick from the family" for f in files)
     assert files[0].received_by is None and files[0].received_by_label == "system:add_evidence"

@@ -61,7 +61,7 @@ def test_round_trip_and_sizes(size):
     blob = encrypt(plaintext)
     assert len(blob) == blob_size(size) and plaintext_size(len(blob)) == size
     assert decrypt(blob) == plaintext
-    if size:
+    if size >= 16:
         assert plaintext[:16] not in blob
 
 
