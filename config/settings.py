@@ -187,6 +187,7 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_root"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 MEDIA_ROOT = Path(env_str("DALIL_MEDIA_ROOT") or DATA_DIR / "blobs")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
@@ -209,7 +210,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("DALIL_CELERY_QUEUE", "dalil")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# An unacknowledged task (its worker died) is handed to another worker after this many seconds;
+# it must exceed the longest task, or a slow task would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("DALIL_BROKER_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BEAT_SCHEDULE: dict = {
+    "ops-beat-heartbeat": {"task": "ops.beat_heartbeat", "schedule": 60.0},
+}
 
 # --- Cache ----------------------------------------------------------------
 # Never cache anything that holds testimony; the cache serves rate limits and locks only.
@@ -328,36 +334,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Referrals (referrals/, docs/referrals.md) -------------------------------
-# The sender named in every dossier, and how long a queued or running build may go
-# without a heartbeat before the page offers to retry it (its worker died).
-DALIL_ORGANISATION_NAME = env_str("DALIL_ORGANISATION_NAME", "Dalil")
-DALIL_REFERRAL_BUILD_STALE_SECONDS = env_int("DALIL_REFERRAL_BUILD_STALE_SECONDS", 300)
-
-# --- Audit log (audit/, docs/audit-log.md) ---------------------------------
-# Both keys live outside the database; *_FILE variants are read by env_str. Unset: development
-# keys under var/keys/ with a warning (a production install fails with one clear line instead).
-DALIL_AUDIT_KEY = env_str("DALIL_AUDIT_KEY", "")  # HMAC-SHA256 chain key, 32+ bytes as base64 or hex
-DALIL_AUDIT_SIGNING_KEY = env_str("DALIL_AUDIT_SIGNING_KEY", "")  # Ed25519 seed (base64/hex) or PEM: signs checkpoints
-DALIL_AUDIT_ORIGIN = env_str("DALIL_AUDIT_ORIGIN", "dalil.invalid/audit")  # checkpoint origin line and note key name
-# Checkpoints are published where the database admin cannot rewrite them: a directory (ideally a
-# write-once or remote mount), an e-mail address, a witness's HTTP endpoint.
-DALIL_AUDIT_CHECKPOINT_DIR = env_str("DALIL_AUDIT_CHECKPOINT_DIR", "") or str(DATA_DIR / "audit-checkpoints")
-DALIL_AUDIT_CHECKPOINT_EMAIL = env_list("DALIL_AUDIT_CHECKPOINT_EMAIL", [])
-DALIL_AUDIT_WITNESS_URL = env_str("DALIL_AUDIT_WITNESS_URL", "")
-CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
-    "task": "audit.checkpoint",
-    "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
-}
-
-# --- Patterns: statistics, published lists, duplicates (docs/patterns.md) ---
-# Counts below this are shown as "<k" in every export, so that a count cannot single out a person.
-DALIL_SMALL_CELL_K = env_int("DALIL_SMALL_CELL_K", 5)
-# Key for the research export's pseudonymous ids (HMAC-SHA256); defaults to one derived from SECRET_KEY.
-DALIL_RESEARCH_PSEUDONYM_KEY = env_str("DALIL_RESEARCH_PSEUDONYM_KEY", "")
-# Largest published-list file accepted for import.
-DALIL_LIST_MAX_BYTES = env_int("DALIL_LIST_MAX_BYTES", 20 * 1024 * 1024)
-
 # --- Audit log (audit/, docs/audit-log.md) ---------------------------------
 # Both keys live outside the database; *_FILE variants are read by env_str. Unset: development
 # keys under var/keys/ with a warning (a production install fails with one clear line instead).
@@ -411,3 +387,9 @@ CELERY_BEAT_SCHEDULE["evidence-verify"] = {
     "task": "evidence.verify_all",
     "schedule": env_int("DALIL_EVIDENCE_VERIFY_HOURS", 24) * 3600.0,
 }
+
+# --- Operations: backups (docs/operations.md) ------------------------------
+DALIL_BACKUP_DIR = env_str("DALIL_BACKUP_DIR", "")
+DALIL_BACKUP_KEEP = env_int("DALIL_BACKUP_KEEP", 14)
+if DALIL_BACKUP_DIR:
+    CELERY_BEAT_SCHEDULE["ops-backup"] = {"task": "ops.backup_run", "schedule": env_int("DALIL_BACKUP_EVERY_HOURS", 24) * 3600.0}
