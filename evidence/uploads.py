@@ -9,6 +9,7 @@ temporary file, it refuses the upload instead.
 
 from __future__ import annotations
 
+import errno
 import io
 
 from django.conf import settings
@@ -91,6 +92,8 @@ class EncryptingUploadHandler(FileUploadHandler):
             raise StopUpload(connection_reset=True)
         try:
             self._writer = SealingWriter(max_bytes=self.max_bytes)
+        except OSError as exc:
+            self._storage_failed(exc)
         except keyring.KeyUnavailable:
             self.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
             raise StopUpload(connection_reset=False) from None
@@ -104,16 +107,29 @@ class EncryptingUploadHandler(FileUploadHandler):
             self.error = _("The file is larger than the limit of %(limit)s bytes.") % {"limit": self.max_bytes}
             self._abort_current()
             raise StopUpload(connection_reset=True) from None
+        except OSError as exc:
+            self._storage_failed(exc)
         except BaseException:
             self._abort_current()
             raise
         return None
+
+    def _storage_failed(self, exc: OSError):
+        # A full disk (or any storage failure) is the server's problem, told plainly; nothing stays behind.
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            self.error = _("There is not enough space in the evidence storage to keep this file. Nothing was saved.")
+        else:
+            self.error = _("The evidence storage could not write this file. Nothing was saved.")
+        self._abort_current()
+        raise StopUpload(connection_reset=True) from None
 
     def file_complete(self, file_size):
         if self._writer is None:
             return None
         try:
             sealed = self._writer.finish()
+        except OSError as exc:
+            self._storage_failed(exc)
         except BaseException:
             self._abort_current()
             raise
