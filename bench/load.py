@@ -29,7 +29,23 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "bench-password-long-enough"
 
 
+def bench_keys() -> None:
+    """Keys of the bench's own, kept under var/bench-keys so that --reuse finds the data readable."""
+    import base64
+    import secrets
+
+    folder = ROOT / "var" / "bench-keys"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name, env in (("kek", "DALIL_KEK_FILE"), ("audit_key", "DALIL_AUDIT_KEY_FILE"), ("audit_signing_key", "DALIL_AUDIT_SIGNING_KEY_FILE")):
+        path = folder / name
+        if not path.exists():
+            path.write_text(("bench:" if name == "kek" else "") + base64.b64encode(secrets.token_bytes(32)).decode())
+            path.chmod(0o600)
+        os.environ[env] = str(path)
+
+
 def setup_django(db_url: str) -> None:
+    bench_keys()
     os.environ["DATABASE_URL"] = db_url
     os.environ.setdefault("DALIL_SECRET_KEY", "bench-only-secret-key-not-for-production")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -104,6 +120,10 @@ def seed(n_cases: int, n_audit: int, users: int) -> list[str]:
             events.append(Event(case_id=cid, type=kind, date=datetime.date(2024, rng.randint(1, 12), rng.randint(1, 28)),
                                 description="Bench event description", created_by=admin))
     Event.objects.bulk_create(events, batch_size=5000)
+    from cases.blind_index import person_index_update
+
+    for person in Person.objects.filter(case__pk__in=case_ids[: users * 1000]):
+        person_index_update(person=person)  # the granted people are searchable by name
     for cid in case_ids[: users * 1000 : 20]:
         evidence_attach(actor=admin, case=Case.objects.get(pk=cid), content=os.urandom(200_000), original_name="bench.bin")
     print(f"seeded {n_cases} cases, {len(events)} events in {time.perf_counter() - t0:.0f} s", flush=True)
@@ -174,11 +194,11 @@ def discover(port: int, username: str) -> tuple[list[str], list[str]]:
         refs.update(re.findall(rb"/cases/(DAL-\d{4}-\d+)/", body))
     for ref in list(refs)[:200]:
         _, body = client.request("GET", f"/cases/{ref.decode()}/")
-        files += [m.decode() for m in re.findall(rb'href="(/evidence/[^"]+/download/)"', body)]
+        files += [m.decode() + "download/" for m in re.findall(rb'href="(/evidence/[^"]+/files/[0-9a-f-]+/)"', body)]
     return [r.decode() for r in refs], files
 
 
-def run_step(port: int, users: list[str], concurrency: int, seconds: float, refs, files) -> dict:
+def run_step(port: int, users: list[str], concurrency: int, seconds: float, seen: dict) -> dict:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -186,13 +206,15 @@ def run_step(port: int, users: list[str], concurrency: int, seconds: float, refs
 
     def worker(i: int) -> None:
         rng = random.Random(i)
+        username = users[i % len(users)]
+        refs, files = seen[username]
         client = Client(port)
-        client.login(users[i % len(users)])
+        client.login(username)
         while time.monotonic() < deadline:
             roll = rng.random()
             ref = rng.choice(refs)
             if roll < 0.45:
-                method, path, body, ok = "GET", rng.choice(["/", "/?status=active", "/?q=Bench"]), None, (200,)
+                method, path, body, ok = "GET", rng.choice(["/", "/?status=active", "/?q=Bench+Person"]), None, (200,)
             elif roll < 0.80:
                 method, path, body, ok = "GET", f"/cases/{ref}/", None, (200,)
             elif roll < 0.90:
@@ -261,11 +283,12 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        refs, files = discover(args.port, users[0])
-        print(f"gunicorn 2 workers on :{args.port}; {len(refs)} cases and {len(files)} files visible to {users[0]}")
+        seen = {u: discover(args.port, u) for u in users}
+        print(f"gunicorn 2 workers on :{args.port}; {len(users)} caseworkers, each sampling "
+              f"{len(seen[users[0]][0])} of their cases and {len(seen[users[0]][1])} files")
         print(f"{'users':>5} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'pg conns':>8}")
         for step in [int(s) for s in args.steps.split(",")]:
-            r = run_step(args.port, users, step, args.seconds, refs, files)
+            r = run_step(args.port, users, step, args.seconds, seen)
             print(f"{step:>5} {r['requests']:>8} {r['rps']:>7.1f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "
                   f"{r['errors']:>6} {pg_connections(args.db):>8}", flush=True)
     finally:
