@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
@@ -131,7 +132,26 @@ def case_create(request: HttpRequest) -> HttpResponse:
         contacts=[contact_form.service_data()] if with_contact else [],
     )
     messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
+    _warn_of_duplicates(request, case)
     return redirect(_case_url(case))
+
+
+def _warn_of_duplicates(request: HttpRequest, case) -> None:
+    """A new case may describe someone already documented: say so at once, with where to compare."""
+    from patterns.selectors import duplicates_for
+
+    candidates = duplicates_for(request.user, case=case)
+    if candidates:
+        url = reverse("patterns:duplicates") + f"?case={case.reference}"
+        messages.warning(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("This person may already be documented in %(count)s other case(s).") % {"count": len(candidates)},
+                url,
+                _("Compare them"),
+            ),
+        )
 
 
 @PROTECTED_POST

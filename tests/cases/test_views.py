@@ -422,3 +422,12 @@ def test_edit_pages_record_the_read(caseworker_client, case):
         assert caseworker_client.get(url(name, case)).status_code == 200
     pages = [e.data["page"] for e in AuditEvent.objects.filter(action=actions.CASE_VIEWED, case_ref=case.reference)]
     assert pages == ["edit", "contact_add", "event_add", "source_add", "consent_add"]
+
+
+def test_creating_a_second_case_for_the_same_person_warns_of_a_duplicate(caseworker_client):
+    first = caseworker_client.post(url("create"), create_data(), follow=True)
+    assert b"may already be documented" not in first.content
+    second = caseworker_client.post(url("create"), create_data(**{"name_latin": "Jasur Rakhimov"}), follow=True)
+    assert second.status_code == 200
+    assert b"may already be documented in 1 other case" in second.content
+    assert b"/patterns/duplicates/?case=" in second.content
