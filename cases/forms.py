@@ -318,6 +318,14 @@ class CaseFilterForm(forms.Form):
     nationality = forms.ChoiceField(label=_("Nationality"), choices=_any(Person._meta.get_field("nationality").choices), required=False)
     pathway = forms.ChoiceField(label=_("Pathway"), choices=_any(Case.Pathway.choices), required=False)
     event_type = forms.ChoiceField(label=_("Event type"), choices=_any(Event.Type.choices), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        choices=[("", _("Recently updated")), ("reference", _("Reference")), ("name", _("Name (within each page)"))],
+        required=False,
+    )
+
+    def ordering(self) -> str:
+        return self.cleaned_data.get("sort", "") if self.is_bound and self.is_valid() else ""
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from audit import actions
 from audit.services import audit_read
 from cases import selectors, services
+from cases.blind_index import sort_by_person_name
 from cases.forms import (
     CaseFilterForm,
     CaseForm,
@@ -75,7 +76,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/case_list.html", {"form": form, "page": None, "filtered": True}, status=400)
     filters = form.filters()
     cases = selectors.case_list_for(request.user, **filters)
+    if form.ordering() == "reference":
+        cases = cases.order_by("reference")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    if form.ordering() == "name":
+        # Names are encrypted: the database cannot order them, so each page is sorted once decrypted.
+        page.object_list = sort_by_person_name(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     record_read(request, actions.CASE_LIST_VIEWED, data={"cases": [str(case.pk) for case in page]})

@@ -431,3 +431,11 @@ def test_creating_a_second_case_for_the_same_person_warns_of_a_duplicate(casewor
     assert second.status_code == 200
     assert b"may already be documented in 1 other case" in second.content
     assert b"/patterns/duplicates/?case=" in second.content
+
+
+def test_case_list_sorts_a_page_by_name_after_decryption(caseworker_client):
+    for latin, cyrillic in (("Zafar Usmonov", "Зафар Усмонов"), ("Bakhtiyor Aliev", "Бахтиёр Алиев"), ("Nurlan Ospanov", "Нурлан Оспанов")):
+        caseworker_client.post(url("create"), create_data(name_latin=latin, name_cyrillic=cyrillic))
+    body = caseworker_client.get(url("list") + "?sort=name").content.decode()
+    assert body.index("Bakhtiyor") < body.index("Nurlan") < body.index("Zafar")
+    assert caseworker_client.get(url("list") + "?sort=height").status_code == 400
