@@ -212,7 +212,12 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("DALIL_CELERY_QUEUE", "dalil")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An unacknowledged task (its worker died) is handed to another worker after this many seconds;
 # it must exceed the longest task, or a slow task would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("DALIL_BROKER_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("DALIL_BROKER_VISIBILITY_TIMEOUT", 3600),
+    # How often a worker looks for such abandoned tasks (kombu's default: about every 100 s).
+    "unacked_restore_interval": env_int("DALIL_BROKER_RESTORE_SECONDS", 10),
+    "unacked_restore_throttle": 1 if os.environ.get("DALIL_BROKER_RESTORE_SECONDS") else 10,
+}
 CELERY_BEAT_SCHEDULE: dict = {
     "ops-beat-heartbeat": {"task": "ops.beat_heartbeat", "schedule": 60.0},
 }

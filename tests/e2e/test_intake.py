@@ -14,10 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def caseworker(transactional_db):
+    from tests.accounts.cast import ensure_roles
+
+    ensure_roles()  # an earlier transactional test's flush may have emptied the role groups
     user = UserFactory(username="intake-caseworker")
-    group = Group.objects.filter(name="caseworker").first()
-    if group is not None:
-        user.groups.add(group)
+    user.groups.add(Group.objects.get(name="caseworker"))
     return user
 
 

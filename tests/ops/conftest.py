@@ -56,7 +56,7 @@ def private_redis():
 
 
 @pytest.fixture
-def spawn_worker(postgres, _media_root, private_redis):
+def spawn_worker(postgres, _media_root, private_redis, tmp_path):
     """Start real Celery workers on the private Redis, sharing the test database and media folder."""
     from django.db import connection
 
@@ -70,15 +70,18 @@ def spawn_worker(postgres, _media_root, private_redis):
         "DALIL_MEDIA_ROOT": str(_media_root),
         "DALIL_DB_CONN_MAX_AGE": "0",
         "DALIL_BROKER_VISIBILITY_TIMEOUT": "3",
+        "DALIL_BROKER_RESTORE_SECONDS": "1",
         "DALIL_SECRET_KEY": os.environ.get("DALIL_SECRET_KEY", "fault-tests-only"),
     }
     env.pop("DALIL_TEST_DATABASE_NAME", None)
 
+    log = open(tmp_path / "workers.log", "ab")
+
     def spawn():
         proc = subprocess.Popen(
             [str(ROOT / ".venv/bin/celery"), "-A", "config", "worker", "-Q", "dalil-faults", "--concurrency", "1",
-             "--pool", "prefork", "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         workers.append(proc)
         return proc
@@ -88,13 +91,15 @@ def spawn_worker(postgres, _media_root, private_redis):
         if proc.poll() is None:
             os.killpg(proc.pid, 9)
             proc.wait(10)
+    log.close()
+    print((tmp_path / "workers.log").read_text(errors="replace")[-3000:])  # shown when a test fails
 
 
 @pytest.fixture
 def send_task(private_redis):
     from celery import Celery
 
-    app = Celery(broker=private_redis.url)
+    app = Celery(broker=private_redis.url, set_as_current=False)
     app.conf.broker_connection_retry_on_startup = True
 
     def send(name, *args):
