@@ -4,7 +4,10 @@ import re
 
 import pytest
 
+from django_otp.oath import totp
+
 from referrals.verify import verify_package
+from tests.accounts.cast import enrol_totp
 from tests.factories import PASSWORD
 from tests.referrals.conftest import attach
 
@@ -13,10 +16,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def test_legal_user_builds_and_downloads_a_dossier(page, legal, case, caseworker, tmp_path):
     evidence_file = attach(caseworker, case)
+    device = enrol_totp(legal)
     page.goto("/accounts/login/")
     page.fill("input[name=username]", legal.username)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form [type=submit]").first.click()
+    page.locator("form:has(input[name=password]) [type=submit]").click()
+    # Legal staff sign in with a second factor: the real authenticator-app step.
+    page.wait_for_url(re.compile(r"/accounts/2fa/"))
+    page.fill("input[name=token]", str(totp(device.bin_key)).zfill(6))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_load_state()
+    assert "/accounts/2fa/" not in page.url
     page.goto(f"/cases/{case.reference}/")
     page.click("#new-referral")
     page.fill("input[name=recipient_name]", "Justice Partners LLP")
