@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import chain, keys, merkle
 from audit.models import AuditCheckpoint, AuditEvent
@@ -237,8 +238,8 @@ def checkpoint_publish(row: AuditCheckpoint) -> None:
     if addresses:
         try:
             send_mail(
-                f"Dalil audit checkpoint {row.tree_size}",
-                f"{row.note}\nVerifier key: {keys.verifier_key()}\n",
+                _("Dalil audit checkpoint %(size)s") % {"size": row.tree_size},
+                row.note + "\n" + _("Verifier key: %(key)s") % {"key": keys.verifier_key()} + "\n",
                 None,
                 list(addresses),
             )

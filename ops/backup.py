@@ -32,6 +32,7 @@ from pathlib import Path
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from evidence import format as evidence_format
 from evidence import keyring
@@ -64,23 +65,27 @@ def _dump_chunks() -> Iterator[bytes]:
         try:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         except FileNotFoundError:
-            raise BackupError("pg_dump is not installed (Debian package postgresql-client).") from None
+            raise BackupError(_("pg_dump is not installed (Debian package postgresql-client).")) from None
         while chunk := proc.stdout.read(CHUNK):
             yield chunk
         if proc.wait() != 0:
-            raise BackupError(f"pg_dump failed: {proc.stderr.read().decode(errors='replace').strip().splitlines()[-1:]}")
+            raise BackupError(
+                _("pg_dump failed: %(error)s") % {"error": proc.stderr.read().decode(errors="replace").strip().splitlines()[-1:]}
+            )
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
         data = connection.connection.serialize()
         for start in range(0, len(data), CHUNK):
             yield data[start : start + CHUNK]
     else:
-        raise BackupError(f"backups of {connection.vendor} databases are not supported")
+        raise BackupError(_("backups of %(vendor)s databases are not supported") % {"vendor": connection.vendor})
 
 
 def _restore_database(chunks: Iterable[bytes], vendor: str) -> None:
     if vendor != connection.vendor:
-        raise BackupError(f"this backup is of a {vendor} database; this installation uses {connection.vendor}")
+        raise BackupError(
+            _("this backup is of a %(vendor)s database; this installation uses %(ours)s") % {"vendor": vendor, "ours": connection.vendor}
+        )
     if vendor == "postgresql":
         args, env = _pg_env()
         connection.close()
@@ -89,14 +94,14 @@ def _restore_database(chunks: Iterable[bytes], vendor: str) -> None:
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         except FileNotFoundError:
-            raise BackupError("pg_restore is not installed (Debian package postgresql-client).") from None
+            raise BackupError(_("pg_restore is not installed (Debian package postgresql-client).")) from None
         try:
             for chunk in chunks:
                 proc.stdin.write(chunk)
         finally:
             proc.stdin.close()
         if proc.wait() != 0:
-            raise BackupError(f"pg_restore failed: {proc.stderr.read().decode(errors='replace').strip()[-300:]}")
+            raise BackupError(_("pg_restore failed: %(error)s") % {"error": proc.stderr.read().decode(errors="replace").strip()[-300:]})
     else:
         data = b"".join(chunks)
         source = sqlite3.connect(":memory:")
@@ -285,7 +290,7 @@ def latest_backup(src: str | os.PathLike) -> Path:
         return src
     candidates = sorted(p for p in (src / "backups").glob("*") if p.is_dir() and not p.name.startswith("."))
     if not candidates:
-        raise BackupError(f"no backup found in {src}")
+        raise BackupError(_("no backup found in %(path)s") % {"path": src})
     return candidates[-1]
 
 
@@ -298,22 +303,22 @@ def backup_verify(*, src: str | os.PathLike) -> dict:
     folder = latest_backup(src)
     manifest = json.loads((folder / "manifest.json").read_text())
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"{folder} is not a Dalil backup")
+        raise BackupError(_("%(path)s is not a Dalil backup") % {"path": folder})
     if _file_sha256(folder / "database.enc") != manifest["database"]["sha256"]:
-        raise BackupError("the database dump does not match its manifest hash")
+        raise BackupError(_("the database dump does not match its manifest hash"))
     for blob in manifest["blobs"]:
         path = _blob_root(folder) / blob["name"]
         if not path.exists():
-            raise BackupError(f"blob {blob['name']} is missing from the backup")
+            raise BackupError(_("blob %(name)s is missing from the backup") % {"name": blob["name"]})
         if _file_sha256(path) != blob["sha256"]:
-            raise BackupError(f"blob {blob['name']} does not match its manifest hash")
+            raise BackupError(_("blob %(name)s does not match its manifest hash") % {"name": blob["name"]})
     return manifest
 
 
 def restore(*, src: str | os.PathLike) -> dict:
     """Restore a backup into an empty installation. Refuses a non-empty database."""
     if not database_is_empty():
-        raise BackupError("the database is not empty: restore only into an empty installation")
+        raise BackupError(_("the database is not empty: restore only into an empty installation"))
     folder = latest_backup(src)
     manifest = backup_verify(src=folder)
     backup_id = uuid.UUID(manifest["backup_id"])
@@ -322,17 +327,17 @@ def restore(*, src: str | os.PathLike) -> dict:
             manifest["kek_id"], base64.b64decode(manifest["wrapped_key"]), context=_CONTEXT + b":" + str(backup_id).encode()
         )
     except keyring.KeyUnavailable as exc:
-        raise BackupError(f"the key that protects this backup is not available: {exc}") from None
+        raise BackupError(_("the key that protects this backup is not available: %(error)s") % {"error": exc}) from None
     with open(folder / "database.enc", "rb") as fh:
         try:
             _restore_database(evidence_format.decrypt_stream(fh.read, data_key, backup_id), manifest["vendor"])
         except evidence_format.EvidenceFormatError as exc:
-            raise BackupError(f"the database dump does not decrypt: {exc}") from None
+            raise BackupError(_("the database dump does not decrypt: %(error)s") % {"error": exc}) from None
     for blob in manifest["blobs"]:
         if default_storage.exists(blob["name"]):
             continue
         with open(_blob_root(folder) / blob["name"], "rb") as fh:
             saved = default_storage.save(blob["name"], File(fh))
         if saved != blob["name"]:
-            raise BackupError(f"blob {blob['name']} could not be restored under its own name")
+            raise BackupError(_("blob %(name)s could not be restored under its own name") % {"name": blob["name"]})
     return manifest

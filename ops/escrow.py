@@ -13,6 +13,7 @@ say whether the shares given belong together and rebuild the right key.
 import hashlib
 
 from Cryptodome.Protocol.SecretSharing import Shamir
+from django.utils.translation import gettext as _
 
 PREFIX = "dalil-share-v1"
 BLOCK = 16
@@ -28,9 +29,9 @@ def _fingerprint(secret: bytes) -> str:
 
 def split(secret: bytes, *, shares: int, threshold: int) -> list[str]:
     if not 2 <= threshold <= shares <= 255:
-        raise EscrowError("need 2 ≤ threshold ≤ shares ≤ 255")
+        raise EscrowError(_("need 2 ≤ threshold ≤ shares ≤ 255"))
     if not secret:
-        raise EscrowError("the key file is empty")
+        raise EscrowError(_("the key file is empty"))
     # Length-prefix the secret so that padding to whole blocks is reversible.
     padded = len(secret).to_bytes(2, "big") + secret
     padded += b"\0" * (-len(padded) % BLOCK)
@@ -47,22 +48,22 @@ def combine(lines: list[str]) -> bytes:
     for line in lines:
         parts = line.strip().split(":")
         if len(parts) != 5 or parts[0] != PREFIX:
-            raise EscrowError(f"not a Dalil key share: {line.strip()[:30]}…")
+            raise EscrowError(_("not a Dalil key share: %(share)s…") % {"share": line.strip()[:30]})
         try:
             parsed.append((int(parts[1]), int(parts[2]), parts[3], bytes.fromhex(parts[4])))
         except ValueError:
-            raise EscrowError(f"a share is damaged: {line.strip()[:30]}…") from None
+            raise EscrowError(_("a share is damaged: %(share)s…") % {"share": line.strip()[:30]}) from None
     if not parsed:
-        raise EscrowError("no shares given")
+        raise EscrowError(_("no shares given"))
     threshold, fp = parsed[0][1], parsed[0][2]
     if any(p[1] != threshold or p[2] != fp for p in parsed):
-        raise EscrowError("these shares come from different keys")
+        raise EscrowError(_("these shares come from different keys"))
     unique = {p[0]: p[3] for p in parsed}
     if len(unique) < threshold:
-        raise EscrowError(f"{len(unique)} share(s) given; this key needs {threshold}")
+        raise EscrowError(_("%(given)s share(s) given; this key needs %(threshold)s") % {"given": len(unique), "threshold": threshold})
     length = {len(v) for v in unique.values()}
     if len(length) != 1 or length.pop() % BLOCK:
-        raise EscrowError("the shares have different lengths: one is damaged")
+        raise EscrowError(_("the shares have different lengths: one is damaged"))
     chosen = list(unique.items())[:threshold]
     blocks = []
     for start in range(0, len(chosen[0][1]), BLOCK):
@@ -70,5 +71,5 @@ def combine(lines: list[str]) -> bytes:
     padded = b"".join(blocks)
     secret = padded[2 : 2 + int.from_bytes(padded[:2], "big")]
     if _fingerprint(secret) != fp:
-        raise EscrowError("the shares do not rebuild the key (one is wrong or damaged)")
+        raise EscrowError(_("the shares do not rebuild the key (one is wrong or damaged)"))
     return secret

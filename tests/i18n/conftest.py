@@ -11,3 +11,12 @@ def _compiled_catalogues():
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             call_command("compilemessages", locale=[po.parent.parent.name], ignore_patterns=[".venv", "var"], verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A request with the Russian cookie leaves Russian active in this thread; later tests expect English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

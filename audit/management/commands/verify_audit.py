@@ -3,21 +3,25 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from audit import chain, checkpoints, keys
 
 
 class Command(BaseCommand):
-    help = "Verify the audit log (chain, tree, checkpoints), or with --proof FILE an inclusion proof offline."
+    @property
+    def help(self):
+        # Looked up per run, so that --help speaks the active language (argparse needs a str, not a lazy one).
+        return _("Verify the audit log (chain, tree, checkpoints), or with --proof FILE an inclusion proof offline.")
 
     def add_arguments(self, parser):
         parser.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
-                            help="A published checkpoint (signed note) the log must extend; may repeat.")
-        parser.add_argument("--proof", metavar="FILE", help="Check this inclusion proof offline (no database).")
+                            help=_("A published checkpoint (signed note) the log must extend; may repeat."))
+        parser.add_argument("--proof", metavar="FILE", help=_("Check this inclusion proof offline (no database)."))
         parser.add_argument("--verifier-key", metavar="KEY",
-                            help="The checkpoint verifier key (name+id+key); default: the configured signing key's.")
+                            help=_("The checkpoint verifier key (name+id+key); default: the configured signing key's."))
         parser.add_argument("--no-stored", action="store_true",
-                            help="Ignore the checkpoints stored in the database and the publication directory.")
+                            help=_("Ignore the checkpoints stored in the database and the publication directory."))
 
     def handle(self, *args, **options):
         vkey = options["verifier_key"]
@@ -33,12 +37,13 @@ class Command(BaseCommand):
             with open(path, encoding="utf-8") as fh:
                 proof = json.load(fh)
         except (OSError, ValueError) as exc:
-            raise CommandError(f"cannot read the proof {path}: {exc}") from None
+            raise CommandError(_("cannot read the proof %(path)s: %(error)s") % {"path": path, "error": exc}) from None
         event = checkpoints.verify_inclusion_proof(proof, verifier_key=vkey)
         cp = checkpoints.parse_checkpoint(proof["checkpoint"], vkey)
         self.stdout.write(
-            f"OK: event #{event['seq']} ({event['action']} by {event['actor_label']} at {event['at']}) is in"
-            f" the log {cp.origin} of {cp.size} events"
+            _("OK: event #%(seq)s (%(action)s by %(actor)s at %(at)s) is in the log %(origin)s of %(size)s events")
+            % {"seq": event["seq"], "action": event["action"], "actor": event["actor_label"], "at": event["at"],
+               "origin": cp.origin, "size": cp.size}
         )
 
     def _log(self, files, vkey, *, stored):
@@ -48,21 +53,21 @@ class Command(BaseCommand):
                 with open(path, encoding="utf-8") as fh:
                     note = fh.read()
             except OSError as exc:
-                raise CommandError(f"cannot read the checkpoint {path}: {exc.strerror}") from None
+                raise CommandError(_("cannot read the checkpoint %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from None
             try:
-                known.append((checkpoints.parse_checkpoint(note, vkey), f"checkpoint {path}"))
+                known.append((checkpoints.parse_checkpoint(note, vkey), _("checkpoint %(path)s") % {"path": path}))
             except checkpoints.CheckpointError as exc:
-                raise CommandError(f"checkpoint {path}: {exc}") from None
+                raise CommandError(_("checkpoint %(path)s: %(error)s") % {"path": path, "error": exc}) from None
         if stored:
             for cp in checkpoints.stored_checkpoints():
-                known.append((cp, f"stored checkpoint {cp.size}"))
+                known.append((cp, _("stored checkpoint %(size)s") % {"size": cp.size}))
             published = checkpoints.published_latest()
             if published is not None:
-                known.append((published, "the published checkpoint"))
-        verified = chain.verify(keys.audit_key(), sizes=[cp.size for cp, _ in known])
+                known.append((published, _("the published checkpoint")))
+        verified = chain.verify(keys.audit_key(), sizes=[cp.size for cp, _source in known])
         for cp, source in known:
             checkpoints.check_against(verified, cp, source)
         self.stdout.write(
-            f"OK: {verified.count} events verified (chain and tree), root {verified.root.hex()},"
-            f" {len(known)} checkpoint(s) matched"
+            _("OK: %(count)s events verified (chain and tree), root %(root)s, %(matched)s checkpoint(s) matched")
+            % {"count": verified.count, "root": verified.root.hex(), "matched": len(known)}
         )

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services import audit_record
@@ -236,7 +237,10 @@ def build_plan() -> list[DemoCase]:
 
 
 class Command(BaseCommand):
-    help = "Create fictional demo users (caseworker1, caseworker2, legal1, admin1) and demo cases. Safe to run twice."
+    @property
+    def help(self):
+        # Looked up per run, so that --help speaks the active language (argparse needs a str, not a lazy one).
+        return _("Create fictional demo users (caseworker1, caseworker2, legal1, admin1) and demo cases. Safe to run twice.")
 
     def handle(self, *args, **options):
         password = settings.DALIL_DEMO_PASSWORD
@@ -245,7 +249,7 @@ class Command(BaseCommand):
         creators = [users[name] for name in DEMO_CASEWORKERS]
         existing = Case.objects.filter(created_by__in=creators).count()
         if existing >= len(plan):
-            self.stdout.write("Demo data already present.")
+            self.stdout.write(_("Demo data already present."))
         else:
             if connection.vendor == "sqlite" and not connection.in_atomic_block:
                 # Demo rows are disposable and the run resumes where it stopped, so they are not
@@ -257,7 +261,7 @@ class Command(BaseCommand):
             for demo in plan[existing:]:
                 self._create(demo, users[demo.creator], locations, perpetrators)
             _record_seeded(cases=len(plan) - existing)
-            self.stdout.write(self.style.SUCCESS(f"Created {len(plan) - existing} demo cases."))
+            self.stdout.write(self.style.SUCCESS(_("Created %(count)s demo cases.") % {"count": len(plan) - existing}))
         _share_demo_cases(users, creators)
         self._print_logins(password)
 
@@ -303,14 +307,14 @@ class Command(BaseCommand):
         return case
 
     def _print_logins(self, password: str) -> None:
-        source = "DALIL_DEMO_PASSWORD" if env_str("DALIL_DEMO_PASSWORD") is not None else "the default; set DALIL_DEMO_PASSWORD to change it"
+        source = "DALIL_DEMO_PASSWORD" if env_str("DALIL_DEMO_PASSWORD") is not None else _("the default; set DALIL_DEMO_PASSWORD to change it")
         self.stdout.write("")
-        self.stdout.write("Demo logins (fictional data only):")
-        for username, role, *_ in DEMO_USERS:
-            self.stdout.write(f"  {username:<12} {role:<11} password: {password}")
-        self.stdout.write(f"  (password from {source})")
-        self.stdout.write("legal1 and admin1 are asked to set up a second factor (authenticator app or security key) first.")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write(_("Demo logins (fictional data only):"))
+        for username, role, *_rest in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {role:<11} " + _("password: %(password)s") % {"password": password})
+        self.stdout.write("  " + _("(password from %(source)s)") % {"source": source})
+        self.stdout.write(_("legal1 and admin1 are asked to set up a second factor (authenticator app or security key) first."))
+        self.stdout.write(_("Sign in at %(url)s") % {"url": "http://127.0.0.1:8000/accounts/login/"})
 
 
 def _share_demo_cases(users: dict, creators: list) -> None:

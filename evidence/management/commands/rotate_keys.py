@@ -2,15 +2,19 @@
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from evidence import keyring
 
 
 class Command(BaseCommand):
-    help = "Re-wrap evidence and field data keys under the newest KEK. Resumable and idempotent."
+    @property
+    def help(self):
+        # Looked up per run, so that --help speaks the active language (argparse needs a str, not a lazy one).
+        return _("Re-wrap evidence and field data keys under the newest KEK. Resumable and idempotent.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--background", action="store_true", help="queue the Celery task and print its id")
+        parser.add_argument("--background", action="store_true", help=_("queue the Celery task and print its id"))
 
     def handle(self, *args, **opts):
         try:
@@ -21,7 +25,7 @@ class Command(BaseCommand):
             from evidence.tasks import rotate_keys_task
 
             result = rotate_keys_task.delay()
-            self.stdout.write(f"rotate_keys queued as task {result.id}")
+            self.stdout.write(_("rotate_keys queued as task %(id)s") % {"id": result.id})
             return
         from evidence.rotation import rotate_all
 
@@ -35,6 +39,6 @@ class Command(BaseCommand):
         try:
             report = rotate_all(progress=progress)
         except keyring.KeyUnavailable as exc:
-            raise CommandError(f"Rotation stopped (run it again to resume): {exc}") from None
+            raise CommandError(_("Rotation stopped (run it again to resume): %(error)s") % {"error": exc}) from None
         total = sum(v or 0 for v in report["rewrapped"].values())
-        self.stdout.write(self.style.SUCCESS(f"{total} key(s) re-wrapped under {report['kek_id']}."))
+        self.stdout.write(self.style.SUCCESS(_("%(total)s key(s) re-wrapped under %(kek)s.") % {"total": total, "kek": report["kek_id"]}))

@@ -5,10 +5,14 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Check that this is a sound production configuration, and say in plain words what is not."
+    @property
+    def help(self):
+        # Looked up per run, so that --help speaks the active language (argparse needs a str, not a lazy one).
+        return _("Check that this is a sound production configuration, and say in plain words what is not.")
 
     def handle(self, *args, **options):
         problems = 0
@@ -16,14 +20,14 @@ class Command(BaseCommand):
             self.stdout.write(("ok    " if ok else "FAIL  ") + line)
             problems += not ok
         if problems:
-            raise CommandError(f"{problems} problem(s) found: this is not ready for production.")
-        self.stdout.write(self.style.SUCCESS("Production configuration looks sound."))
+            raise CommandError(_("%(count)s problem(s) found: this is not ready for production.") % {"count": problems})
+        self.stdout.write(self.style.SUCCESS(_("Production configuration looks sound.")))
 
     def _checks(self):
-        yield (not settings.DEBUG, "debug is off" if not settings.DEBUG else "DALIL_DEBUG is on: turn it off")
+        yield (not settings.DEBUG, _("debug is off") if not settings.DEBUG else _("DALIL_DEBUG is on: turn it off"))
         yield (
             bool(os.environ.get("DALIL_SECRET_KEY") or os.environ.get("DALIL_SECRET_KEY_FILE")),
-            "DALIL_SECRET_KEY is set (not the development key)",
+            _("DALIL_SECRET_KEY is set (not the development key)"),
         )
         yield self._database()
         yield self._redis()
@@ -36,47 +40,47 @@ class Command(BaseCommand):
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            return False, "the database is SQLite: set DATABASE_URL to a PostgreSQL database"
+            return False, _("the database is SQLite: set DATABASE_URL to a PostgreSQL database")
         try:
             connection.ensure_connection()
         except Exception as exc:
-            return False, f"PostgreSQL cannot be reached: {exc.__class__.__name__}"
-        return True, "PostgreSQL is reachable"
+            return False, _("PostgreSQL cannot be reached: %(error)s") % {"error": exc.__class__.__name__}
+        return True, _("PostgreSQL is reachable")
 
     def _redis(self):
         from ops.health import _broker
 
         if not settings.REDIS_URL:
-            return False, "REDIS_URL is not set: tasks would run inside web requests"
+            return False, _("REDIS_URL is not set: tasks would run inside web requests")
         try:
-            return _broker(), "Redis is reachable"
+            return _broker(), _("Redis is reachable")
         except Exception as exc:
-            return False, f"Redis cannot be reached: {exc.__class__.__name__}"
+            return False, _("Redis cannot be reached: %(error)s") % {"error": exc.__class__.__name__}
 
     def _keys(self):
         kek = any(os.environ.get(n) for n in ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KMS_KEY_ID"))
-        yield kek, "key-encryption keys are configured" if kek else "no key-encryption key: set DALIL_KEK_FILE or DALIL_KMS_KEY_ID (the development key must not be used)"
+        yield kek, _("key-encryption keys are configured") if kek else _("no key-encryption key: set DALIL_KEK_FILE or DALIL_KMS_KEY_ID (the development key must not be used)")
         if kek:
             try:
                 from evidence import keyring
 
                 keyring.check_keys()
-                yield True, "key-encryption keys unwrap a test key"
+                yield True, _("key-encryption keys unwrap a test key")
             except Exception as exc:
-                yield False, f"key-encryption keys do not work: {exc}"
+                yield False, _("key-encryption keys do not work: %(error)s") % {"error": exc}
         audit = any(os.environ.get(n) for n in ("DALIL_AUDIT_KEY", "DALIL_AUDIT_KEY_FILE"))
-        yield audit, "the audit key is configured" if audit else "no audit key: set DALIL_AUDIT_KEY_FILE"
+        yield audit, _("the audit key is configured") if audit else _("no audit key: set DALIL_AUDIT_KEY_FILE")
         signing = any(os.environ.get(n) for n in ("DALIL_AUDIT_SIGNING_KEY", "DALIL_AUDIT_SIGNING_KEY_FILE"))
-        yield signing, "the checkpoint signing key is configured" if signing else "no checkpoint signing key: set DALIL_AUDIT_SIGNING_KEY_FILE"
+        yield signing, _("the checkpoint signing key is configured") if signing else _("no checkpoint signing key: set DALIL_AUDIT_SIGNING_KEY_FILE")
 
     def _deploy_check(self):
         out = io.StringIO()
         try:
             call_command("check", deploy=True, fail_level="WARNING", stdout=out, stderr=out)
         except Exception:
-            first = next((ln.strip() for ln in out.getvalue().splitlines() if ln.strip().startswith("?")), "see `manage.py check --deploy`")
-            return False, f"`check --deploy` reports problems: {first}"
-        return True, "`check --deploy` is clean"
+            first = next((ln.strip() for ln in out.getvalue().splitlines() if ln.strip().startswith("?")), _("see `manage.py check --deploy`"))
+            return False, _("`check --deploy` reports problems: %(first)s") % {"first": first}
+        return True, _("`check --deploy` is clean")
 
     def _storage(self):
         from ops.health import _storage
@@ -84,8 +88,8 @@ class Command(BaseCommand):
         try:
             _storage()
         except Exception as exc:
-            return False, f"evidence storage cannot be reached: {exc.__class__.__name__}"
-        return True, "evidence storage is reachable"
+            return False, _("evidence storage cannot be reached: %(error)s") % {"error": exc.__class__.__name__}
+        return True, _("evidence storage is reachable")
 
     def _celery(self):
         if not settings.REDIS_URL:
@@ -96,7 +100,7 @@ class Command(BaseCommand):
             replies = app.control.ping(timeout=2)
         except Exception:
             replies = []
-        yield bool(replies), "a Celery worker answers" if replies else "no Celery worker answers: start `celery -A config worker`"
+        yield bool(replies), _("a Celery worker answers") if replies else _("no Celery worker answers: start `celery -A config worker`")
         import redis
 
         from ops.tasks import BEAT_KEY
@@ -109,4 +113,4 @@ class Command(BaseCommand):
         finally:
             client.close()
         fresh = beat is not None and time.time() - float(beat) < 180
-        yield fresh, "Celery beat is running" if fresh else "Celery beat has not run in the last 3 minutes: start `celery -A config beat`"
+        yield fresh, _("Celery beat is running") if fresh else _("Celery beat has not run in the last 3 minutes: start `celery -A config beat`")

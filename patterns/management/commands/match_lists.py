@@ -11,6 +11,7 @@ import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from patterns.matching import DEFAULT_MIN_SCORE, Record, match_records, parse_birth_date
 
@@ -22,14 +23,14 @@ def _read(path: str) -> list[Record]:
             columns = {c.strip().lower(): c for c in (reader.fieldnames or [])}
             missing = [c for c in ("id", "name") if c not in columns]
             if missing:
-                raise CommandError(f"{path}: missing column(s) {', '.join(missing)} in the header")
+                raise CommandError(_("%(path)s: missing column(s) %(columns)s in the header") % {"path": path, "columns": ", ".join(missing)})
             records = []
             for line, row in enumerate(reader, start=2):
                 birth = (row.get(columns.get("birth_date", ""), "") or "").strip() if "birth_date" in columns else ""
                 try:
                     birth_date = parse_birth_date(birth) if birth else None
                 except ValueError as exc:
-                    raise CommandError(f"{path}, line {line}: birth_date {exc}") from None
+                    raise CommandError(_("%(path)s, line %(line)s: birth_date %(error)s") % {"path": path, "line": line, "error": exc}) from None
                 records.append(
                     Record(
                         (row[columns["id"]] or "").strip(),
@@ -40,25 +41,28 @@ def _read(path: str) -> list[Record]:
                 )
             return records
     except FileNotFoundError:
-        raise CommandError(f"{path}: no such file") from None
+        raise CommandError(_("%(path)s: no such file") % {"path": path}) from None
     except UnicodeDecodeError:
-        raise CommandError(f"{path}: not UTF-8 text") from None
+        raise CommandError(_("%(path)s: not UTF-8 text") % {"path": path}) from None
     except csv.Error as exc:
-        raise CommandError(f"{path}: not a readable CSV file ({exc})") from None
+        raise CommandError(_("%(path)s: not a readable CSV file (%(error)s)") % {"path": path, "error": exc}) from None
 
 
 class Command(BaseCommand):
-    help = "Match the names of two published lists (CSV: id, name[, birth_date, region]); prints JSON lines, best first."
+    @property
+    def help(self):
+        # Looked up per run, so that --help speaks the active language (argparse needs a str, not a lazy one).
+        return _("Match the names of two published lists (CSV: id, name[, birth_date, region]); prints JSON lines, best first.")
     requires_system_checks = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
         parser.add_argument("a")
         parser.add_argument("b")
-        parser.add_argument("--min-score", type=int, default=DEFAULT_MIN_SCORE, help=f"cut-off, 0-100 (default {DEFAULT_MIN_SCORE})")
+        parser.add_argument("--min-score", type=int, default=DEFAULT_MIN_SCORE, help=_("cut-off, 0-100 (default %(default)s)") % {"default": DEFAULT_MIN_SCORE})
 
     def handle(self, *args, a, b, min_score, **options):
         if not 0 <= min_score <= 100:
-            raise CommandError("--min-score must be between 0 and 100")
+            raise CommandError(_("--min-score must be between 0 and 100"))
         for match in match_records(_read(a), _read(b), min_score=min_score):
             self.stdout.write(json.dumps({"a": match.a, "b": match.b, "score": match.score, "why": match.why}, ensure_ascii=False))

@@ -5,28 +5,32 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from referrals.verify import PackageError, verify_package
 
 
 class Command(BaseCommand):
-    help = "Check every exhibit of a referral package against its manifest and every custody proof against the signed checkpoint. Offline."
+    @property
+    def help(self):
+        # Looked up per run, so that --help speaks the active language (argparse needs a str, not a lazy one).
+        return _("Check every exhibit of a referral package against its manifest and every custody proof against the signed checkpoint. Offline.")
     requires_system_checks: list = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        parser.add_argument("package", help="the .zip package as received")
-        parser.add_argument("--passphrase", help="the package passphrase (asked for if not given; or DALIL_REFERRAL_PASSPHRASE)")
-        parser.add_argument("--public-key", help="the organisation's checkpoint key as obtained from it directly (recommended)")
+        parser.add_argument("package", help=_("the .zip package as received"))
+        parser.add_argument("--passphrase", help=_("the package passphrase (asked for if not given; or DALIL_REFERRAL_PASSPHRASE)"))
+        parser.add_argument("--public-key", help=_("the organisation's checkpoint key as obtained from it directly (recommended)"))
 
     def handle(self, *args, package, passphrase=None, public_key=None, **options):
         if not os.path.isfile(package):
-            raise CommandError(f"{package}: no such file")
+            raise CommandError(_("%(path)s: no such file") % {"path": package})
         passphrase = passphrase or os.environ.get("DALIL_REFERRAL_PASSPHRASE")
         if not passphrase:
             if not sys.stdin.isatty():
-                raise CommandError("give the passphrase with --passphrase (or DALIL_REFERRAL_PASSPHRASE)")
-            passphrase = getpass.getpass("Passphrase: ")
+                raise CommandError(_("give the passphrase with --passphrase (or DALIL_REFERRAL_PASSPHRASE)"))
+            passphrase = getpass.getpass(_("Passphrase: "))
         try:
             report = verify_package(package, passphrase, public_key=public_key)
         except PackageError as exc:
@@ -36,5 +40,9 @@ class Command(BaseCommand):
         for line in report.failed:
             self.stdout.write(f"FAIL  {line}")
         if not report.ok:
-            raise CommandError(f"NOT VERIFIED: {len(report.failed)} problem(s), first: {report.failed[0]}")
-        self.stdout.write(self.style.SUCCESS("VERIFIED: every exhibit matches the manifest and every custody entry is in the signed audit log"))
+            raise CommandError(
+                _("NOT VERIFIED: %(count)s problem(s), first: %(first)s") % {"count": len(report.failed), "first": report.failed[0]}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(_("VERIFIED: every exhibit matches the manifest and every custody entry is in the signed audit log"))
+        )
