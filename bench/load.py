@@ -134,26 +134,10 @@ def seed(n_cases: int, n_audit: int, users: int) -> list[str]:
 
 
 def _seed_audit(n: int, actor) -> None:
-    """1,000,000 audit events with a valid chain, inserted with COPY-speed bulk_create."""
-    from audit import services as audit_services
-    from audit.models import AuditEvent
+    """n audit events with a valid chain, loaded with COPY by the audit bench's loader."""
+    from bench.audit import bulk_load
 
-    bulk = getattr(audit_services, "bulk_append_for_bench", None)
-    if bulk is not None:
-        bulk(n=n, actor=actor)
-        return
-    from django.db import transaction
-
-    from audit.actions import CASE_VIEWED
-
-    # Fallback: append through the real recorder in large transactions.
-    done = 0
-    while done < n:
-        with transaction.atomic():
-            for _ in range(min(2000, n - done)):
-                audit_services.audit_record(actor=actor, action=CASE_VIEWED, data={"bench": True})
-            done += min(2000, n - done)
-    assert AuditEvent.objects.count() >= n
+    bulk_load(n)
 
 
 class Client:
