@@ -198,7 +198,9 @@ def run_step(port: int, users: list[str], concurrency: int, seconds: float, seen
             roll = rng.random()
             ref = rng.choice(refs)
             if roll < 0.45:
-                method, path, body, ok = "GET", rng.choice(["/", "/?status=active", "/?q=Bench+Person"]), None, (200,)
+                # A search names one person, as caseworkers do (the seeded names are "Bench Person <n>").
+                search = "/?q=Bench+Person+" + str(int(ref.rsplit("-", 1)[1]))
+                method, path, body, ok = "GET", rng.choice(["/", "/?status=active", search]), None, (200,)
             elif roll < 0.80:
                 method, path, body, ok = "GET", f"/cases/{ref}/", None, (200,)
             elif roll < 0.90:
