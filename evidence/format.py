@@ -108,6 +108,53 @@ def plaintext_size(blob_len: int) -> int:
     return body - n * TAG_SIZE
 
 
+class _OverlappedSHA256:
+    """SHA-256 of the plaintext, computed on a pool thread while the caller encrypts the same chunk.
+
+    hashlib and AES-GCM both release the GIL over large buffers, so hashing chunk N beside its
+    encryption uses the second core instead of running after it. Updates stay in order: a chunk
+    is hashed only after the previous one is done, and at most one is in flight. Only immutable
+    bytes are handed over, so the caller may reuse its buffers.
+    """
+
+    def __init__(self):
+        self._hash = hashlib.sha256()
+        self._pending = None
+
+    def update(self, chunk) -> None:
+        data = chunk if isinstance(chunk, bytes) else bytes(chunk)
+        self._wait()
+        if len(data) < 65536:  # not worth a hand-over
+            self._hash.update(data)
+        else:
+            self._pending = _hash_pool().submit(self._hash.update, data)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            self._pending.result()
+            self._pending = None
+
+    def hexdigest(self) -> str:
+        self._wait()
+        return self._hash.hexdigest()
+
+    def digest(self) -> bytes:
+        self._wait()
+        return self._hash.digest()
+
+
+_POOL = None
+
+
+def _hash_pool():
+    global _POOL
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dalil-sha256")
+    return _POOL
+
+
 class Encryptor:
     """Incremental encryption: feed plaintext with update(), then finalize(). Holds at most one segment plus one chunk.
 
@@ -125,7 +172,7 @@ class Encryptor:
         self._buf = bytearray()
         self._started = False
         self._done = False
-        self.sha256 = hashlib.sha256()
+        self.sha256 = _OverlappedSHA256()
         self.size = 0
 
     def _seal(self, data, last: bool) -> bytes:
