@@ -28,26 +28,8 @@ GRANTED = int(os.environ.get("BENCH_GRANTED", 1_000))
 REPEATS = int(os.environ.get("BENCH_REPEATS", 15))
 
 
-def _database():
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin_url, name
-
-
-def _drop(admin_url, name):
-    import psycopg
-
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from bench.pgdb import drop_database as _drop  # noqa: E402
+from bench.pgdb import fresh_database as _database  # noqa: E402
 
 
 def _seed():
