@@ -13,6 +13,8 @@ import datetime as dt
 import hmac
 import ipaddress
 import json
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -92,19 +94,80 @@ def mac_function(key: bytes):
 
 # --- reading the log in order -----------------------------------------------------------
 
+# PostgreSQL writes most of the canonical text itself. For ASCII text without DEL (the usual case) its
+# to_json() escapes exactly what Python's json with ensure_ascii does ('"', '\\' and control characters,
+# in the same forms), so the head of the array (everything before `fields`) comes back as one string,
+# starting '["dalil-audit/1",'. A row with any other character comes back as a JSON array of its values
+# instead, starting '[<seq>,', and Python writes its head. `fields` and `data` are always re-encoded by
+# Python (jsonb orders and spaces keys its own way). The verifier hashes whatever bytes it receives, so
+# this changes where the text is written, not what is trusted; a test holds the two writers to the same bytes.
+_PG_AT = "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+_PG_TEXT = "(actor_label || action || target_type || target_id || case_ref || user_agent)"
+_PG_SIMPLE = f"octet_length({_PG_TEXT}) = char_length({_PG_TEXT}) AND strpos({_PG_TEXT}, chr(127)) = 0"
+_PG_HEAD = (
+    f"'[\"{VERSION}\",' || seq || ',\"' || {_PG_AT} || '\",' || COALESCE(actor_id::text, 'null')"
+    " || ',' || to_json(actor_label) || ',' || to_json(action) || ',' || to_json(target_type)"
+    " || ',' || to_json(target_id) || ',' || to_json(case_ref) || ',' || COALESCE('\"' || host(ip) || '\"', 'null')"
+    " || ',' || to_json(user_agent) || ','"
+)
+_PG_VALUES = (
+    f"json_build_array(seq, {_PG_AT}, actor_id, actor_label, action, target_type, target_id, case_ref, host(ip),"
+    " user_agent)::text"
+)
 _PG_SELECT = (
-    "SELECT id, seq, mac, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), actor_id,"
-    " actor_label, action, target_type, target_id, case_ref, host(ip), user_agent, fields::text, data::text"
+    f"SELECT id, seq, mac, CASE WHEN {_PG_SIMPLE} THEN {_PG_HEAD} ELSE {_PG_VALUES} END, fields::text, data::text"
     " FROM audit_auditevent WHERE seq >= %s ORDER BY seq"
 )
+
+
+def _prefetched(cursor, size: int) -> Iterator[list]:
+    """The cursor's rows in batches, the next one fetched by a helper thread while the caller works on
+    this one: the database builds rows while the verifier hashes (the thread waits on the socket, with
+    the GIL released)."""
+    batches: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            while not stop.is_set():
+                batch = cursor.fetchmany(size)
+                while not stop.is_set():
+                    try:
+                        batches.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if not batch:
+                    return
+        except BaseException as exc:  # handed to the caller, raised there
+            batches.put(exc)
+
+    thread = threading.Thread(target=fetch, name="audit-rows-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            batch = batches.get()
+            if isinstance(batch, BaseException):
+                raise batch
+            if not batch:
+                return
+            yield batch
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                batches.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        thread.join()
 
 
 def rows(*, start: int = 0, using: str = "default", chunk: int = 20_000) -> Iterator[tuple]:
     """(id, seq, mac, canonical bytes) in seq order, read with a server-side cursor where there is one."""
     connection = connections[using]
     if connection.vendor == "postgresql":
-        # The same bytes as canonical(): a JSON array of the scalars with the two JSON values spliced in.
-        # Those come back as jsonb text; most are repeats ("[]", "{}"), so their canonical text is memoised.
+        # `fields` and `data` come back as jsonb text; most are repeats ("[]", "{}"), so their canonical
+        # text is memoised.
         memo: dict[str, str] = {}
 
         def json_text(text: str) -> str:
@@ -116,11 +179,12 @@ def rows(*, start: int = 0, using: str = "default", chunk: int = 20_000) -> Iter
             return found
 
         with connection.chunked_cursor() as cursor:
-            cursor.itersize = chunk
             cursor.execute(_PG_SELECT, [start])
-            for r in cursor:
-                head = _dumps([VERSION, r[1], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]])
-                yield r[0], r[1], r[2], f"{head[:-1]},{json_text(r[12])},{json_text(r[13])}]".encode("ascii")
+            for batch in _prefetched(cursor, chunk):
+                for event_id, seq, mac, head, fields_text, data_text in batch:
+                    if head[1] != '"':  # the values as a JSON array, not the head already written
+                        head = _dumps([VERSION, *json.loads(head)])[:-1] + ","
+                    yield event_id, seq, mac, f"{head}{json_text(fields_text)},{json_text(data_text)}]".encode("ascii")
         return
     from audit.models import AuditEvent
 

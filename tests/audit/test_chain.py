@@ -5,10 +5,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from audit import actions, chain, keys
+from audit import actions, chain, context, keys
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_record
 from tests.audit.conftest import add_events, as_database_admin
+from tests.factories import UserFactory
 
 
 def verify_cmd(*args):
@@ -38,6 +39,34 @@ def test_canonical_form_is_byte_exact(user):
         '["dalil-audit/1",0,"' + chain.format_at(e.at) + f'",{user.pk},"{user.username}","case.updated","","","",null,"",'
         '["notes","status"],{"a":"\\u00e9","b":1,"f":"0.5"}]'
     ).encode()
+
+
+AWKWARD = [
+    {"actor_label": "Айгуль", "user_agent": "plain"},
+    {"actor_label": 'quote " and back\\slash', "user_agent": "tab\there"},
+    {"actor_label": "del\x7fchar", "user_agent": "new\nline"},
+    {"actor_label": "emoji 🙂", "user_agent": "bell\x07 and \x1f"},
+    {"actor_label": "plain/slash <b>&amp;", "user_agent": "Mozilla/5.0 (X11; Linux x86_64)", "ip": "::ffff:10.0.0.1"},
+    {"actor_label": "v6", "user_agent": "", "ip": "2001:db8::1"},
+]
+
+
+@pytest.mark.parametrize("awkward", AWKWARD)
+def test_database_written_canonical_text_matches_python(postgres, awkward):
+    """On PostgreSQL the verifier lets the database write most of the canonical text; for every kind of
+    character it must be the same bytes Python writes, or an honest log would fail to verify."""
+    someone = UserFactory(username=awkward["actor_label"])
+    token = context.set_current(context.RequestContext(ip=awkward.get("ip", "10.1.2.3"), user_agent=awkward["user_agent"]))
+    try:
+        with transaction.atomic():
+            e = audit_record(actor=someone, action="case.updated", target=someone, fields=["b", "a"],
+                             data={"z": [1, {"y": "é", "x": None}], "a": 0.5, "long key": True, "q": 'a"b'})
+    finally:
+        context.reset(token)
+    e.refresh_from_db()
+    assert e.actor_label == awkward["actor_label"]
+    assert next(chain.rows())[3] == chain.canonical_of(e)
+    assert "OK: 1 events verified" in verify_cmd()
 
 
 def test_rollback_leaves_no_event(user):
