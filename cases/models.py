@@ -11,9 +11,27 @@ import uuid
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from cases.fields import ProtectedCharField, ProtectedDateField, ProtectedTextField
+
+
+class ChoiceLabels:
+    """get_FOO_display() as one dictionary lookup. Django's own rebuilds a dictionary of every choice on each
+    call and hashes each lazily translated label, which translates it: some 850 catalogue lookups on
+    one page of the case list. The labels stay lazy here, so each is translated into the language of
+    the request that shows it."""
+
+    _choice_labels: dict = {}
+
+    def _get_FIELD_display(self, field):
+        labels = ChoiceLabels._choice_labels.get(field)
+        if labels is None:
+            labels = ChoiceLabels._choice_labels[field] = {make_hashable(v): label for v, label in field.flatchoices}
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 class Nationality(models.TextChoices):
@@ -92,7 +110,7 @@ class Perpetrator(models.Model):
         return f"{self.rank} {self.name}".strip() if self.rank else self.name
 
 
-class Person(models.Model):
+class Person(ChoiceLabels, models.Model):
     """The subject of a case."""
 
     class Sex(models.TextChoices):
@@ -135,7 +153,7 @@ class Person(models.Model):
         return self.name_latin or self.name_cyrillic or str(_("(name not recorded)"))
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """One person's case."""
 
     class Status(models.TextChoices):
@@ -226,7 +244,7 @@ class CaseAssignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="assignment_unique")]
 
 
-class Contact(models.Model):
+class Contact(ChoiceLabels, models.Model):
     """A reporter or relative: who they are to the person and how to reach them safely."""
 
     class Relationship(models.TextChoices):
@@ -263,7 +281,7 @@ class Contact(models.Model):
         return self.name
 
 
-class Source(models.Model):
+class Source(ChoiceLabels, models.Model):
     """Where information came from (HURIDOCS 'information')."""
 
     class Kind(models.TextChoices):
@@ -302,7 +320,7 @@ class Source(models.Model):
         return self.title
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     """One dated happening on a case's timeline."""
 
     class Type(models.TextChoices):
@@ -377,7 +395,7 @@ class Event(models.Model):
         return format_approximate_date(self.date, self.date_precision)
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """What the person or a reporter agreed to. The newest record for a case is in force."""
 
     class GivenBy(models.TextChoices):

@@ -7,7 +7,7 @@ existence of a reference number never leaks.
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.models import CaseGroupObjectPermission, CaseUserObjectPermission
@@ -41,9 +41,76 @@ def cases_for(user, *, perm: str = "view_case") -> QuerySet[Case]:
 def case_get_for(user, *, reference: str, perm: str = "view_case") -> Case:
     """One case by reference, or Http404 whether it is missing or not this user's."""
     try:
-        return cases_for(user, perm=perm).select_related("person").get(reference=reference)
+        case = cases_for(user, perm=perm).select_related("person").get(reference=reference)
     except Case.DoesNotExist:
         raise Http404("No such case.") from None
+    _remember(case, user, {perm}, complete=False)
+    return case
+
+
+# --- What one user holds on one case, asked once per request ----------------------------
+#
+# A page about one case reads its events, contacts, sources, consents, files and referrals. Each read is
+# still scoped to the user, but the question "may this user read this case?" is answered once: by the
+# query that fetched the case (case_get_for) or by case_perms(), and the answer rides on that Case
+# instance, for that user only. A Case loaded any other way carries nothing and is asked afresh.
+
+_ACCESS = "_dalil_access"  # {user pk: (permissions known to be held, whether that is all of them)}
+
+
+def _known(case: Case, user) -> tuple[frozenset[str], bool] | None:
+    return case.__dict__.get(_ACCESS, {}).get(getattr(user, "pk", None))
+
+
+def _remember(case: Case, user, perms: set[str], *, complete: bool) -> None:
+    known = case.__dict__.setdefault(_ACCESS, {})
+    before = known.get(user.pk)
+    if before is not None and not complete:
+        perms, complete = perms | before[0], before[1]
+    known[user.pk] = (frozenset(perms), complete)
+
+
+def case_perms(user, case: Case) -> frozenset[str]:
+    """The case permissions this user holds on this case now, by the rules of cases_for, in one query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    known = _known(case, user)
+    if known is not None and known[1]:
+        return known[0]
+    perm_of_case = Permission.objects.filter(content_type__app_label="cases", content_type__model="case")
+    if user.is_superuser:
+        perms = set(perm_of_case.values_list("codename", flat=True))
+    else:
+        direct = CaseUserObjectPermission.objects.filter(user=user.pk, content_object=case.pk)
+        via_group = CaseGroupObjectPermission.objects.filter(
+            group__user=user.pk, content_object=case.pk, content_object__is_sensitive=False
+        )
+        rows = set(
+            direct.order_by().values_list("permission__codename", Value("grant")).union(
+                via_group.order_by().values_list("permission__codename", Value("grant")),
+                perm_of_case.filter(group__user=user.pk).order_by().values_list("codename", Value("role")),
+            )
+        )
+        perms = {code for code, kind in rows if kind == "grant"} & {code for code, kind in rows if kind == "role"}
+    _remember(case, user, perms, complete=True)
+    return frozenset(perms)
+
+
+def holds(user, case: Case, perm: str = "view_case") -> bool:
+    """Whether the user holds `perm` on the case (answered from the instance when it already knows)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    known = _known(case, user)
+    if known is not None and perm in known[0]:
+        return True
+    return perm in case_perms(user, case)
+
+
+def of_case(user, case: Case, *, perm: str = "view_case", field: str = "case") -> Q:
+    """A filter for the rows of this case, or for nothing when the user may not read it (holds `perm`)."""
+    if holds(user, case, perm):
+        return Q(**{field: case.pk})
+    return Q(pk__in=[])
 
 
 def case_list_for(
@@ -85,7 +152,7 @@ def _search_q(query: str) -> Q:
 def events_for(user, *, case: Case) -> QuerySet[Event]:
     """The timeline of a case the caller already resolved through case_get_for."""
     return (
-        Event.objects.filter(case__in=cases_for(user).filter(pk=case.pk))
+        Event.objects.filter(of_case(user, case))
         .select_related("location", "contact_with")
         .prefetch_related("perpetrators", "sources")
     )
@@ -99,7 +166,7 @@ def event_get_for(user, *, case: Case, event_id) -> Event:
 
 
 def contacts_for(user, *, case: Case) -> QuerySet[Contact]:
-    return Contact.objects.filter(case__in=cases_for(user).filter(pk=case.pk))
+    return Contact.objects.filter(of_case(user, case))
 
 
 def contact_get_for(user, *, case: Case, contact_id) -> Contact:
@@ -110,7 +177,7 @@ def contact_get_for(user, *, case: Case, contact_id) -> Contact:
 
 
 def sources_for(user, *, case: Case) -> QuerySet[Source]:
-    return Source.objects.filter(case__in=cases_for(user).filter(pk=case.pk)).select_related("contact")
+    return Source.objects.filter(of_case(user, case)).select_related("contact")
 
 
 def source_get_for(user, *, case: Case, source_id) -> Source:
@@ -121,7 +188,7 @@ def source_get_for(user, *, case: Case, source_id) -> Source:
 
 
 def consents_for(user, *, case: Case) -> QuerySet[Consent]:
-    return Consent.objects.filter(case__in=cases_for(user).filter(pk=case.pk)).select_related("contact", "recorded_by")
+    return Consent.objects.filter(of_case(user, case)).select_related("contact", "recorded_by")
 
 
 def consent_in_force(user, *, case: Case) -> Consent | None:

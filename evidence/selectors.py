@@ -3,14 +3,14 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cases.selectors import cases_for
+from cases.selectors import of_case
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
 
 
 def files_for(user, *, case, perm: str = "view_case") -> QuerySet[EvidenceFile]:
     """The files of a case the caller already resolved; empty if the user may not see the case (or hold `perm`)."""
     return (
-        EvidenceFile.objects.filter(case__in=cases_for(user, perm=perm).filter(pk=case.pk))
+        EvidenceFile.objects.filter(of_case(user, case, perm=perm))
         .select_related("received_by", "destroyed_by", "event", "source")
         .prefetch_related("working_copies")
         .order_by("-received_at")

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import Case
-from cases.selectors import cases_for, contacts_for, events_for, sources_for
+from cases.selectors import cases_for, contacts_for, events_for, of_case, sources_for
 
 from referrals import evidence_api
 from referrals.models import (
@@ -32,7 +32,7 @@ PERM = "prepare_referral"
 
 def assessment_for(user, *, case: Case) -> Assessment | None:
     """The case's assessment, or None if legal has not started one."""
-    return Assessment.objects.filter(case__in=cases_for(user, perm=PERM).filter(pk=case.pk)).first()
+    return Assessment.objects.filter(of_case(user, case, perm=PERM)).first()
 
 
 @dataclass
@@ -133,7 +133,7 @@ def assessment_view_for(user, *, case: Case) -> AssessmentView:
 
 
 def review_requests_for(user, *, case: Case) -> QuerySet[ReviewRequest]:
-    return ReviewRequest.objects.filter(case__in=cases_for(user).filter(pk=case.pk)).select_related("requested_by")
+    return ReviewRequest.objects.filter(of_case(user, case)).select_related("requested_by")
 
 
 def referrals_for(user, *, case: Case | None = None, perm: str = PERM) -> QuerySet[Referral]:

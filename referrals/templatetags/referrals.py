@@ -12,14 +12,15 @@ def get_item(mapping, key):
 @register.simple_tag(takes_context=True)
 def case_referrals(context, case):
     """For the case page: may this user ask for a review, prepare referrals, and which referrals are there."""
-    from cases.selectors import cases_for
+    from cases.selectors import case_perms
 
     from referrals.selectors import PERM, referrals_for, review_requests_for
 
     user = context["request"].user
-    legal = cases_for(user, perm=PERM).filter(pk=case.pk).exists()
+    held = case_perms(user, case)
+    legal = PERM in held
     return {
-        "can_ask_review": cases_for(user, perm="change_case").filter(pk=case.pk).exists(),
+        "can_ask_review": "change_case" in held,
         "legal": legal,
         "referrals": list(referrals_for(user, case=case)) if legal else [],
         "reviews": list(review_requests_for(user, case=case)[:3]),

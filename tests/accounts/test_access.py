@@ -137,3 +137,28 @@ def test_related_records_follow_case_scope(cast):
     assert contacts_for(cast.caseworker1, case=cast.case).count() == 1
     assert contacts_for(cast.outsider, case=cast.case).count() == 0
     assert events_for(cast.outsider, case=cast.case).count() == 0
+
+
+def test_case_perms_in_one_query_match_the_rules_of_cases_for(cast, django_assert_num_queries):
+    from cases.selectors import case_perms
+
+    for user in (cast.caseworker1, cast.caseworker2, cast.legal1, cast.admin1, cast.outsider):
+        case = type(cast.case).objects.get(pk=cast.case.pk)  # a fresh instance: nothing remembered on it
+        with django_assert_num_queries(1):
+            held = case_perms(user, case)
+        assert held == access.case_perms_for(user, cast.case), user.username
+        with django_assert_num_queries(0):
+            assert case_perms(user, case) == held  # asked once per instance and user
+
+
+def test_a_case_resolved_for_one_user_opens_nothing_to_another(cast):
+    """What case_get_for learnt about caseworker1 rides on the instance for caseworker1 alone."""
+    from cases.selectors import case_get_for, contacts_for, events_for, holds
+
+    case = case_get_for(cast.caseworker1, reference=cast.case.reference)
+    assert holds(cast.caseworker1, case) and contacts_for(cast.caseworker1, case=case).count() == 1
+    assert not holds(cast.outsider, case)
+    assert contacts_for(cast.outsider, case=case).count() == 0 and events_for(cast.outsider, case=case).count() == 0
+    assert holds(cast.caseworker1, case)  # asking about another user did not overwrite the first answer
+    cast.caseworker1.is_active = False
+    assert not holds(cast.caseworker1, case) and contacts_for(cast.caseworker1, case=case).count() == 0
