@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
+from accounts.roles import is_admin
 from audit import actions
 from audit.models import AuditEvent
 from cases.selectors import case_get_for
@@ -22,7 +23,7 @@ def is_audit_admin(user) -> bool:
     """Members of the `admin` group and superusers read the whole log."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name="admin").exists()
+    return is_admin(user)  # the user's roles are read once per request
 
 
 def audit_events_for(
