@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -38,3 +39,24 @@ class SecondFactorMiddleware:
                 target = reverse("accounts:2fa_verify" if step == "verify" else "accounts:2fa_enrol")
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class SessionRenewalMiddleware:
+    """The idle timeout without a database write on every request: a signed-in session is saved (and its
+    expiry pushed SESSION_COOKIE_AGE ahead) when it changed anyway or when its last renewal is more than
+    DALIL_SESSION_RENEW_SECONDS old. Sits right after SessionMiddleware, which does the saving."""
+
+    KEY = "_dalil_renewed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        now = int(time.time())
+        if session.modified or now - session.get(self.KEY, 0) >= settings.DALIL_SESSION_RENEW_SECONDS:
+            session[self.KEY] = now
+        return response

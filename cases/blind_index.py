@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import Count
 
 from cases.fields import current_key
 from cases.models import Case, Person, PersonIndexEntry
@@ -119,12 +120,17 @@ def person_ids_matching(query: str) -> list | None:
             return None
         key = _index_key(NAME)
         wanted = [(NAME, index_value(NAME, t, key=key)) for t in tokens]
-    candidates = None
-    for index, value in set(wanted):
-        ids = set(PersonIndexEntry.objects.filter(index=index, value=value).values_list("person_id", flat=True))
-        candidates = ids if candidates is None else candidates & ids
-        if not candidates:
-            return []
+    # The people holding every wanted value, intersected by the database: a common token ("Karimov")
+    # may match thousands of people, and only those holding all of them come back.
+    index = wanted[0][0]
+    values = {value for _, value in wanted}
+    candidates = (
+        PersonIndexEntry.objects.filter(index=index, value__in=values)
+        .values("person_id")
+        .annotate(held=Count("value", distinct=True))
+        .filter(held=len(values))
+        .values("person_id")
+    )
     people = Person.objects.filter(pk__in=candidates).only("pk", *NAME_FIELDS, "birth_date")
     if birth_date is not None:
         return [p.pk for p in people if p.birth_date == birth_date]

@@ -73,7 +73,7 @@ def _scope_sql() -> dict[str, str]:
 def case_get_for(user, *, reference: str, perm: str = "view_case") -> Case:
     """One case by reference, or Http404 whether it is missing or not this user's."""
     try:
-        case = cases_for(user, perm=perm).select_related("person").get(reference=reference)
+        case = cases_for(user, perm=perm).select_related("person", "created_by", "updated_by").get(reference=reference)
     except Case.DoesNotExist:
         raise Http404("No such case.") from None
     _remember(case, user, {perm}, complete=False)

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,7 +159,11 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous visitor
 # --- Sessions and cookies -------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("DALIL_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, renewed on every request
+# The age above is an idle timeout. accounts.middleware.SessionRenewalMiddleware renews it at most
+# once a minute of activity (not a database write on every page), so a session ends 29 to 30 minutes
+# after its last request.
+SESSION_SAVE_EVERY_REQUEST = False
+DALIL_SESSION_RENEW_SECONDS = env_int("DALIL_SESSION_RENEW_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -137,8 +137,18 @@ def test_session_cookie_flags_and_idle_expiry(cast, settings):
     login(client, "caseworker1")
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert client.get(reverse("cases:list")).status_code == 200
+    # Activity renews the idle clock, at most once per DALIL_SESSION_RENEW_SECONDS: no write on every page.
+    session = Session.objects.get()
+    stale = timezone.now() + datetime.timedelta(minutes=5)
+    Session.objects.update(expire_date=stale)
+    assert client.get(reverse("cases:list")).status_code == 200
+    assert Session.objects.get().expire_date == stale  # renewed less than a minute ago: left alone
+    settings.DALIL_SESSION_RENEW_SECONDS = 0
+    assert client.get(reverse("cases:list")).status_code == 200
+    assert Session.objects.get().expire_date > timezone.now() + datetime.timedelta(minutes=29)
+    assert session.session_key == Session.objects.get().session_key
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))  # 30 minutes idle have passed
     response = client.get(reverse("cases:list"))
     assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
