@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -67,7 +67,10 @@ def _shown_in_list(case) -> Q:
 def case_access_history(user, *, reference: str) -> tuple[object, QuerySet[AuditEvent]]:
     """Who saw and changed this case, newest first; for anyone who may view the case."""
     case = case_get_for(user, reference=reference)
-    return case, AuditEvent.objects.filter(Q(case_ref=case.reference) | _shown_in_list(case)).order_by("-seq")
+    # Ordered by "seq + 0", not "seq": otherwise PostgreSQL walks the whole log backwards by seq looking
+    # for this case's events. This way it collects them through the case_ref and list-view indexes
+    # (cost: the events about this one case) and sorts those.
+    return case, AuditEvent.objects.filter(Q(case_ref=case.reference) | _shown_in_list(case)).order_by((F("seq") + 0).desc())
 
 
 def object_access_history(user, *, reference: str, target_type: str, target_id: str) -> tuple[object, QuerySet[AuditEvent]]:
