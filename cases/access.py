@@ -226,26 +226,10 @@ def case_set_sensitive(*, actor, case: Case, sensitive: bool) -> bool:
 
 
 def case_perms_for(user, case: Case) -> set[str]:
-    """The case permissions the user holds on this case now (the same rules as cases_for)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return set()
-    if user.is_superuser:
-        return set(CASE_PERMS)
-    granted = set(
-        CaseUserObjectPermission.objects.filter(user=user, content_object=case).values_list("permission__codename", flat=True)
-    )
-    if not case.is_sensitive:
-        granted |= set(
-            CaseGroupObjectPermission.objects.filter(group__user=user, content_object=case).values_list(
-                "permission__codename", flat=True
-            )
-        )
-    role_perms = set(
-        Permission.objects.filter(content_type__app_label="cases", content_type__model="case", group__user=user).values_list(
-            "codename", flat=True
-        )
-    )
-    return granted & role_perms
+    """The case permissions the user holds on this case now (the same rules as cases_for), asked afresh."""
+    from cases.selectors import case_perms
+
+    return set(case_perms(user, case, fresh=True))
 
 
 def has_case_perm(user, case: Case, perm: str) -> bool:

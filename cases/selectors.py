@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts.models import CaseGroupObjectPermission, CaseUserObjectPermission
+from accounts.roles import CASE_PERMS
 from cases import blind_index
 from cases.models import Case, Consent, Contact, Event, Source
 
@@ -102,16 +103,17 @@ def _remember(case: Case, user, perms: set[str], *, complete: bool) -> None:
     known[user.pk] = (frozenset(perms), complete)
 
 
-def case_perms(user, case: Case) -> frozenset[str]:
-    """The case permissions this user holds on this case now, by the rules of cases_for, in one query."""
+def case_perms(user, case: Case, *, fresh: bool = False) -> frozenset[str]:
+    """The case permissions (accounts.roles.CASE_PERMS) this user holds on this case, by the rules of
+    cases_for, in one query; remembered on the instance unless `fresh` asks the database again."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     known = _known(case, user)
-    if known is not None and known[1]:
+    if known is not None and known[1] and not fresh:
         return known[0]
     perm_of_case = Permission.objects.filter(content_type__app_label="cases", content_type__model="case")
     if user.is_superuser:
-        perms = set(perm_of_case.values_list("codename", flat=True))
+        perms = set(CASE_PERMS)
     else:
         direct = CaseUserObjectPermission.objects.filter(user=user.pk, content_object=case.pk)
         via_group = CaseGroupObjectPermission.objects.filter(
@@ -124,6 +126,7 @@ def case_perms(user, case: Case) -> frozenset[str]:
             )
         )
         perms = {code for code, kind in rows if kind == "grant"} & {code for code, kind in rows if kind == "role"}
+        perms &= set(CASE_PERMS)
     _remember(case, user, perms, complete=True)
     return frozenset(perms)
 
@@ -138,11 +141,9 @@ def holds(user, case: Case, perm: str = "view_case") -> bool:
     return perm in case_perms(user, case)
 
 
-def of_case(user, case: Case, *, perm: str = "view_case", field: str = "case") -> Q:
+def of_case(user, case: Case, *, perm: str = "view_case") -> Q:
     """A filter for the rows of this case, or for nothing when the user may not read it (holds `perm`)."""
-    if holds(user, case, perm):
-        return Q(**{field: case.pk})
-    return Q(pk__in=[])
+    return Q(case=case.pk) if holds(user, case, perm) else Q(pk__in=[])
 
 
 def case_list_for(
