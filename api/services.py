@@ -21,7 +21,7 @@ def hash_token(raw: str) -> str:
 
 
 def max_days() -> int:
-    return getattr(settings, "DALIL_API_TOKEN_MAX_DAYS", 365)
+    return settings.DALIL_API_TOKEN_MAX_DAYS
 
 
 @transaction.atomic(durable=True)

@@ -23,11 +23,11 @@ from api.schema import PAGE_PARAMETERS, paginated
 from api.permissions import may_open_cases
 from audit import actions
 from cases import selectors, services
-from evidence import keyring
 from evidence import selectors as evidence_selectors
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile
 from evidence.uploads import EncryptingUploadHandler, SealedUpload
+from keys import ring
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=idempotency.HEADER, type=str, location=OpenApiParameter.HEADER, required=False,
@@ -225,7 +225,7 @@ class FileListUpload(ApiView):
         try:
             data = request.data
             uploads = request.FILES.getlist("file")
-        except keyring.KeyUnavailable:
+        except ring.KeyUnavailable:
             handler.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
             data, uploads = {}, []
         if handler.error:

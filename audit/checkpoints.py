@@ -146,7 +146,7 @@ def verify_consistency(old_note: str, new_note: str, proof: list[str], verifier_
 
 
 def _checkpoint_dir() -> Path | None:
-    value = getattr(settings, "DALIL_AUDIT_CHECKPOINT_DIR", "")
+    value = settings.DALIL_AUDIT_CHECKPOINT_DIR
     return Path(value) if value else None
 
 
@@ -232,7 +232,7 @@ def checkpoint_publish(row: AuditCheckpoint) -> None:
                 vkey.write_text(keys.verifier_key() + "\n", encoding="utf-8")
         except OSError:
             logger.exception("audit checkpoint %s: could not write to %s", row.tree_size, directory)
-    addresses = getattr(settings, "DALIL_AUDIT_CHECKPOINT_EMAIL", None) or []
+    addresses = settings.DALIL_AUDIT_CHECKPOINT_EMAIL or []
     if isinstance(addresses, str):
         addresses = [addresses]
     if addresses:
@@ -245,7 +245,7 @@ def checkpoint_publish(row: AuditCheckpoint) -> None:
             )
         except Exception:
             logger.exception("audit checkpoint %s: e-mail failed", row.tree_size)
-    url = getattr(settings, "DALIL_AUDIT_WITNESS_URL", "")
+    url = settings.DALIL_AUDIT_WITNESS_URL
     if url:
         witness_submit(row, url)
 

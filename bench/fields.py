@@ -53,7 +53,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
 
-    from cases import blind_index, fields, services
+    from cases import blind_index, services
+    from keys import aead, store
     from cases.models import Case
     from cases.protect import seal_plaintext_rows
 
@@ -126,13 +127,13 @@ def main() -> None:
         "case page": f"/cases/{case.reference}/",
     }
     crypto_funcs = {
-        (fields.__file__, "open_text"), (fields.__file__, "seal_text"),
+        (aead.__file__, "open_text"), (aead.__file__, "seal_text"),
         (blind_index.__file__, "index_value"), (blind_index.__file__, "person_name_tokens"),
     }
     print(f"{'page':<26}{'median ms':>10}{'crypto ms':>11}{'share':>8}  status")
     worst = 0.0
     for label, path in pages.items():
-        fields.forget_keys()
+        store.forget_keys()
         client.get(path)  # warm: keys unwrapped once per process
         times, shares = [], []
         status = None

@@ -1,14 +1,10 @@
-"""Keyed blind indexes: find a person by a whole name (either script) or an exact date of birth without storing either.
+"""The person blind index: find a person by a whole name (either script) or an exact date of birth without storing either.
 
-Each index has its own random 256-bit key (a `ProtectionKey` row with purpose "index", wrapped by the
-key-encryption key; never an encryption key). An entry is
-
-    value = first `bits` bits of HMAC-SHA256(index key, b"<index>" 0x1f normalised token)
-
-stored in `PersonIndexEntry` beside the person's id. Truncation follows CipherSweet's guidance: with R
-indexed values, each index value should be shared by C = R / 2**bits >= 2 of them on average, and
-C < sqrt(R). A search therefore returns a few false candidates, which `person_ids_matching` removes by
-opening the candidates' names. docs/data-protection.md gives the figures and what the index leaks.
+The keyed HMAC and its key come from keys/blind_index.py; this module chooses what is indexed (name tokens
+normalised by cases/names.py, the ISO date of birth) and how wide each index is. Truncation follows
+CipherSweet's guidance: with R indexed values, each index value should be shared by C = R / 2**bits >= 2
+of them on average, and C < sqrt(R). A search therefore returns a few false candidates, which
+`person_ids_matching` removes by opening the candidates' names. docs/data-protection.md gives the figures.
 
 The services keep the index current (case_create, case_update call `person_index_update`); there are no
 signals. `rebuild_index` re-computes everything (after a change of bits, or of the normaliser).
@@ -17,16 +13,15 @@ signals. `rebuild_index` re-computes everything (after a change of bits, or of t
 from __future__ import annotations
 
 import datetime
-import hmac
 import re
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Count
 
-from cases.fields import current_key
 from cases.models import Case, Person, PersonIndexEntry
 from cases.names import name_tokens
+from keys import blind_index
 
 NAME = PersonIndexEntry.Index.NAME
 BIRTH_DATE = PersonIndexEntry.Index.BIRTH_DATE
@@ -37,14 +32,8 @@ NAME_FIELDS = ("name_latin", "name_cyrillic", "aliases")
 _DATE_QUERY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _index_key(index: str) -> bytes:
-    return current_key("index", f"index:{index}")[1]
-
-
 def index_value(index: str, token: str, *, key: bytes | None = None) -> int:
-    key = key or _index_key(index)
-    digest = hmac.digest(key, index.encode() + b"\x1f" + token.encode("utf-8"), "sha256")
-    return int.from_bytes(digest[:4], "big") >> (32 - BITS[index])
+    return blind_index.index_value(index, token, bits=BITS[index], key=key)
 
 
 def person_name_tokens(person: Person) -> set[str]:
@@ -62,7 +51,7 @@ def _entries(person: Person, keys: dict[str, bytes]) -> list[PersonIndexEntry]:
 
 
 def _keys() -> dict[str, bytes]:
-    return {NAME: _index_key(NAME), BIRTH_DATE: _index_key(BIRTH_DATE)}
+    return {NAME: blind_index.index_key(NAME), BIRTH_DATE: blind_index.index_key(BIRTH_DATE)}
 
 
 def person_index_update(*, person: Person) -> None:
@@ -118,7 +107,7 @@ def person_ids_matching(query: str) -> list | None:
         tokens = set(name_tokens(query))
         if not tokens:
             return None
-        key = _index_key(NAME)
+        key = blind_index.index_key(NAME)
         wanted = [(NAME, index_value(NAME, t, key=key)) for t in tokens]
     # The people holding every wanted value, intersected by the database: a common token ("Karimov")
     # may match thousands of people, and only those holding all of them come back.

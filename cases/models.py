@@ -15,7 +15,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
-from cases.fields import ProtectedCharField, ProtectedDateField, ProtectedTextField
+from keys.fields import ProtectedCharField, ProtectedDateField, ProtectedTextField
 
 
 class ChoiceLabels:
@@ -436,29 +436,6 @@ class Consent(ChoiceLabels, models.Model):
     @property
     def scopes(self) -> list[str]:
         return [name for name in self.SCOPES if getattr(self, name)]
-
-
-class ProtectionKey(models.Model):
-    """A field key (one per protected column) or a blind-index key (one per index), wrapped by a key-encryption key.
-
-    Ids are random so that a key id in a ciphertext never comes to mean another key (after a restore, say).
-    `rotate_keys` re-wraps these rows under the newest KEK; the keys themselves, and so the data, stay as they are.
-    """
-
-    class Purpose(models.TextChoices):
-        FIELD = "field", "field encryption"
-        INDEX = "index", "blind index"
-
-    id = models.BigIntegerField(primary_key=True)
-    purpose = models.CharField(max_length=8, choices=Purpose.choices)
-    label = models.CharField(max_length=120, unique=True, help_text="cases.Person.name_latin, or index:person_name")
-    kek_id = models.CharField(max_length=300)
-    wrapped = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    rewrapped_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.purpose} key for {self.label}"
 
 
 class PersonIndexEntry(models.Model):

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from django.apps import apps as global_apps
 from django.db import connection, transaction
 
-from cases.fields import PREFIX, ProtectedMixin, seal_text
+from keys.aead import PREFIX, seal_text
+from keys.fields import ProtectedMixin
 
 
 def protected_models(app_label: str | None = None) -> list[tuple[type, list]]:

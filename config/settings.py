@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "csp",
+    "keys",
     "accounts",
     "audit",
     "cases",
@@ -368,9 +369,18 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# --- Keys (keys/, keys/purposes.py, docs/evidence-format.md) -------------------------
+# Read here and nowhere else; keys/ looks them up in django.conf.settings at call time. Key-encryption
+# keys: inline key lines (comma-separated, oldest first), a key file, a folder of *.key files, or a KMS key.
+DALIL_KEK = os.environ.get("DALIL_KEK", "")
+DALIL_KEK_FILE = os.environ.get("DALIL_KEK_FILE", "")
+DALIL_KEK_DIR = os.environ.get("DALIL_KEK_DIR", "")
+DALIL_KEK_CURRENT = os.environ.get("DALIL_KEK_CURRENT", "")  # the id of the key that wraps, if not the newest
+DALIL_KMS_KEY_ID = os.environ.get("DALIL_KMS_KEY_ID", "")
+DALIL_KMS_ENDPOINT_URL = os.environ.get("DALIL_KMS_ENDPOINT_URL", "")
+DALIL_KMS_REGION = os.environ.get("DALIL_KMS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
 # --- Evidence files (evidence/, docs/evidence-format.md) ------------------------
-# Key-encryption keys are read at call time by evidence.keyring: DALIL_KEK, DALIL_KEK_FILE,
-# DALIL_KEK_DIR, DALIL_KEK_CURRENT, or DALIL_KMS_KEY_ID (+ DALIL_KMS_ENDPOINT_URL, DALIL_KMS_REGION).
 DALIL_EVIDENCE_MAX_BYTES = env_int("DALIL_EVIDENCE_MAX_BYTES", 2 * 1024**3)
 DALIL_EVIDENCE_PREVIEW_MAX_BYTES = env_int("DALIL_EVIDENCE_PREVIEW_MAX_BYTES", 64 * 1024**2)
 # Django's default handlers write uploads over 2.5 MB to a plaintext temporary file. Ours keep

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.fields import ProtectedCharField, ProtectedTextField
+from keys.fields import ProtectedCharField, ProtectedTextField
 
 
 class SealedBlob(models.Model):

@@ -3,8 +3,8 @@
 This is the public streaming API for other apps (referrals packaging):
 ``plaintext_chunks(record)`` yields a file's verified plaintext, segment by
 segment, without ever holding more than one segment; it raises
-``evidence.format.TamperedError`` at the first bad segment and
-``evidence.keyring.KeyUnavailable`` if the key cannot be unwrapped. Reading
+``keys.stream.TamperedError`` at the first bad segment and
+``keys.ring.KeyUnavailable`` if the key cannot be unwrapped. Reading
 through it records nothing: callers record custody (``evidence.services``).
 """
 
@@ -16,20 +16,23 @@ from dataclasses import dataclass
 
 from django.views.decorators.debug import sensitive_variables
 
-from evidence import blobs, keyring
-from evidence.format import SEGMENT_SIZE, VERSION, Encryptor, decrypt_range
+from evidence import blobs
+from keys import ring
+from keys.purposes import EVIDENCE, key_context
+from keys.stream import SEGMENT_SIZE, VERSION, Encryptor, decrypt_range
 
 
 class TooLarge(ValueError):
     pass
 
 
-def key_context(label: str, pk) -> bytes:
-    return f"dalil.evidence:{label}:{pk}".encode()
+def record_context(label: str, pk) -> bytes:
+    """The wrapping context of an evidence file's or working copy's data key."""
+    return key_context(EVIDENCE, label, pk)
 
 
 @dataclass
-class Sealed:
+class SealedBlob:
     """A finished blob that no database row points to yet."""
 
     id: uuid.UUID
@@ -51,12 +54,12 @@ class Sealed:
 
 
 class SealingWriter:
-    """Encrypt a stream into a new blob as it arrives; finish() returns a Sealed, abort() leaves nothing."""
+    """Encrypt a stream into a new blob as it arrives; finish() returns a SealedBlob, abort() leaves nothing."""
 
     @sensitive_variables("data_key")
     def __init__(self, *, label: str = "evidence.evidencefile", kind: str = "evidence", max_bytes: int | None = None):
         self.id = uuid.uuid4()
-        data_key, self.kek_id, self.wrapped_key = keyring.generate_data_key(context=key_context(label, self.id))
+        data_key, self.kek_id, self.wrapped_key = ring.generate_data_key(context=record_context(label, self.id))
         self._enc = Encryptor(data_key, self.id)
         del data_key
         self._max = max_bytes
@@ -72,11 +75,11 @@ class SealingWriter:
             raise TooLarge(self._max)
         self._writer.write_many(self._enc.update_pieces(chunk))
 
-    def finish(self) -> Sealed:
+    def finish(self) -> SealedBlob:
         self._writer.write(self._enc.finalize())
         self._writer.commit()
         self.finished = True
-        return Sealed(
+        return SealedBlob(
             id=self.id, blob_name=self._writer.name, kek_id=self.kek_id, wrapped_key=self.wrapped_key,
             size=self._enc.size, sha256=self._enc.sha256.hexdigest(),
         )
@@ -85,7 +88,7 @@ class SealingWriter:
         self._writer.abort()
 
 
-def seal(chunks: Iterable[bytes], **kwargs) -> Sealed:
+def seal(chunks: Iterable[bytes], **kwargs) -> SealedBlob:
     """Encrypt an iterable of chunks into a new blob (removed again on any error)."""
     writer = SealingWriter(**kwargs)
     try:
@@ -106,8 +109,8 @@ def read_chunks(fileobj, size: int = 1024 * 1024) -> Iterator[bytes]:
 def plaintext_chunks(record, *, start_segment: int = 0) -> Iterator[bytes]:
     """Verified plaintext of an EvidenceFile or WorkingCopy, one segment at a time, from ``start_segment``."""
     if not record.wrapped_key:
-        raise keyring.KeyUnavailable("this file's key was destroyed")
-    data_key = keyring.unwrap(record.kek_id, bytes(record.wrapped_key), context=key_context(record._meta.label_lower, record.pk))
+        raise ring.KeyUnavailable("this file's key was destroyed")
+    data_key = ring.unwrap(record.kek_id, bytes(record.wrapped_key), context=record_context(record._meta.label_lower, record.pk))
     reader = blobs.open_reader(record.blob_name)
     try:
         yield from decrypt_range(reader.read, reader.seek, data_key, record.pk, size=record.size, start_segment=start_segment)

@@ -18,10 +18,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from audit import actions
 from audit.services import audit_record
-from evidence import blobs, keyring
-from evidence.format import EvidenceFormatError, TamperedError
+from evidence import blobs
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
-from evidence.sealing import Sealed, TooLarge, key_context, plaintext_chunks, read_chunks, seal
+from evidence.sealing import SealedBlob, TooLarge, plaintext_chunks, read_chunks, record_context, seal
+from keys import ring
+from keys.stream import EvidenceFormatError, TamperedError
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class EvidenceError(ValueError):
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "DALIL_EVIDENCE_MAX_BYTES", 2 * 1024**3))
+    return settings.DALIL_EVIDENCE_MAX_BYTES
 
 
 def _label(actor, system: str = SYSTEM) -> str:
@@ -86,7 +87,7 @@ def evidence_attach(
 ) -> EvidenceFile:
     """Encrypt and record a received file. Caller holds change_case on `case`. Audit: evidence.file.received.
 
-    `content` is bytes, a binary file object, an iterable of chunks, or a Sealed blob
+    `content` is bytes, a binary file object, an iterable of chunks, or a SealedBlob
     that an upload handler already encrypted. Empty or oversized content raises
     EvidenceError and leaves nothing behind.
     """
@@ -95,7 +96,7 @@ def evidence_attach(
     if source is not None and source.case_id != case.pk:
         raise EvidenceError("That source belongs to another case.")
     original_name = (original_name or "").strip()[:255] or "unnamed"
-    if isinstance(content, Sealed):
+    if isinstance(content, SealedBlob):
         sealed = content
     else:
         try:
@@ -119,7 +120,7 @@ def evidence_attach(
 
 
 @transaction.atomic(durable=True)
-def _receive(*, actor, case, sealed: Sealed, original_name, source_label, source, event, description, method, claimed_type, system):
+def _receive(*, actor, case, sealed: SealedBlob, original_name, source_label, source, event, description, method, claimed_type, system):
     now = timezone.now()
     record = EvidenceFile(
         **sealed.record_fields(), case=case, event=event, source=source, source_label=(source_label or "").strip()[:500],
@@ -183,14 +184,14 @@ def evidence_process(*, file_id) -> EvidenceFile | None:
         _set_progress(file, 30, "Identifying the type from the content.")
         mime, ext = _sniff(file)
         copy_sealed = copy_note = None
-        if mime in PREVIEWABLE and file.size <= int(getattr(settings, "DALIL_EVIDENCE_PREVIEW_MAX_BYTES", 64 * 1024**2)):
+        if mime in PREVIEWABLE and file.size <= settings.DALIL_EVIDENCE_PREVIEW_MAX_BYTES:
             _set_progress(file, 60, "Making a working copy without location metadata.")
             made = make_preview(file, mime)
             if made is not None:
                 copy_sealed, copy_mime, copy_note = made
         _set_progress(file, 90, "Recording.")
         return _mark_processed(file_id=file.pk, mime=mime, ext=ext, copy=copy_sealed and (copy_sealed, copy_mime, copy_note))
-    except (TamperedError, EvidenceFormatError, keyring.KeyUnavailable, FileNotFoundError) as exc:
+    except (TamperedError, EvidenceFormatError, ring.KeyUnavailable, FileNotFoundError) as exc:
         _mark_failed(file_id=file.pk, reason=f"{type(exc).__name__}: {exc}")
         return EvidenceFile.objects.get(pk=file.pk)
 
@@ -286,7 +287,7 @@ def check_file(file) -> tuple[bool, str, str]:
         return False, f"blob altered: {exc}", ""
     except EvidenceFormatError as exc:
         return False, f"blob malformed: {exc}", ""
-    except keyring.KeyUnavailable as exc:
+    except ring.KeyUnavailable as exc:
         return False, f"key unavailable: {exc}", ""
     except FileNotFoundError:
         return False, "blob missing", ""
@@ -332,8 +333,8 @@ def _rewrap_one(*, model, pk, actor, current: str) -> bool:
     if obj is None or not obj.wrapped_key or obj.kek_id == current:
         return False  # gone, destroyed, or done by an earlier (interrupted) run
     old = obj.kek_id
-    context = key_context(obj._meta.label_lower, obj.pk)
-    obj.kek_id, wrapped = keyring.rewrap(old, bytes(obj.wrapped_key), context=context)
+    context = record_context(obj._meta.label_lower, obj.pk)
+    obj.kek_id, wrapped = ring.rewrap(old, bytes(obj.wrapped_key), context=context)
     obj.wrapped_key = wrapped
     obj.save(update_fields=["kek_id", "wrapped_key"])
     file = obj if isinstance(obj, EvidenceFile) else obj.original
@@ -350,7 +351,7 @@ def _rewrap_one(*, model, pk, actor, current: str) -> bool:
 
 def evidence_rewrap_all(*, actor=None, progress: Callable | None = None) -> int:
     """Re-wrap every data key not under the newest KEK; one row per transaction, so an interrupted run resumes."""
-    current = keyring.current_kek_id()
+    current = ring.current_kek_id()
     todo = []
     for model in (EvidenceFile, WorkingCopy):
         todo += [(model, pk) for pk in model.objects.filter(wrapped_key__isnull=False).exclude(kek_id=current).values_list("pk", flat=True)]
@@ -362,11 +363,9 @@ def evidence_rewrap_all(*, actor=None, progress: Callable | None = None) -> int:
     return done
 
 
-def _evidence_rewrapper(*, progress) -> int:
+def evidence_rewrapper(*, progress) -> int:
+    """The rotate_keys re-wrapper of evidence data keys (registered in EvidenceConfig.ready)."""
     return evidence_rewrap_all(progress=progress)
-
-
-keyring.register_rewrapper(_evidence_rewrapper)
 
 
 # --- destruction -------------------------------------------------------------------

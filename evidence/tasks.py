@@ -15,14 +15,3 @@ def evidence_process_task(file_id: str) -> str:
 def verify_evidence_task() -> dict:
     failed = services.evidence_verify_all()
     return {"failed": [str(f.pk) for f in failed]}
-
-
-@shared_task(bind=True, name="evidence.rotate_keys")
-def rotate_keys_task(self) -> dict:
-    from evidence.rotation import rotate_all
-
-    def progress(done: int, total: int, label: str) -> None:
-        if self.request.id and not self.request.is_eager:
-            self.update_state(state="PROGRESS", meta={"done": done, "total": total, "label": label})
-
-    return rotate_all(progress=progress)

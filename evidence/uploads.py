@@ -18,8 +18,8 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext as _
 
-from evidence import keyring
-from evidence.sealing import Sealed, SealingWriter
+from evidence.sealing import SealedBlob, SealingWriter
+from keys import ring
 
 
 class InMemoryOnlyUploadHandler(FileUploadHandler):
@@ -35,7 +35,7 @@ class InMemoryOnlyUploadHandler(FileUploadHandler):
         self._buffer = io.BytesIO()
 
     def receive_data_chunk(self, raw_data, start):
-        limit = int(getattr(settings, "DALIL_UPLOAD_MEMORY_MAX_BYTES", 32 * 1024 * 1024))
+        limit = settings.DALIL_UPLOAD_MEMORY_MAX_BYTES
         if start + len(raw_data) > limit:
             self._buffer = io.BytesIO()
             raise RequestDataTooBig(f"An uploaded file exceeded {limit} bytes.")
@@ -51,9 +51,9 @@ class InMemoryOnlyUploadHandler(FileUploadHandler):
 
 
 class SealedUpload(UploadedFile):
-    """What a view gets in request.FILES: metadata and the Sealed blob, no content."""
+    """What a view gets in request.FILES: metadata and the sealed blob, no content."""
 
-    def __init__(self, sealed: Sealed, name: str, content_type: str):
+    def __init__(self, sealed: SealedBlob, name: str, content_type: str):
         super().__init__(file=None, name=name, content_type=content_type, size=sealed.size)
         self.sealed = sealed
 
@@ -77,7 +77,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         self.max_bytes = max_bytes
         self.error: str | None = None
         self._writer: SealingWriter | None = None
-        self._made: list[Sealed] = []
+        self._made: list[SealedBlob] = []
         self._claimed: set[str] = set()
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
@@ -94,7 +94,7 @@ class EncryptingUploadHandler(FileUploadHandler):
             self._writer = SealingWriter(max_bytes=self.max_bytes)
         except OSError as exc:
             self._storage_failed(exc)
-        except keyring.KeyUnavailable:
+        except ring.KeyUnavailable:
             self.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
             raise StopUpload(connection_reset=False) from None
 
@@ -147,7 +147,7 @@ class EncryptingUploadHandler(FileUploadHandler):
             self._writer.abort()
             self._writer = None
 
-    def claim(self, sealed: Sealed) -> None:
+    def claim(self, sealed: SealedBlob) -> None:
         """The blob now belongs to a committed record."""
         self._claimed.add(sealed.blob_name)
 

@@ -25,12 +25,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import case_get_for, events_for, sources_for
-from evidence import keyring, selectors, services
-from evidence.format import EvidenceFormatError, TamperedError
+from evidence import selectors, services
 from evidence.forms import DestroyForm, UploadForm
 from evidence.models import EvidenceFile
 from evidence.sealing import plaintext_range
 from evidence.uploads import EncryptingUploadHandler, SealedUpload
+from keys import ring
+from keys.stream import EvidenceFormatError, TamperedError
 
 DOWNLOAD_PERM = "download_evidence"
 INLINE_TYPES = re.compile(r"^(audio|video)/|^image/(jpeg|png|gif|webp)$|^application/pdf$")
@@ -96,7 +97,7 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
         if reason is not None:
             return reason
         post, uploads = request.POST, request.FILES.getlist("file")
-    except keyring.KeyUnavailable:
+    except ring.KeyUnavailable:
         handler.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
         post, uploads = {}, []
     form = _upload_form(request, case, post)
@@ -254,7 +255,7 @@ def _stream(request, *, file: EvidenceFile, record, action: str, inline: bool, f
     chunks = plaintext_range(record, start, end)
     try:
         first = next(chunks, b"")
-    except keyring.KeyUnavailable:
+    except ring.KeyUnavailable:
         return _no_store(render(request, "evidence/unavailable.html", {"file": file, "case": file.case}, status=503))
     except FileNotFoundError:
         services.evidence_integrity_result(actor=request.user, file_id=file.pk, ok=False, detail="blob missing")

@@ -34,12 +34,15 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from evidence import format as evidence_format
-from evidence import keyring
+from keys import purposes, ring
+from keys import stream
 
 FORMAT = "dalil-backup-v1"
 CHUNK = 1 << 20
-_CONTEXT = b"dalil.backup"
+
+
+def _context(backup_id) -> bytes:
+    return purposes.key_context(purposes.BACKUP, backup_id)
 
 
 class BackupError(Exception):
@@ -230,11 +233,11 @@ def _backup_create(dest: Path, keep: int | None, now: datetime.datetime | None) 
         # The dump is sealed in the evidence format (docs/evidence-format.md) under its own
         # data key; the backup's id stands where a file's id would.
         backup_id = uuid.uuid4()
-        data_key, kek_id, wrapped = keyring.generate_data_key(context=_CONTEXT + b":" + str(backup_id).encode())
+        data_key, kek_id, wrapped = ring.generate_data_key(context=_context(backup_id))
         summary = installation_summary()
         digest, size = hashlib.sha256(), 0
         with open(work / "database.enc", "wb") as out:
-            for piece in evidence_format.encrypt_chunks(_dump_chunks(), data_key, backup_id):
+            for piece in stream.encrypt_chunks(_dump_chunks(), data_key, backup_id):
                 digest.update(piece)
                 size += len(piece)
                 out.write(piece)
@@ -323,15 +326,13 @@ def restore(*, src: str | os.PathLike) -> dict:
     manifest = backup_verify(src=folder)
     backup_id = uuid.UUID(manifest["backup_id"])
     try:
-        data_key = keyring.unwrap(
-            manifest["kek_id"], base64.b64decode(manifest["wrapped_key"]), context=_CONTEXT + b":" + str(backup_id).encode()
-        )
-    except keyring.KeyUnavailable as exc:
+        data_key = ring.unwrap(manifest["kek_id"], base64.b64decode(manifest["wrapped_key"]), context=_context(backup_id))
+    except ring.KeyUnavailable as exc:
         raise BackupError(_("the key that protects this backup is not available: %(error)s") % {"error": exc}) from None
     with open(folder / "database.enc", "rb") as fh:
         try:
-            _restore_database(evidence_format.decrypt_stream(fh.read, data_key, backup_id), manifest["vendor"])
-        except evidence_format.EvidenceFormatError as exc:
+            _restore_database(stream.decrypt_stream(fh.read, data_key, backup_id), manifest["vendor"])
+        except stream.EvidenceFormatError as exc:
             raise BackupError(_("the database dump does not decrypt: %(error)s") % {"error": exc}) from None
     for blob in manifest["blobs"]:
         if default_storage.exists(blob["name"]):

@@ -339,7 +339,7 @@ def stats_export(*, actor, measure: str, dimension: str, filters: dict):
 
 
 def _pseudonym_key() -> bytes:
-    configured = getattr(settings, "DALIL_RESEARCH_PSEUDONYM_KEY", "")
+    configured = settings.DALIL_RESEARCH_PSEUDONYM_KEY
     if configured:
         return configured.encode()
     return hmac.new(settings.SECRET_KEY.encode(), b"dalil research pseudonyms v1", hashlib.sha256).digest()

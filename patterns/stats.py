@@ -66,7 +66,7 @@ class Result:
 
 
 def small_cell_k() -> int:
-    return int(getattr(settings, "DALIL_SMALL_CELL_K", 5))
+    return settings.DALIL_SMALL_CELL_K
 
 
 def suppress(count: int, k: int | None = None) -> str:

@@ -252,8 +252,8 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
 
 
 def _verified_chunks(f: EvidenceFile, number: str):
-    from evidence.format import EvidenceFormatError
-    from evidence.keyring import KeyUnavailable
+    from keys.stream import EvidenceFormatError
+    from keys.ring import KeyUnavailable
 
     try:
         yield from plaintext_chunks(f)

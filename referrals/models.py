@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.fields import ProtectedTextField
+from keys.fields import ProtectedTextField
 from cases.models import Case, Contact, Event, Source
 
 # --- the definitions the assessment is made against ------------------------

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import audit_record
 from cases.models import Case, Contact, Event, Source
+from keys import ring
+from keys.purposes import REFERRAL_PASSPHRASE, key_context
 
 from referrals import consent as consent_rules
 from referrals import custody, evidence_api
@@ -273,14 +275,12 @@ def passphrase_from_seed(seed: bytes) -> str:
 
 
 def _passphrase_context(referral: Referral, build_id) -> bytes:
-    return f"referrals.passphrase:{referral.pk}:{build_id}".encode()
+    return key_context(REFERRAL_PASSPHRASE, referral.pk, build_id)
 
 
 @transaction.atomic(durable=True)
 def referral_build_request(*, actor, referral: Referral) -> Referral:
     """Queue a build of the package. Caller holds prepare_referral. Audit: referral.build.requested."""
-    from evidence import keyring
-
     from referrals.tasks import referral_build_task
 
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -297,7 +297,7 @@ def referral_build_request(*, actor, referral: Referral) -> Referral:
         referral.status = Referral.Status.DRAFT
     _discard_package(referral)
     build_id = uuid.uuid4()
-    kek_id, wrapped = keyring.wrap(_new_passphrase_seed(), context=_passphrase_context(referral, build_id))
+    kek_id, wrapped = ring.wrap(_new_passphrase_seed(), context=_passphrase_context(referral, build_id))
     referral.build_id = build_id
     referral.build_status = Referral.BuildStatus.QUEUED
     referral.build_attempts = 0
@@ -347,9 +347,7 @@ def referral_build_retry(*, actor, referral: Referral) -> Referral:
 
 def passphrase_for_build(referral: Referral) -> str:
     """Unwrap the package passphrase (used by the build, and by the one-time reveal)."""
-    from evidence import keyring
-
-    seed = keyring.unwrap(referral.passphrase_kek_id, bytes(referral.passphrase_wrapped), context=_passphrase_context(referral, referral.build_id))
+    seed = ring.unwrap(referral.passphrase_kek_id, bytes(referral.passphrase_wrapped), context=_passphrase_context(referral, referral.build_id))
     return passphrase_from_seed(seed)
 
 

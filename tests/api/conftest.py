@@ -56,11 +56,11 @@ def _local_kek(settings, monkeypatch, tmp_path):
     import base64
     import secrets
 
-    from evidence import keyring
+    from keys import ring
 
     for name in ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KEK_CURRENT", "DALIL_KMS_KEY_ID"):
         monkeypatch.delenv(name, raising=False)
     settings.DALIL_KEK = "test-1:" + base64.b64encode(secrets.token_bytes(32)).decode()
-    keyring.reset()
+    ring.reset()
     yield
-    keyring.reset()
+    ring.reset()

@@ -20,7 +20,7 @@ KEY_SETTINGS = ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KEK_CURRE
 @pytest.fixture(autouse=True)
 def _local_kek(settings, tmp_path):
     """Every evidence test wraps with its own local key, never the development key under var/."""
-    from evidence import keyring
+    from keys import ring
 
     # Settings override the environment in the key ring; "" hides whatever CI or a developer exported.
     for name in KEY_SETTINGS:
@@ -29,9 +29,9 @@ def _local_kek(settings, tmp_path):
     # The cast's passwords need no real hashing here; Argon2 would cost seconds per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DALIL_KEK = "test-1:" + base64.b64encode(secrets.token_bytes(32)).decode()
-    keyring.reset()
+    ring.reset()
     yield
-    keyring.reset()
+    ring.reset()
 
 
 def _free_port() -> int:
@@ -77,13 +77,13 @@ def kms_key(moto_server, settings):
     """A fresh KMS key on the moto server, configured as the newest KEK."""
     import boto3
 
-    from evidence import keyring
+    from keys import ring
 
     client = boto3.client("kms", endpoint_url=moto_server, region_name="us-east-1")
     key_id = client.create_key(Description="dalil test")["KeyMetadata"]["KeyId"]
     settings.DALIL_KMS_KEY_ID = key_id
     settings.DALIL_KMS_ENDPOINT_URL = moto_server
     settings.DALIL_KMS_REGION = "us-east-1"
-    keyring.reset()
+    ring.reset()
     yield key_id
-    keyring.reset()
+    ring.reset()

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from evidence.format import SEGMENT_SIZE
+from keys.stream import SEGMENT_SIZE
 from evidence.models import EvidenceFile
 from evidence.sealing import plaintext_chunks, seal
 

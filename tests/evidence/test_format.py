@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from evidence.format import (
+from keys.stream import (
     CIPHER_SEGMENT_SIZE,
     HEADER_SIZE,
     SEGMENT_SIZE,
@@ -196,7 +196,7 @@ def test_vector_1_matches_the_document():
     ours = encrypt(b"Dalil test vector\n", _salt=SALT, _prefix=PREFIX)
     assert ours == documented
     assert _doc_decrypt(documented, KEY, FILE_ID.bytes) == b"Dalil test vector\n"
-    from evidence.format import derive_key
+    from keys.stream import derive_key
 
     assert derive_key(KEY, SALT, FILE_ID).hex() == _doc_value("segment_key")
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evidence.format import SEGMENT_SIZE
+from keys.stream import SEGMENT_SIZE
 from evidence.models import EvidenceFile
 
 from .helpers import attach, plaintext

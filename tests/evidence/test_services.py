@@ -10,8 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from audit.models import AuditEvent
-from evidence import blobs, keyring, services
-from evidence.format import HEADER_SIZE, SEGMENT_SIZE, TamperedError
+from evidence import blobs, services
+from keys import ring
+from keys.rotation import register_rewrapper, unregister_rewrapper
+from keys.stream import HEADER_SIZE, SEGMENT_SIZE, TamperedError
 from evidence.models import EvidenceFile, WorkingCopy
 from evidence.sealing import plaintext_chunks
 
@@ -65,10 +67,10 @@ def test_event_of_another_case_is_refused(cast, _media_root):
 def test_wrong_or_missing_key(cast, settings):
     f = attach(cast, b"testimony " * 1000)
     settings.DALIL_KEK = "test-2:" + base64.b64encode(secrets.token_bytes(32)).decode()
-    with pytest.raises(keyring.KeyUnavailable, match="not configured"):
+    with pytest.raises(ring.KeyUnavailable, match="not configured"):
         plaintext(f)
     settings.DALIL_KEK = "test-1:" + base64.b64encode(secrets.token_bytes(32)).decode()
-    with pytest.raises(keyring.KeyUnavailable, match="does not open"):
+    with pytest.raises(ring.KeyUnavailable, match="does not open"):
         plaintext(f)
     ok, detail, _ = services.check_file(f)
     assert not ok and "key unavailable" in detail
@@ -78,7 +80,7 @@ def test_wrapped_key_moved_to_another_record_does_not_open(cast):
     a = attach(cast, b"first file")
     b = attach(cast, b"second file")
     b.kek_id, b.wrapped_key = a.kek_id, a.wrapped_key
-    with pytest.raises(keyring.KeyUnavailable):
+    with pytest.raises(ring.KeyUnavailable):
         plaintext(b)
 
 
@@ -128,17 +130,17 @@ def test_rotation_calls_registered_rewrappers(cast, settings):
     seen = []
 
     def fields_rewrapper(*, progress):
-        seen.append(keyring.current_kek_id())
+        seen.append(ring.current_kek_id())
         progress(1, 1, "fields")
         return 7
 
-    keyring.register_rewrapper(fields_rewrapper)
+    register_rewrapper(fields_rewrapper)
     try:
-        from evidence.tasks import rotate_keys_task
+        from keys.tasks import rotate_keys_task
 
         report = rotate_keys_task.delay().get()
     finally:
-        keyring._rewrappers.remove(fields_rewrapper)
+        unregister_rewrapper(fields_rewrapper)
     assert seen == ["test-1"]
     assert any(v == 7 for v in report["rewrapped"].values())
 
@@ -157,7 +159,7 @@ def test_crypto_shredding(cast, django_capture_on_commit_callbacks, _media_root)
     assert not WorkingCopy.objects.filter(wrapped_key__isnull=False).exists()
     assert f.custody_events.filter(action="destroyed", actor=cast.caseworker1).exists()
     assert AuditEvent.objects.filter(action="evidence.file.destroyed", target_id=str(f.pk)).exists()
-    with pytest.raises(keyring.KeyUnavailable):
+    with pytest.raises(ring.KeyUnavailable):
         plaintext(f)
     with pytest.raises(services.EvidenceError):
         services.evidence_destroy(actor=cast.caseworker1, file=f, reason="again")

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from evidence.format import CIPHER_SEGMENT_SIZE, HEADER_SIZE, SEGMENT_SIZE
+from keys.stream import CIPHER_SEGMENT_SIZE, HEADER_SIZE, SEGMENT_SIZE
 from evidence.models import EvidenceFile
 from evidence.views import DownloadCutOff
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from evidence import blobs, keyring
+from evidence import blobs
+from keys import ring
 from evidence.models import EvidenceFile
 
 from .conftest import KEY_SETTINGS
@@ -26,7 +27,7 @@ def worker_storage(settings):
         setattr(settings, name, None)
     settings.MEDIA_ROOT = str(media)
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(media)}}}
-    keyring.reset()
+    ring.reset()
     made = []
     yield made
     for name in made:
@@ -60,8 +61,8 @@ def test_worker_processes_an_upload(celery_worker, worker_storage):
 
 
 def test_rotation_task_reports_progress(celery_worker, worker_storage):
-    from evidence.tasks import rotate_keys_task
+    from keys.tasks import rotate_keys_task
 
     result = rotate_keys_task.delay()
     report = result.get(timeout=60)
-    assert report["kek_id"] == keyring.current_kek_id()
+    assert report["kek_id"] == ring.current_kek_id()

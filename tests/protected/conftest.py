@@ -1,7 +1,7 @@
 import pytest
 
-from cases import fields
-from evidence import keyring
+from keys import store
+from keys import ring
 
 KEY_A = "kek-a:" + "11" * 32
 KEY_B = "kek-b:" + "22" * 32
@@ -10,17 +10,17 @@ KEY_B = "kek-b:" + "22" * 32
 @pytest.fixture(autouse=True)
 def _fresh_keys():
     """Each test starts without cached field keys: key rows roll back with the test database."""
-    fields.forget_keys()
-    keyring.reset()
+    store.forget_keys()
+    ring.reset()
     yield
-    fields.forget_keys()
-    keyring.reset()
+    store.forget_keys()
+    ring.reset()
 
 
 @pytest.fixture
 def kek_a(settings):
     settings.DALIL_KEK = KEY_A
-    keyring.reset()
+    ring.reset()
     return "kek-a"
 
 

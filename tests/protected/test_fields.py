@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import connection, transaction
 
-from cases.fields import PREFIX, ProtectedFieldError, ProtectedValueError, Sealed, unseal
+from keys.fields import PREFIX, ProtectedFieldError, ProtectedValueError, Sealed, unseal
 from cases.models import Case, Contact, Person
 from tests.factories import make_case
 

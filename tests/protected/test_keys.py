@@ -3,20 +3,20 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cases import fields
-from cases.apps import check_protection_keys
-from cases.models import Contact, Person, ProtectionKey
+from cases.models import Contact, Person
 from cases.selectors import case_list_for
-from evidence import keyring
-from evidence.rotation import rotate_all
+from keys import ring, store
+from keys.checks import check_protection_keys
+from keys.models import ProtectionKey
+from keys.rotation import rewrappers, rotate_all
 from tests.factories import make_case
 from tests.protected.conftest import KEY_A, KEY_B
 
 
 def _use(settings, value):
     settings.DALIL_KEK = value
-    keyring.reset()
-    fields.forget_keys()
+    ring.reset()
+    store.forget_keys()
 
 
 def test_rotation_rewraps_field_and_index_keys_and_keeps_values_readable(settings, kek_a, admin_user):
@@ -27,10 +27,10 @@ def test_rotation_rewraps_field_and_index_keys_and_keeps_values_readable(setting
     seen = []
     report = rotate_all(progress=lambda d, t, label: seen.append((d, t, label)))
     keys = ProtectionKey.objects.count()
-    assert report["rewrapped"]["cases.fields.rewrap_protection_keys"] == keys
+    assert report["rewrapped"]["keys.store.rewrap_protection_keys"] == keys
     assert (keys, keys, "protected field and index keys") in seen
     assert set(ProtectionKey.objects.values_list("kek_id", flat=True)) == {"kek-b"}
-    assert fields.rewrap_protection_keys() == 0  # nothing left to do: resumable and idempotent
+    assert store.rewrap_protection_keys() == 0  # nothing left to do: resumable and idempotent
     _use(settings, KEY_B)  # the old key is gone
     person = Person.objects.get(pk=case.person_id)
     assert person.name_latin == "Rustam Nysanbaev" and person.name_cyrillic == "Рустам Нысанбаев"
@@ -39,7 +39,7 @@ def test_rotation_rewraps_field_and_index_keys_and_keeps_values_readable(setting
 
 
 def test_rotation_is_registered_with_the_key_ring():
-    assert fields.rewrap_protection_keys in keyring.rewrappers()
+    assert store.rewrap_protection_keys in rewrappers()
 
 
 def test_wrong_key_is_one_clear_error(settings, kek_a, admin_user):
@@ -50,14 +50,14 @@ def test_wrong_key_is_one_clear_error(settings, kek_a, admin_user):
     message = str(caught.value)
     assert "\n" not in message and "kek-a" in message and "DALIL_KEK" in message
     errors = check_protection_keys(databases=["default"])
-    assert [e.id for e in errors] == ["cases.E001"]
+    assert [e.id for e in errors] == ["keys.E001"]
     _use(settings, KEY_A)
     assert check_protection_keys(databases=["default"]) == []
 
 
 def test_missing_key_ring_fails_the_start_up_check(settings, tmp_path):
     settings.DALIL_KEK_DIR = str(tmp_path / "no-such-folder")
-    keyring.reset()
+    ring.reset()
     with pytest.raises(ImproperlyConfigured) as caught:
-        keyring.check_keys()
+        ring.check_keys()
     assert "\n" not in str(caught.value)

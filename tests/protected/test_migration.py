@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.db import connection
 
-from cases.fields import PREFIX
+from keys.aead import PREFIX
 from cases.models import Case, Person
 from cases.protect import seal_plaintext_rows
 from cases.blind_index import person_ids_matching, rebuild_index

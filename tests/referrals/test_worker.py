@@ -20,7 +20,7 @@ def _media_root(settings):
 
 
 def test_build_on_a_real_worker(celery_worker, caseworker, legal, tmp_path):
-    from cases.fields import forget_keys
+    from keys.store import forget_keys
 
     forget_keys()  # an earlier transactional test's flush emptied the field key table this process remembers
     case, _events, _source = build_case(caseworker, legal)

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from evidence import keyring, services
+from evidence import services
+from keys import ring
 from evidence.models import EvidenceFile
 
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                     % {"path": path, "limit": services.max_bytes()}
                 )
         try:
-            keyring.check_keys()
+            ring.check_keys()
         except Exception as exc:  # ImproperlyConfigured: one clear line
             raise CommandError(str(exc)) from None
         for path in paths:
@@ -64,7 +65,7 @@ class Command(BaseCommand):
                         actor=actor, case=case, content=fh, original_name=path.name, source_label=opts["source"],
                         description=opts["description"], method=EvidenceFile.Method.CLI, system="add_evidence",
                     )
-            except (services.EvidenceError, keyring.KeyUnavailable, OSError) as exc:
+            except (services.EvidenceError, ring.KeyUnavailable, OSError) as exc:
                 raise CommandError(f"{path}: {exc}") from None
             self.stdout.write(f"{record.pk}  {record.sha256}  {record.size:>12}  {path}")
         self.stdout.write(self.style.SUCCESS(_("%(count)s file(s) added to %(reference)s.") % {"count": len(paths), "reference": case.reference}))

@@ -62,9 +62,9 @@ class Command(BaseCommand):
         yield kek, _("key-encryption keys are configured") if kek else _("no key-encryption key: set DALIL_KEK_FILE or DALIL_KMS_KEY_ID (the development key must not be used)")
         if kek:
             try:
-                from evidence import keyring
+                from keys import ring
 
-                keyring.check_keys()
+                ring.check_keys()
                 yield True, _("key-encryption keys unwrap a test key")
             except Exception as exc:
                 yield False, _("key-encryption keys do not work: %(error)s") % {"error": exc}

@@ -2,7 +2,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from evidence.keyring import KeyUnavailable
+from keys.ring import KeyUnavailable
 from ops.backup import BackupError, restore
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from evidence import keyring
+from keys import ring
 
 
 class Command(BaseCommand):
@@ -18,16 +18,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            keyring.check_keys()
+            ring.check_keys()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
         if opts["background"]:
-            from evidence.tasks import rotate_keys_task
+            from keys.tasks import rotate_keys_task
 
             result = rotate_keys_task.delay()
             self.stdout.write(_("rotate_keys queued as task %(id)s") % {"id": result.id})
             return
-        from evidence.rotation import rotate_all
+        from keys.rotation import rotate_all
 
         last = {}
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
         try:
             report = rotate_all(progress=progress)
-        except keyring.KeyUnavailable as exc:
+        except ring.KeyUnavailable as exc:
             raise CommandError(_("Rotation stopped (run it again to resume): %(error)s") % {"error": exc}) from None
         total = sum(v or 0 for v in report["rewrapped"].values())
         self.stdout.write(self.style.SUCCESS(_("%(total)s key(s) re-wrapped under %(kek)s.") % {"total": total, "kek": report["kek_id"]}))
