@@ -24,7 +24,7 @@ def worker_storage(settings):
     media = Path(os.environ.get("DALIL_MEDIA_ROOT") or data_dir / "blobs")
     settings.DATA_DIR = data_dir
     for name in KEY_SETTINGS:  # back to the environment (or the shared development key under DATA_DIR/keys)
-        setattr(settings, name, None)
+        setattr(settings, name, os.environ.get(name, ""))
     settings.MEDIA_ROOT = str(media)
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(media)}}}
     ring.reset()
