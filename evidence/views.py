@@ -8,7 +8,6 @@ response off, so a client never receives a complete-looking corrupted file.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -25,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import case_get_for, events_for, sources_for
+from common import csv_export
 from evidence import selectors, services
 from evidence.forms import DestroyForm, UploadForm
 from evidence.models import EvidenceFile
@@ -187,7 +187,7 @@ def custody_export(request: HttpRequest, reference: str, file_id, fmt: str) -> H
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_export.writer(out)
         writer.writerow(["file_id", "case", "original_name", "size", "sha256_at_intake", "received_at", "received_by"])
         writer.writerow([head[k] for k in ("file_id", "case", "original_name", "size", "sha256_at_intake", "received_at", "received_by")])
         writer.writerow([])
