@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 
 from audit import actions, context
+from audit.middleware import client_ip
 from audit.services import audit_record
 
 
@@ -14,7 +15,7 @@ def _remember_request(request):
         return None
     return context.set_current(
         context.RequestContext(
-            ip=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300]
+            ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300]
         )
     )
 
