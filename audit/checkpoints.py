@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -189,9 +190,12 @@ def checkpoint_publish(row: AuditCheckpoint) -> None:
 def witness_submit(row: AuditCheckpoint, url: str) -> str | None:
     """POST the checkpoint with its consistency proof (C2SP tlog-witness add-checkpoint body); keep the cosignature."""
     body = f"old {row.previous_size or 0}\n" + "".join(f"{p}\n" for p in row.consistency_proof) + "\n" + row.note
+    if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
+        log.warning("DALIL_AUDIT_WITNESS_URL is not an http(s) address: checkpoint not submitted")
+        return None
     request = urllib.request.Request(url, data=body.encode("utf-8"), method="POST", headers={"Content-Type": "text/plain"})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:  # nosec B310  # http(s) only, checked above
             cosignature = response.read(65536).decode("utf-8", "replace")
     except Exception:
         logger.exception("audit checkpoint %s: the witness at %s did not accept it", row.tree_size, url)
