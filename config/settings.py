@@ -368,6 +368,11 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
 }
+# RFC 3161 time-stamping authority (audit/timestamps.py): every checkpoint and intake hash batch is stamped;
+# beat retries the ones still unstamped while the authority is unreachable. Empty URL: no stamps.
+DALIL_TSA_URL = env_str("DALIL_TSA_URL", "")
+DALIL_TSA_CA_FILE = env_str("DALIL_TSA_CA_FILE", "")  # PEM root(s) the authority's certificate must chain to
+CELERY_BEAT_SCHEDULE["audit-timestamp"] = {"task": "audit.timestamp", "schedule": env_int("DALIL_TSA_RETRY_MINUTES", 5) * 60.0}
 
 # --- Language choice (templates/i18n/language_switch.html, docs/translating.md) ---------
 # The switch posts to Django's set_language, which remembers the choice in this cookie for a
