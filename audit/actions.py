@@ -66,6 +66,7 @@ ACCOUNT_REAUTHENTICATED = "account.reauthenticated"
 
 # Evidence (evidence/services.py)
 EVIDENCE_FILE_RECEIVED = "evidence.file.received"
+EVIDENCE_FILE_HASHED = "evidence.file.hashed"
 EVIDENCE_FILE_PROCESSED = "evidence.file.processed"
 EVIDENCE_FILE_PROCESSING_FAILED = "evidence.file.processing_failed"
 EVIDENCE_FILE_VIEWED = "evidence.file.viewed"

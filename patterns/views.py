@@ -1,6 +1,5 @@
 """Thin views: resolve through selectors, validate with forms, call services, render."""
 
-import csv
 import io
 import json
 
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import actions
 from audit.services import audit_read
+from common import csv_export
 from cases.selectors import case_get_for
 from patterns import selectors, services, stats
 from patterns.access import can_view_aggregates
@@ -70,7 +70,7 @@ def stats_csv(request):
     measure = (form.cleaned_data.get("measure") if form.is_bound else "") or "cases"
     result = services.stats_export(actor=request.user, measure=measure, dimension=dimension, filters=filters)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_export.writer(out)
     writer.writerow([dimension, "label", measure])
     for row in result.rows:
         writer.writerow([row.key, row.label, stats.suppress(row.count)])
@@ -94,7 +94,7 @@ def research_export(request):
         response = JsonResponse({"meta": meta, "fields": list(services.RESEARCH_FIELDS), "events": rows})
     else:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=services.RESEARCH_FIELDS)
+        writer = csv_export.DictWriter(out, fieldnames=services.RESEARCH_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
