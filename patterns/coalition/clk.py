@@ -3,7 +3,7 @@
 The encoding of Schnell, Bachteler and Reiher (2009), as clkhash builds it, with the hardening that Christen et
 al. recommend against frequency attacks:
 
-* every normalised name token (cases.names, the project's one normaliser) is split into bigrams with padding
+* the loose root of every given name and surname (cases.names, the project's one normaliser) is split into bigrams with padding
   ("_n", "no", …, "v_"); each bigram sets K_NAME bits, the date of birth's year, month and day set K_DATE bits each;
 * bit positions come from BLAKE2b keyed with a key derived from the coalition's shared secret (HKDF-SHA256, one
   key per field), so that nobody without the secret can encode a guess and compare;
@@ -25,7 +25,7 @@ from bitarray import bitarray
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from cases.names import name_tokens
+from cases.names import normalise
 
 BITS = 1024  # before balancing; an encoding is 2 * BITS bits
 K_NAME = 20
@@ -66,10 +66,18 @@ class Encoder:
         return out
 
 
+def name_roots(name: str) -> list[str]:
+    """The loose roots of the given name and surname (cases.names): Karimov, Karimova and Karimzoda share one;
+    a patronymic is left out (lists print it or not), unless it stands for the surname (Asylbek uulu)."""
+    forms = normalise(name)
+    roles = ("name", "family", "father") if forms.family_from_father else ("name", "family")
+    return [p.root for p in forms.of(*roles) if p.root]
+
+
 def bigrams(names: list[str]) -> set[str]:
     grams = set()
     for name in names:
-        for token in name_tokens(name):
+        for token in name_roots(name):
             padded = f"_{token}_"
             grams.update(padded[i:i + 2] for i in range(len(padded) - 1))
     return grams

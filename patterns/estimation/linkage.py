@@ -11,7 +11,7 @@ import datetime
 from itertools import combinations
 
 from patterns.estimation.sources import Source
-from patterns.matching import DEFAULT_MIN_SCORE, Record, match_records
+from patterns.matching import THRESHOLD, Record, match_records
 
 Key = tuple[int, int]  # (list index, entry index)
 
@@ -63,7 +63,7 @@ def _records(source: Source, i: int) -> list[Record]:
     return [Record((i, j), e.record.names, birth_date=e.record.birth_date, region=e.record.region) for j, e in enumerate(source.entries)]
 
 
-def link(sources: list[Source], *, min_score: int = DEFAULT_MIN_SCORE) -> list[list[Key]]:
+def link(sources: list[Source], *, min_score: int = THRESHOLD) -> list[list[Key]]:
     """The people across the lists: each a list of (list index, entry index)."""
     keys = [(i, j) for i, s in enumerate(sources) for j in range(len(s.entries))]
     dates = {k: _date_forms(sources[k[0]].entries[k[1]].record.birth_date) for k in keys}
@@ -80,7 +80,7 @@ def link(sources: list[Source], *, min_score: int = DEFAULT_MIN_SCORE) -> list[l
     records = [_records(s, i) for i, s in enumerate(sources)]
     matches = []
     for a, b in combinations(range(len(sources)), 2):
-        matches.extend(match_records(records[a], records[b], min_score=min_score))
+        matches.extend(m for m in match_records(records[a], records[b], min_score=min_score) if m.same)
     # Best first; at equal scores a pair whose dates of birth agree goes before a pair with a date missing.
     matches.sort(key=lambda m: (-m.score, not (dates[m.a] & dates[m.b])))
     for m in matches:

@@ -56,11 +56,19 @@ def estimate_run(job_id) -> EstimateJob | None:
 
             result = estimate_population(_sources(job), by=job.stratum or None, progress=_progress(job))
     except ValueError as exc:
-        EstimateJob.objects.filter(pk=job.pk).update(status=EstimateJob.Status.FAILED, failure=str(exc)[:300], coalition_secret="")
+        _finish(job, status=EstimateJob.Status.FAILED, failure=str(exc)[:300])
     except Exception:
-        EstimateJob.objects.filter(pk=job.pk).update(status=EstimateJob.Status.FAILED, failure=_("The estimate failed; nothing was kept."), coalition_secret="")
+        _finish(job, status=EstimateJob.Status.FAILED, failure=_("The estimate failed; nothing was kept."))
         raise
     else:
-        EstimateJob.objects.filter(pk=job.pk).update(status=EstimateJob.Status.DONE, progress=100, result=result, coalition_secret="")
-    job.refresh_from_db()
+        _finish(job, status=EstimateJob.Status.DONE, progress=100, result=result)
     return job
+
+
+def _finish(job: EstimateJob, **fields) -> None:
+    """The end of a run: its outcome saved, and the coalition's secret dropped (sealed fields save per instance)."""
+    job.refresh_from_db()
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.coalition_secret = ""
+    job.save(update_fields=[*fields, "coalition_secret"])

@@ -80,14 +80,16 @@ def _entry(path: str, line: int, row: dict, columns: dict[str, str]) -> Entry:
 
 
 def cases_source(user) -> Source:
-    """Dalil's own people, only those in cases the user may see."""
-    from cases.models import Event, Person
+    """Dalil's own people: those in cases the user may see, or (user None: the operator's command line, which
+    holds the keys anyway) every case of the organisation."""
+    from cases.models import Case, Event, Person
     from cases.selectors import cases_for
     from patterns.services import person_records
 
-    people = list(Person.objects.filter(case__in=cases_for(user)).select_related("case"))
+    cases = cases_for(user) if user is not None else Case.objects.all()
+    people = list(Person.objects.filter(case__in=cases).select_related("case"))
     first = {}
-    for case_id, day in Event.objects.filter(case__in=cases_for(user), date__isnull=False).values_list("case_id", "date").order_by("date"):
+    for case_id, day in Event.objects.filter(case__in=cases, date__isnull=False).values_list("case_id", "date").order_by("date"):
         first.setdefault(case_id, day)
     entries = []
     for person, record in zip(people, person_records(people)):

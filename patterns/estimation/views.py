@@ -3,9 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
-from config.spreadsheet import csv_response
 from patterns.estimation import report, services
 from patterns.estimation.forms import EstimateForm
 from patterns.estimation.models import EstimateJob
@@ -43,7 +41,8 @@ def estimate_index(request):
 def estimate_detail(request, job_id):
     _allowed(request)
     job = _job_for(request, job_id)
-    return render(request, "estimation/detail.html", {"job": job, "results": report.for_page(job.result), "running": job.status in ("queued", "running")})
+    return render(request, "estimation/detail.html", {"job": job, "results": report.for_page(job.result), "running": job.status in ("queued", "running"),
+         "assumptions": report.ASSUMPTIONS})
 
 
 @login_required
@@ -52,7 +51,9 @@ def estimate_csv(request, job_id):
     job = _job_for(request, job_id)
     if job.status != EstimateJob.Status.DONE:
         raise Http404("Not ready.")
-    return csv_response(f"estimate-{job.pk}.csv", report.csv_rows(job.result))
+    response = HttpResponse(report.csv_bytes(job.result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="estimate-{job.pk}.csv"'
+    return response
 
 
 @login_required
