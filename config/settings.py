@@ -269,6 +269,9 @@ DALIL_SMALL_CELL_K = env_int("DALIL_SMALL_CELL_K", 5)
 DALIL_RESEARCH_PSEUDONYM_KEY = env_str("DALIL_RESEARCH_PSEUDONYM_KEY", "")
 # Largest published-list file accepted for import.
 DALIL_LIST_MAX_BYTES = env_int("DALIL_LIST_MAX_BYTES", 20 * 1024 * 1024)
+# An XLSX list is a zip: what it may unpack to in all, checked from the zip's directory before parsing.
+DALIL_LIST_MAX_UNPACKED_BYTES = env_int("DALIL_LIST_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+DALIL_LIST_MAX_ROWS = env_int("DALIL_LIST_MAX_ROWS", 200_000)
 
 # --- Access and account security (docs/access.md) -------------------------
 # Roles whose members must sign in with a second factor: any of caseworker, legal,
