@@ -175,3 +175,19 @@ def test_count_command_reads_exports_and_refuses_garbage(tmp_path, capsys):
         call_command("coalition_count", paths[0], str(bad))
 
 
+
+
+def test_every_export_matches_the_published_schema(db, tmp_path, secret_file, settings):
+    import jsonschema
+
+    from accounts.roles import CASEWORKER
+    from tests.accounts.cast import make_user
+    from tests.factories import make_case
+
+    settings.DALIL_SMALL_CELL_K = 1
+    cw = make_user("cw-schema", CASEWORKER, password=None)
+    make_case(actor=cw, name_latin="Rustam Karimov", name_cyrillic="", nationality="UZ")
+    out = tmp_path / "x.json"
+    call_command("coalition_export", str(out), "--secret-file", str(secret_file))
+    schema = json.loads((__import__("pathlib").Path(__file__).resolve().parents[2] / "docs" / "coalition-export.schema.json").read_text())
+    jsonschema.validate(json.loads(out.read_text()), schema)

@@ -17,7 +17,7 @@ from audit import actions
 from audit.services import audit_record
 from patterns.coalition.clk import read_secret
 from patterns.coalition.exchange import ExportError, build_export
-from patterns.management.commands._users import add_user_option, user_from
+from patterns.estimation.cli import add_user_option, user_from
 
 
 class Command(BaseCommand):

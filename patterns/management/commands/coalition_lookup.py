@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import audit_record
 from patterns.coalition.exchange import lookup
-from patterns.management.commands._users import add_user_option, user_from
+from patterns.estimation.cli import add_user_option, user_from
 
 
 class Command(BaseCommand):

@@ -17,7 +17,7 @@ from patterns.estimation.population import estimate_population
 from audit import actions
 from audit.services import audit_record
 from patterns.estimation.sources import STRATA, ListError, cases_source, read_csv_list
-from patterns.management.commands._users import add_user_option, user_from
+from patterns.estimation.cli import add_user_option, user_from
 
 
 class Command(BaseCommand):
