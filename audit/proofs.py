@@ -207,6 +207,25 @@ def check_consistency(old: Checkpoint, new: Checkpoint, proof) -> None:
         raise ProofError(f"the consistency proof does not show the log of {old.size} events is a prefix of the log of {new.size}")
 
 
+CONSISTENCY_TYPE = "dalil-audit-consistency-proof/1"
+
+
+def check_consistency_proof(doc: dict, verifier_key: str) -> tuple[Checkpoint, Checkpoint]:
+    """A consistency proof in its wire form (docs/audit-log.md): both checkpoints signed, sizes as stated, proof good."""
+    try:
+        if doc.get("type") != CONSISTENCY_TYPE:
+            raise ProofError("not a Dalil audit consistency proof")
+        old = parse_checkpoint(doc["old_checkpoint"], verifier_key)
+        new = parse_checkpoint(doc["new_checkpoint"], verifier_key)
+        sizes, hashes = (doc["old_size"], doc["new_size"]), doc["proof"]
+    except (KeyError, TypeError, AttributeError):
+        raise ProofError("malformed consistency proof") from None
+    if sizes != (old.size, new.size) or not isinstance(hashes, list):
+        raise ProofError("the proof's sizes are not its checkpoints' sizes")
+    check_consistency(old, new, hashes)
+    return old, new
+
+
 def event_in_log(text: str, seq: int, path, checkpoint: Checkpoint) -> dict:
     """The fields of audit event `text` if it is event #seq of the checkpoint's log; ProofError otherwise."""
     try:
@@ -372,8 +391,22 @@ def _check_exhibit(report: Report, package, exhibit: dict, checkpoint: Checkpoin
         )
 
 
-def verify_package(package, *, public_key: str | None = None) -> Report:
-    """Check a package (FolderPackage or ZipPackage) offline. PackageError if it cannot be checked at all."""
+def _check_later(report: Report, checkpoint: Checkpoint | None, doc, key: str) -> None:
+    """A consistency proof from the package's checkpoint to a later one (fetched from the organisation)."""
+    try:
+        old, new = check_consistency_proof(doc, key)
+    except ProofError as exc:
+        report.failed.append(f"consistency proof: {exc}")
+        return
+    if checkpoint is None or (old.size, old.root) != (checkpoint.size, checkpoint.root):
+        report.failed.append(f"consistency proof: it starts from a checkpoint of {old.size} events, not the package's")
+    else:
+        report.passed.append(f"the package's checkpoint is a prefix of the later checkpoint of {new.size} events: the log only grew")
+
+
+def verify_package(package, *, public_key: str | None = None, consistency: dict | None = None) -> Report:
+    """Check a package (FolderPackage or ZipPackage) offline. PackageError if it cannot be checked at all.
+    `consistency`: a consistency proof (wire form) from the package's checkpoint to a later one."""
     report = Report()
     manifest = read_manifest(package)
     exhibits = [x for x in manifest.get("exhibits") or [] if isinstance(x, dict)]
@@ -406,7 +439,17 @@ def verify_package(package, *, public_key: str | None = None) -> Report:
         report.notes.append("the package has no exhibits")
     for exhibit in exhibits:
         _check_exhibit(report, package, exhibit, checkpoint)
+    if consistency is not None:
+        _check_later(report, checkpoint, consistency, key)
     return report
+
+
+def read_json(path: str):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise PackageError(f"cannot read {path}: {exc}") from None
 
 
 def open_package(path: str, passphrase: str | None = None):
@@ -424,9 +467,11 @@ def main(argv=None) -> int:
     parser.add_argument("package", nargs="?", default=here, help="the extracted folder (default: this file's) or the .zip")
     parser.add_argument("--passphrase", help="the ZIP's passphrase (only for a .zip not yet extracted)")
     parser.add_argument("--public-key", help="the organisation's checkpoint key, obtained from it separately")
+    parser.add_argument("--consistency", metavar="FILE", help="a consistency proof from this package's checkpoint to a later one")
     args = parser.parse_args(argv)
     try:
-        report = verify_package(open_package(args.package, args.passphrase), public_key=args.public_key)
+        later = read_json(args.consistency) if args.consistency else None
+        report = verify_package(open_package(args.package, args.passphrase), public_key=args.public_key, consistency=later)
     except PackageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
