@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "evidence",
     "referrals",
     "patterns",
+    "patterns.estimation",
     "ops",
     "rest_framework",
     "drf_spectacular",
