@@ -1,8 +1,9 @@
-"""Sign-in, sign-out and failed sign-in events. Signals are the only way to hear django.contrib.auth;
-each receiver writes its event in its own transaction (the auth views do not run in one)."""
+"""Sign-out and failed sign-in events. Signals are the only way to hear django.contrib.auth; each
+receiver writes its event in its own transaction (the auth views do not run in one). Signing in is
+recorded by accounts (accounts.factors), which alone knows when the second step is done."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.db import transaction
 
 from audit import actions, context
@@ -30,10 +31,6 @@ def _record(request, **kwargs):
             context.reset(token)
 
 
-def on_logged_in(sender, request, user, **kwargs):
-    _record(request, actor=user, action=actions.SIGN_IN, target=user)
-
-
 def on_logged_out(sender, request, user, **kwargs):
     if user is not None:
         _record(request, actor=user, action=actions.SIGN_OUT, target=user)
@@ -49,6 +46,5 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def connect() -> None:
-    user_logged_in.connect(on_logged_in, dispatch_uid="audit.sign_in")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit.sign_out")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit.sign_in_failed")
