@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -46,11 +47,26 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="user_grants")
 
     class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = "case permission of a user"
+        verbose_name = _("case permission of a user")
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="group_grants")
 
     class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = "case permission of a group"
+        verbose_name = _("case permission of a group")
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link an admin gives a user to set up their first second factor.
+
+    Only its SHA-256 is stored; it expires and works once. Without one (or the first sign-in
+    after an invitation), a user who has no factor cannot add one: a stolen password must
+    not be enough to enrol the thief's own authenticator."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)

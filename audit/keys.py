@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from audit.proofs import key_id
+
 _lock = threading.Lock()
 
 
@@ -123,11 +125,6 @@ def origin() -> str:
 
 def public_key_bytes(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def key_id(name: str, public: bytes) -> bytes:
-    """C2SP signed-note key ID: SHA-256(name || 0x0A || 0x01 || public key)[:4]."""
-    return hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
 
 
 def verifier_key() -> str:

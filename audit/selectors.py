@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.roles import is_admin
 from audit import actions
@@ -16,7 +17,7 @@ from audit.models import AuditEvent
 from cases.selectors import case_get_for
 
 PAGE_SIZE = 50
-SIGN_IN_ACTIONS = (actions.SIGN_IN, actions.SIGN_IN_FAILED)
+SIGN_IN_ACTIONS = (actions.SIGN_IN, actions.SIGN_IN_FAILED, actions.SECOND_FACTOR_FAILED)
 
 
 def is_audit_admin(user) -> bool:
@@ -91,6 +92,20 @@ def recent_sign_ins(user, *, limit: int = 10) -> list[AuditEvent]:
     )
 
 
+FACTOR_CHANGE_ACTIONS = (actions.ACCOUNT_2FA_ENROLLED, actions.ACCOUNT_2FA_REMOVED, actions.ACCOUNT_2FA_BACKUP_CODES)
+
+
+def recent_factor_changes(user, *, days: int = 30) -> list[AuditEvent]:
+    """Second factors added or removed and backup codes issued on this user's account lately, newest first:
+    shown on their account page, so that a factor someone else added does not go unnoticed."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(
+        AuditEvent.objects.filter(
+            target_type=get_user_model()._meta.label_lower, target_id=str(user.pk), action__in=FACTOR_CHANGE_ACTIONS, at__gte=since
+        ).order_by("-seq")[:10]
+    )
+
+
 def page(qs: QuerySet[AuditEvent], *, before: int | None, size: int = PAGE_SIZE) -> tuple[list[AuditEvent], int | None]:
     """Keyset paging on seq: constant cost at any depth. Returns the events and the `before` of the next page."""
     if before is not None:
@@ -99,3 +114,10 @@ def page(qs: QuerySet[AuditEvent], *, before: int | None, size: int = PAGE_SIZE)
     more = len(events) > size
     events = events[:size]
     return events, (events[-1].seq if more else None)
+
+
+def custody_event_ids(*, target_type: str, target_id: str, named: list[int]) -> list[int]:
+    """For a referral build, whose caller already holds the file: the ids of the events on one object (its
+    custody in the signed log) and of the `named` events, in log order. Ids and order only, no content."""
+    qs = AuditEvent.objects.filter(Q(target_type=target_type, target_id=str(target_id)) | Q(pk__in=named))
+    return list(qs.order_by("seq").values_list("pk", flat=True))

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "evidence",
     "referrals",
     "patterns",
+    "patterns.estimation",
     "ops",
     "rest_framework",
     "drf_spectacular",
@@ -170,6 +171,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SECURE_COOKIES = env_bool("DALIL_SECURE_COOKIES", not (DEBUG or EMBEDDED or TESTING))
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
@@ -192,13 +194,17 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_root"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
+STATIC_ROOT = BASE_DIR / "static_root"  # filled by `make build` (collectstatic); only read at run time
+if not STATIC_ROOT.exists():
+    STATIC_ROOT.mkdir()  # whitenoise warns on every start when it is missing
 MEDIA_ROOT = Path(env_str("DALIL_MEDIA_ROOT") or DATA_DIR / "blobs")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not (DEBUG or TESTING) else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (served with a one-year cache lifetime) from the manifest that `make build` writes;
+    # not strict, so that the embedded default serves unhashed names through the finders before a build.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if not (DEBUG or TESTING) else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_MANIFEST_STRICT = False
 WHITENOISE_USE_FINDERS = DEBUG or TESTING or EMBEDDED
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -263,6 +269,9 @@ DALIL_SMALL_CELL_K = env_int("DALIL_SMALL_CELL_K", 5)
 DALIL_RESEARCH_PSEUDONYM_KEY = env_str("DALIL_RESEARCH_PSEUDONYM_KEY", "")
 # Largest published-list file accepted for import.
 DALIL_LIST_MAX_BYTES = env_int("DALIL_LIST_MAX_BYTES", 20 * 1024 * 1024)
+# An XLSX list is a zip: what it may unpack to in all, checked from the zip's directory before parsing.
+DALIL_LIST_MAX_UNPACKED_BYTES = env_int("DALIL_LIST_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+DALIL_LIST_MAX_ROWS = env_int("DALIL_LIST_MAX_ROWS", 200_000)
 
 # --- Access and account security (docs/access.md) -------------------------
 # Roles whose members must sign in with a second factor: any of caseworker, legal,
@@ -273,6 +282,11 @@ DALIL_ADMIN_REQUIRE_SECURITY_KEY = env_bool("DALIL_ADMIN_REQUIRE_SECURITY_KEY", 
 # Changing access, exporting and similar need a password entered this recently.
 DALIL_RECENT_LOGIN_MINUTES = env_int("DALIL_RECENT_LOGIN_MINUTES", 10)
 DALIL_INVITE_DAYS = env_int("DALIL_INVITE_DAYS", 3)
+# Adding, replacing or removing a second factor, and new backup codes, need a session verified with an
+# existing factor and a password typed this recently (accounts/gate.py).
+DALIL_2FA_CHANGE_RECENT_MINUTES = env_int("DALIL_2FA_CHANGE_RECENT_MINUTES", 5)
+# A user's first second factor is set up from a one-time link an admin issues; it expires after this.
+DALIL_2FA_ENROLMENT_LINK_HOURS = env_int("DALIL_2FA_ENROLMENT_LINK_HOURS", 72)
 PASSWORD_RESET_TIMEOUT = DALIL_INVITE_DAYS * 24 * 3600  # the one-time set-password link of an invitation
 
 # django-axes: lock a username, and separately a client address, after repeated failures.
@@ -282,6 +296,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client's address (behind nginx too)
 AXES_VERBOSE = False
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are audited; not every success
 
@@ -337,6 +352,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "cases.models.DatePrecision"},  # one name for birth and event dates
     "APPEND_COMPONENTS": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "SECURITY": [{"bearer": []}],
     # Swagger UI from drf-spectacular-sidecar: served by us, nothing from a CDN.
@@ -360,6 +376,11 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
 }
+# RFC 3161 time-stamping authority (audit/timestamps.py): every checkpoint and intake hash batch is stamped;
+# beat retries the ones still unstamped while the authority is unreachable. Empty URL: no stamps.
+DALIL_TSA_URL = env_str("DALIL_TSA_URL", "")
+DALIL_TSA_CA_FILE = env_str("DALIL_TSA_CA_FILE", "")  # PEM root(s) the authority's certificate must chain to
+CELERY_BEAT_SCHEDULE["audit-timestamp"] = {"task": "audit.timestamp", "schedule": env_int("DALIL_TSA_RETRY_MINUTES", 5) * 60.0}
 
 # --- Language choice (templates/i18n/language_switch.html, docs/translating.md) ---------
 # The switch posts to Django's set_language, which remembers the choice in this cookie for a
