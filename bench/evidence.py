@@ -354,10 +354,10 @@ def main() -> None:
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(ROOT), "DALIL_DATA_DIR": str(data_dir),
         "DALIL_MEDIA_ROOT": str(data_dir / "blobs"), "DALIL_SECRET_KEY": secrets.token_urlsafe(40),
-        "DALIL_KEK": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "DALIL_KEK": "dalil-key-v1:kek:bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "DALIL_2FA_REQUIRED_FOR": "", "DALIL_EVIDENCE_MAX_BYTES": str(total + MIB),
-        "DALIL_AUDIT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "DALIL_AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "DALIL_AUDIT_KEY": "dalil-key-v1:audit-chain:bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "DALIL_AUDIT_SIGNING_KEY": "dalil-key-v1:audit-signing:bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
     })
     state = data_dir / "sealed.json"
     try:
