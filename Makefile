@@ -1,14 +1,16 @@
-# Dalil: `make run` serves the demo, `make test` runs the tests. Both set everything up first.
+# Dalil: `make run` serves the demo, `make test` runs the tests, `make build` is the one build step of
+# every install path (the README's production steps, the Dockerfile, CI's `make prod-smoke`).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test venv browser messages migrate demo prod-check clean
+.PHONY: run test venv dev-venv build static browser messages migrate demo prod-check prod-smoke lock clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -17,13 +19,22 @@ venv: $(VENV)/.installed
 messages: venv
 	@$(PY) -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-3] + '.mo') for p in glob.glob('config/locale/*/LC_MESSAGES/*.po') + glob.glob('[a-z]*/locale/*/LC_MESSAGES/*.po')]"
 
-migrate: venv messages
+# Static files under hashed names in static_root/ (whitenoise serves them with a one-year lifetime).
+# collectstatic reads no secret: a placeholder lets it run where none is set yet (an image build).
+static: venv
+	DALIL_SECRET_KEY="$${DALIL_SECRET_KEY:-collectstatic-reads-no-secret}" $(PY) manage.py collectstatic --noinput --clear -v0
+
+# The build step: install the pinned requirements, compile the catalogues, collect the static files.
+build: venv messages static
+
+migrate: build
 	$(PY) manage.py migrate --noinput -v0
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --url "http://$(HOST)/"
 
 run: demo
+	@echo "Dalil serves http://$(HOST)/ (stop with Ctrl-C)"
 	$(PY) manage.py runserver $(HOST)
 
 # Browser tests drive Debian's chromium; install it when we can (as root), else they skip.

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -46,11 +47,11 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="user_grants")
 
     class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = "case permission of a user"
+        verbose_name = _("case permission of a user")
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="group_grants")
 
     class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = "case permission of a group"
+        verbose_name = _("case permission of a group")

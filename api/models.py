@@ -53,8 +53,8 @@ class IdempotencyRecord(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending"
-        DONE = "done"
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)

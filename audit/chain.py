@@ -115,7 +115,7 @@ _PG_VALUES = (
     " user_agent)::text"
 )
 _PG_SELECT = (
-    f"SELECT id, seq, mac, CASE WHEN {_PG_SIMPLE} THEN {_PG_HEAD} ELSE {_PG_VALUES} END, fields::text, data::text"
+    f"SELECT id, seq, mac, CASE WHEN {_PG_SIMPLE} THEN {_PG_HEAD} ELSE {_PG_VALUES} END, fields::text, data::text"  # nosec B608  # the interpolated parts are constant SQL fragments of this module; values are parameters
     " FROM audit_auditevent WHERE seq >= %s ORDER BY seq"
 )
 

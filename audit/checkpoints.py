@@ -17,24 +17,19 @@ Public functions (documented in docs/audit-log.md):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 import os
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import chain, keys, merkle
+from audit import chain, keys, merkle, proofs
 from audit.models import AuditCheckpoint, AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -44,30 +39,12 @@ CHECKPOINT_LOCK_ID = 0x64616C696C2D6370  # "dalil-cp": one checkpoint signer at 
 _DASH = "\u2014 "
 
 
-class CheckpointError(Exception):
-    """A checkpoint or proof does not verify, or signing one would break the log's history."""
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    origin: str
-    size: int
-    root: bytes
-    note: str
+CheckpointError = proofs.ProofError  # a checkpoint or proof does not verify, or signing one would break history
+Checkpoint = proofs.Checkpoint
+_b64, _unb64 = proofs.b64, proofs.unb64
 
 
 # --- signed notes ----------------------------------------------------------------------------
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise CheckpointError("malformed base64") from None
 
 
 def sign_note(text: str) -> str:
@@ -79,46 +56,13 @@ def sign_note(text: str) -> str:
     return f"{text}\n{_DASH}{name} {_b64(kid + signature)}\n"
 
 
-def parse_verifier_key(vkey: str) -> tuple[str, bytes, Ed25519PublicKey]:
-    """`<name>+<hex key id>+<base64(0x01 || public key)>` -> (name, key id, public key)."""
-    try:
-        # The base64 key may itself contain "+": split at the first two only (as Go's note package does).
-        name, kid_hex, encoded = vkey.strip().split("+", 2)
-        kid = bytes.fromhex(kid_hex)
-        raw = _unb64(encoded)
-    except ValueError:
-        raise CheckpointError("malformed verifier key") from None
-    if len(raw) != 33 or raw[0] != 1 or len(kid) != 4 or keys.key_id(name, raw[1:]) != kid:
-        raise CheckpointError("malformed verifier key")
-    return name, kid, Ed25519PublicKey.from_public_bytes(raw[1:])
+def parse_verifier_key(vkey: str):
+    return proofs.parse_verifier_key(vkey)
 
 
 def verify_note(note: str, verifier_key: str | None = None) -> str:
     """Return the note text if a signature by the verifier key (default: our own) verifies; else raise."""
-    name, kid, public = parse_verifier_key(verifier_key or keys.verifier_key())
-    if "\n\n" not in note or not note.endswith("\n"):
-        raise CheckpointError("not a signed note")
-    split = note.rindex("\n\n")
-    text, signatures = note[: split + 1], note[split + 2 :]
-    found = False
-    for line in signatures.splitlines():
-        if not line.startswith(_DASH):
-            raise CheckpointError("malformed signature line in note")
-        try:
-            sig_name, encoded = line[len(_DASH) :].split(" ")
-        except ValueError:
-            raise CheckpointError("malformed signature line in note") from None
-        raw = _unb64(encoded)
-        if sig_name != name or raw[:4] != kid:
-            continue  # a signature by some other key (a witness, say): not ours to judge
-        try:
-            public.verify(raw[4:], text.encode("utf-8"))
-        except InvalidSignature:
-            raise CheckpointError("the checkpoint signature does not verify") from None
-        found = True
-    if not found:
-        raise CheckpointError("the note carries no signature by the audit checkpoint key")
-    return text
+    return proofs.note_text(note, verifier_key or keys.verifier_key())
 
 
 def checkpoint_text(size: int, root: bytes, origin: str | None = None) -> str:
@@ -126,14 +70,7 @@ def checkpoint_text(size: int, root: bytes, origin: str | None = None) -> str:
 
 
 def parse_checkpoint(note: str, verifier_key: str | None = None) -> Checkpoint:
-    text = verify_note(note, verifier_key)
-    lines = text.split("\n")
-    if len(lines) < 4 or not lines[1].isdigit() or (lines[1] != "0" and lines[1].startswith("0")):
-        raise CheckpointError("malformed checkpoint body")
-    root = _unb64(lines[2])
-    if len(root) != 32:
-        raise CheckpointError("malformed checkpoint root hash")
-    return Checkpoint(origin=lines[0], size=int(lines[1]), root=root, note=note)
+    return proofs.parse_checkpoint(note, verifier_key or keys.verifier_key())
 
 
 def verify_consistency(old_note: str, new_note: str, proof: list[str], verifier_key: str | None = None) -> bool:
@@ -253,9 +190,12 @@ def checkpoint_publish(row: AuditCheckpoint) -> None:
 def witness_submit(row: AuditCheckpoint, url: str) -> str | None:
     """POST the checkpoint with its consistency proof (C2SP tlog-witness add-checkpoint body); keep the cosignature."""
     body = f"old {row.previous_size or 0}\n" + "".join(f"{p}\n" for p in row.consistency_proof) + "\n" + row.note
+    if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
+        log.warning("DALIL_AUDIT_WITNESS_URL is not an http(s) address: checkpoint not submitted")
+        return None
     request = urllib.request.Request(url, data=body.encode("utf-8"), method="POST", headers={"Content-Type": "text/plain"})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:  # nosec B310  # http(s) only, checked above
             cosignature = response.read(65536).decode("utf-8", "replace")
     except Exception:
         logger.exception("audit checkpoint %s: the witness at %s did not accept it", row.tree_size, url)
@@ -309,10 +249,10 @@ def inclusion_proofs(event_ids, *, checkpoint: Checkpoint | AuditCheckpoint | st
     if verified.count < cp.size or verified.roots_at.get(cp.size) != cp.root:
         raise CheckpointError("the log does not match the checkpoint: no proof can be made")
     vkey = keys.verifier_key()
-    proofs = []
+    out = []
     for event_id in event_ids:
         seq = seqs[int(event_id)]
-        proofs.append(
+        out.append(
             {
                 "type": PROOF_TYPE,
                 "event_id": int(event_id),
@@ -324,7 +264,7 @@ def inclusion_proofs(event_ids, *, checkpoint: Checkpoint | AuditCheckpoint | st
                 "verifier_key": vkey,
             }
         )
-    return proofs
+    return out
 
 
 def inclusion_proof(event_id: int, *, checkpoint: Checkpoint | AuditCheckpoint | str | None = None) -> dict:
@@ -340,17 +280,9 @@ def verify_inclusion_proof(proof: dict, *, verifier_key: str | None = None) -> d
             raise CheckpointError("not a Dalil audit inclusion proof")
         cp = parse_checkpoint(proof["checkpoint"], verifier_key)
         index, size = int(proof["leaf_index"]), int(proof["tree_size"])
-        content = proof["event"].encode("ascii")
-        path = [_unb64(h) for h in proof["inclusion_path"]]
-        fields = json.loads(content)
+        event, path = proof["event"], proof["inclusion_path"]
     except (KeyError, TypeError, ValueError, AttributeError):
         raise CheckpointError("malformed inclusion proof") from None
     if size != cp.size:
         raise CheckpointError("the proof's tree size is not the checkpoint's")
-    if not isinstance(fields, list) or len(fields) != 13 or fields[0] != chain.VERSION or fields[1] != index:
-        raise CheckpointError("the event in the proof is not a canonical audit event at that index")
-    if not merkle.verify_inclusion(index, size, merkle.leaf_hash(content), path, cp.root):
-        raise CheckpointError("the inclusion proof does not lead to the checkpoint's root")
-    names = ("version", "seq", "at", "actor_id", "actor_label", "action", "target_type", "target_id", "case_ref",
-             "ip", "user_agent", "fields", "data")
-    return dict(zip(names, fields, strict=True))
+    return proofs.event_in_log(event, index, path, cp)

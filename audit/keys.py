@@ -14,13 +14,13 @@ testing) must bring its own and fails with one clear line.
 from __future__ import annotations
 
 import base64
-import hashlib
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from audit.proofs import key_id
 from keys import keyfile
 from keys.purposes import AUDIT_CHAIN, AUDIT_SIGNING
 
@@ -45,11 +45,6 @@ def origin() -> str:
 
 def public_key_bytes(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def key_id(name: str, public: bytes) -> bytes:
-    """C2SP signed-note key ID: SHA-256(name || 0x0A || 0x01 || public key)[:4]."""
-    return hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
 
 
 def verifier_key() -> str:

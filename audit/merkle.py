@@ -10,15 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from hashlib import sha256
 
-EMPTY_ROOT = sha256(b"").digest()
-
-
-def leaf_hash(data: bytes) -> bytes:
-    return sha256(b"\x00" + data).digest()
-
-
-def node_hash(left: bytes, right: bytes) -> bytes:
-    return sha256(b"\x01" + left + right).digest()
+# The hashes and the verifiers live in audit/proofs.py (the one copy, also shipped in referral packages).
+from audit.proofs import EMPTY_ROOT, leaf_hash, node_hash, verify_consistency, verify_inclusion  # noqa: E402,F401
 
 
 def _split(n: int) -> int:
@@ -103,59 +96,3 @@ def consistency_proof(old_size: int, leaves: Sequence[bytes], size: int | None =
         return subproof(m - k, lo + k, hi, False) + [root(leaves, lo, lo + k)]
 
     return subproof(old_size, 0, size, True)
-
-
-def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes], expected_root: bytes) -> bool:
-    """RFC 9162 2.1.3.2: does `leaf` sit at `index` of the tree of `size` leaves whose root is `expected_root`?"""
-    if not 0 <= index < size:
-        return False
-    fn, sn, r = index, size - 1, leaf
-    for p in proof:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            if not fn & 1:
-                while not (fn & 1 or fn == 0):
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and r == expected_root
-
-
-def verify_consistency(old_size: int, size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:
-    """RFC 9162 2.1.4.2: is the tree (old_size, old_root) a prefix of the tree (size, new_root)?"""
-    if old_size > size or old_size < 0:
-        return False
-    if old_size == size:
-        return not proof and old_root == new_root
-    if old_size == 0:
-        return not proof
-    if not proof:
-        return False
-    path = list(proof)
-    if old_size & (old_size - 1) == 0:  # an exact power of two: the old root is itself a node on the path
-        path.insert(0, old_root)
-    fn, sn = old_size - 1, size - 1
-    while fn & 1:
-        fn >>= 1
-        sn >>= 1
-    fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            fr = node_hash(c, fr)
-            sr = node_hash(c, sr)
-            if not fn & 1:
-                while not (fn & 1 or fn == 0):
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
-    return fr == old_root and sr == new_root and sn == 0

@@ -99,3 +99,10 @@ def page(qs: QuerySet[AuditEvent], *, before: int | None, size: int = PAGE_SIZE)
     more = len(events) > size
     events = events[:size]
     return events, (events[-1].seq if more else None)
+
+
+def custody_event_ids(*, target_type: str, target_id: str, named: list[int]) -> list[int]:
+    """For a referral build, whose caller already holds the file: the ids of the events on one object (its
+    custody in the signed log) and of the `named` events, in log order. Ids and order only, no content."""
+    qs = AuditEvent.objects.filter(Q(target_type=target_type, target_id=str(target_id)) | Q(pk__in=named))
+    return list(qs.order_by("seq").values_list("pk", flat=True))

@@ -14,7 +14,7 @@ APPEND_LOCK_ID = 0x64616C696C2D6175
 _HEAD_SQL = {
     # Two statements in one round trip: the SELECT takes its snapshot only after the lock is granted,
     # so it sees the head committed by the previous holder (READ COMMITTED, Django's default).
-    "postgresql": f"SELECT pg_advisory_xact_lock({APPEND_LOCK_ID}); "
+    "postgresql": f"SELECT pg_advisory_xact_lock({APPEND_LOCK_ID}); "  # nosec B608  # APPEND_LOCK_ID is an integer constant of this module
     "SELECT seq, mac FROM audit_auditevent ORDER BY seq DESC LIMIT 1",
     # SQLite transactions are BEGIN IMMEDIATE here (settings), so the write lock is already ours.
     "sqlite": "SELECT seq, mac FROM audit_auditevent ORDER BY seq DESC LIMIT 1",

@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +9,7 @@ from audit import actions, selectors
 from audit.forms import AuditFilterForm
 from audit.merkle import leaf_hash
 from audit.services import audit_read
+from common import csv_export
 
 EXPORT_COLUMNS = ("seq", "at", "actor_id", "actor_label", "action", "target_type", "target_id", "case_ref", "ip",
                   "user_agent", "fields", "data", "mac", "leaf_hash")
@@ -75,7 +75,7 @@ def export(request, fmt):
     qs = selectors.audit_events_for(request.user, **filters).order_by("seq")
     audit_read(actor=request.user, action=actions.AUDIT_LOG_EXPORTED, data={"format": fmt, "filters": _jsonable(filters)})
     if fmt == "csv":
-        writer = csv.writer(_Echo())
+        writer = csv_export.writer(_Echo())
 
         def lines():
             yield writer.writerow(EXPORT_COLUMNS)

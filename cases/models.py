@@ -141,7 +141,7 @@ class Person(ChoiceLabels, models.Model):
     home_region = models.CharField(_("home region"), max_length=120, blank=True)
 
     class Meta:
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.display_name
@@ -442,8 +442,8 @@ class PersonIndexEntry(models.Model):
     """One blind-index value of a person: a truncated HMAC of a normalised name token or of the date of birth."""
 
     class Index(models.TextChoices):
-        NAME = "person_name", "name token"
-        BIRTH_DATE = "person_birth_date", "date of birth"
+        NAME = "person_name", _("name token")
+        BIRTH_DATE = "person_birth_date", _("date of birth")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="index_entries")
     index = models.CharField(max_length=20, choices=Index.choices)

@@ -1,155 +1,251 @@
-"""The project's one name normaliser (issues 6 and 9; rules in docs/patterns.md, "Name normalisation").
+"""The project's one name matcher: how a name is read (this module) and compared (cases/name_compare.py).
 
-A person's name reaches Dalil in Cyrillic (Russian, Kazakh, Kyrgyz, Uzbek or Tajik letters), in an
-official Latin transliteration, in a passport's ICAO form or in a family's own spelling. Both the blind
-index (cases/blind_index) and the list matcher (patterns/) key on `normalise_name`, so that they agree on
-what counts as the same name: Нысанбаев, Nysanbaev, Nysanbayev and Nisanbaev all become ``nisanbaev``.
+Everything that links records rests on it: the case search (its blind index, cases/blind_index.py), duplicate
+warnings, published-list matching and `match_lists` (patterns/matching.py). Its public interface:
 
-The result is a matching key, not a spelling to show anyone: it folds letters that different
-romanisations disagree on (y/i, kh/h/x, zh/j/dzh, q/k, gh/g, doubled letters...). Surnames keep their
--ov/-ev/-ova endings, which carry meaning (and sex).
+- ``normalise(name) -> NameForms``: the name's words, each with its role (given name, surname, father's name,
+  initial), the rule that gave the role, and its keys;
+- ``tokens(name) -> set[str]``: what the blind index stores for a name and what a search looks up, one loose
+  key per word root, so that Умаров, Umarzoda and Umar find each other;
+- ``compare(a, b) -> Match(score, why, ...)``: from cases.name_compare, names with optional birth dates;
+- ``normalise_name`` / ``name_tokens``: the strict key (older callers, list fingerprints, redaction).
+
+Letters: NFKC and case folding; Latin look-alikes inside Cyrillic words (and back) and digits for letters
+repaired by the script of the word; the Central Asian letters and folds of cases/name_rules.py (one table);
+Russian letters through `iuliia` (MVD 782); anything else through anyascii. Keys are matching forms, never
+spellings to show: the strict key folds what romanisations disagree on (y/i, kh/x/h, zh/j, q/k...), the loose
+key also what Russian spelling changes in native names (o/a, e/i, initial yo/e, a final h).
 """
+
+from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
+import iuliia
 from anyascii import anyascii
 
-__all__ = ["normalise_name", "name_tokens", "to_cyrillic"]
+from cases.name_cyrillic import to_cyrillic
+from cases.name_rules import (
+    APOSTROPHES, CYRILLIC_TO_LATIN, DIGITS_IN_CYRILLIC, DIGITS_IN_LATIN, LATIN_TO_CYRILLIC, RULES,
+)
 
-# Letters whose Central Asian reading differs from anyascii's generic one, or that anyascii would drop.
-# Applied after NFKC and case folding, before anyascii handles everything else (other scripts too).
-_CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-    # Kazakh / Kyrgyz
-    "ә": "a", "ғ": "gh", "қ": "q", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
-    # Tajik
-    "ӣ": "i", "ӯ": "u", "ҳ": "h", "ҷ": "j", "ҕ": "gh", "ҙ": "z",
-    # Uzbek: ў is written oʻ in Uzbek Latin, so it reads as o.
-    "ў": "o",
-}
-# Latin letters of the Kazakh/Turkish/Uzbek Latin alphabets that anyascii would flatten wrongly
-# (ş is sh, not s; ç is ch, not c).
-_LATIN = {"ş": "sh", "ș": "sh", "ç": "ch", "ğ": "g", "ı": "i", "ñ": "ng", "ǵ": "g", "ǰ": "j", "ə": "a"}
-# Apostrophe-like marks: Uzbek oʻ/gʻ, the Russian hard sign in transliteration, and so on.
-_APOSTROPHES = "'`´ʻʼʹʾʿ’‘ꞌ\""
+__all__ = ["NameForms", "Part", "normalise", "tokens", "normalise_name", "name_tokens", "to_cyrillic", "strict_key", "loose_key"]
 
+_LETTERS = {r.source: r.target for r in RULES if r.kind == "letter" and len(r.source) == 1}
+_KZ18 = set("áǵńóúı")
+_WORD = re.compile(r"(?:[^\W_]|[" + APOSTROPHES + r"])+", re.UNICODE)
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _VOWELS = "aeiou"
+_ONE_APOSTROPHE = str.maketrans(APOSTROPHES, "'" * len(APOSTROPHES))
+_RUSSIAN = iuliia.MVD_782
 
 
-def _to_latin(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    # дж is one sound (j) in Central Asian names: Джамшед = Jamshed.
-    text = text.replace("дж", "j")
-    out = []
-    for ch in text:
-        if ch in _CYRILLIC:
-            out.append(_CYRILLIC[ch])
-        elif ch in _LATIN:
-            out.append(_LATIN[ch])
-        elif ch in _APOSTROPHES:
-            continue
-        elif ch.isascii():
-            out.append(ch)
-        else:
-            out.append(anyascii(ch).lower())
-    # anyascii may itself produce apostrophes (for ъ/ь of other alphabets).
-    return "".join(out).replace("'", "").replace("`", "")
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
 
 
-_FOLDS = (
-    ("shch", "sh"), ("sch", "sh"),
-    ("dzh", "j"), ("dj", "j"), ("zh", "j"),
-    ("kh", "h"), ("gh", "g"), ("x", "h"), ("q", "k"), ("w", "v"),
-    ("ng", "n"),
-    ("y", "i"),
-)
-_DOUBLES = re.compile(r"([a-z])\1+")
-# "ye" after a vowel or at the start is how BGN/ICAO write е there (Nysanbayev, Yerlan); others write e.
-_IOTATED_E_AFTER_VOWEL = re.compile(r"([aeiou])ie")
+def _repair_word(word: str) -> str:
+    """Latin look-alikes and digits inside a word, read by the script most of its letters are in."""
+    cyr = sum(1 for c in word if _is_cyrillic(c))
+    lat = sum(1 for c in word if c.isascii() and c.isalpha())
+    if not (cyr or lat) or (word.isdigit()):
+        return word
+    if cyr >= lat:
+        return word.translate(LATIN_TO_CYRILLIC).translate(DIGITS_IN_CYRILLIC) if lat or any(c.isdigit() for c in word) else word
+    return word.translate(CYRILLIC_TO_LATIN).translate(DIGITS_IN_LATIN) if cyr or any(c.isdigit() for c in word) else word
+
+
+def _letter(ch: str, word: str, i: int) -> str:
+    if ch == "ý":  # Kazakh 2018 у (between vowels, or beside other 2018 letters), Turkmen й
+        between = 0 < i < len(word) - 1 and word[i - 1] in "aeiouyáóú" and word[i + 1] in "aeiouyáóúı"
+        turkmen = word.endswith(("ew", "ow"))
+        return "u" if (_KZ18 & set(word)) or (between and not turkmen) else "y"
+    return _LETTERS.get(ch, ch)
 
 
 @lru_cache(maxsize=65536)
-def _fold_token(token: str) -> str:
+def _latin_word(word: str) -> str:
+    word = unicodedata.normalize("NFKC", word).casefold().replace("\u0307", "")
+    word = word.replace("дж", "j").translate(_ONE_APOSTROPHE)
+    for r in RULES:
+        if r.kind == "digraph" and r.source.isascii():
+            word = word.replace(r.source, r.target)
+    word = "".join(_letter(ch, word, i) for i, ch in enumerate(word))
+    if any(_is_cyrillic(c) for c in word):
+        word = _RUSSIAN.translate(word).lower()
+    out = []
+    for ch in word:
+        if ch in APOSTROPHES:
+            continue
+        out.append(ch if ch.isascii() else anyascii(ch).lower())
+    return "".join(out).replace("'", "").replace("`", "")
+
+
+def _to_latin(text: str) -> str:
+    text = unicodedata.normalize("NFKC", (text or "").replace("´", "'"))  # NFKC would split ´ into space + accent
+    return _WORD.sub(lambda m: _latin_word(_repair_word(m.group(0))), text)
+
+
+# The strict folds, in order (cases/name_rules.py, kind "fold"; docs/patterns.md).
+_FOLDS = (
+    ("shch", "sh"), ("shh", "sh"), ("sch", "sh"),
+    ("dzh", "j"), ("dj", "j"), ("zh", "j"),
+    ("ch", "\x01"), ("tc", "c"), ("ts", "c"), ("tz", "c"), ("\x01", "ch"),
+    ("kh", "h"), ("x", "h"), ("gh", "g"), ("q", "k"), ("w", "v"),
+    ("ng", "n"), ("ou", "u"),
+    ("y", "i"),
+)
+_DOUBLES = re.compile(r"([a-z])\1+")
+_IOTATED_E_AFTER_VOWEL = re.compile(r"([aeiou])ie")
+_GERMAN = (("tsch", "\x01"), ("dsch", "\x02"), ("sch", "sh"), ("ch", "h"), ("\x01", "ch"), ("j", "y"), ("\x02", "j"), ("z", "c"))
+_GERMAN_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
+_LOOKS_GERMAN = re.compile(r"sch|w|ch.*(ow|ew)a?$")
+
+
+@lru_cache(maxsize=200_000)
+def strict_key(token: str) -> str:
+    """The strict matching key of one Latin token (the output of the letters stage)."""
     for a, b in _FOLDS:
         if a in token:
             token = token.replace(a, b)
     if token.startswith("ie") and len(token) > 2:
         token = "e" + token[2:]
     token = _IOTATED_E_AFTER_VOWEL.sub(r"\1e", token)
-    token = _DOUBLES.sub(r"\1", token)
-    return token
+    return _DOUBLES.sub(r"\1", token)
+
+
+@lru_cache(maxsize=200_000)
+def loose_key(key: str) -> str:
+    """The loose key of a strict key: Russified vowels (o/a, e/i), initial yo/e, a final h after a vowel."""
+    if key.startswith("io") and len(key) > 3:
+        key = "e" + key[2:]
+    if len(key) > 3 and key.endswith("h") and key[-2] in _VOWELS:
+        key = key[:-1]
+    key = key.replace("o", "a").replace("e", "i")
+    return _DOUBLES.sub(r"\1", key)
+
+
+def _german_key(raw: str) -> str:
+    if not _LOOKS_GERMAN.search(raw):
+        return ""
+    for a, b in _GERMAN:
+        raw = raw.replace(a, b)
+    return strict_key(_GERMAN_S.sub("z", raw).replace("ss", "s"))
 
 
 def name_tokens(text: str) -> list[str]:
-    """The normalised whole-name tokens of `text`, in order, without repeats."""
+    """The strict keys of the words of `text`, in order, without repeats."""
     seen: list[str] = []
     for raw in _TOKEN_SPLIT.split(_to_latin(text)):
-        if not raw:
-            continue
-        token = _fold_token(raw)
+        token = strict_key(raw) if raw else ""
         if token and token not in seen:
             seen.append(token)
     return seen
 
 
 def normalise_name(text: str) -> str:
-    """One Latin matching form of a name in any of the supported scripts: tokens joined by single spaces."""
+    """The strict key of a whole name: its words' strict keys joined by single spaces."""
     return " ".join(name_tokens(text))
 
 
-# Latin back to (Russian) Cyrillic, longest match first. Best effort, for display and for searching a
-# Cyrillic-only source with a Latin spelling; it cannot restore letters the Latin form lost (ы/и, е/э).
-_TO_CYR = [
-    ("shch", "щ"), ("dzh", "дж"), ("dj", "дж"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
-    ("yu", "ю"), ("iu", "ю"), ("ya", "я"), ("ia", "я"), ("yo", "ё"), ("ye", "е"), ("gh", "г"),
-    ("o'", "ў"), ("g'", "ғ"),
-    ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"),
-    ("j", "дж"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
-    ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("q", "к"), ("x", "х"),
-    ("w", "в"), ("y", "ы"),
-]
+# --- word forms -------------------------------------------------------------------------------------------
 
 
-def _word_to_cyrillic(word: str) -> str:
-    lower = word.lower()
+def _suffixes(kind: str) -> list[tuple[str, str, str]]:
+    """(ending, role, rule id) of the table's suffix rows, longest ending first."""
     out = []
-    i = 0
-    while i < len(lower):
-        for latin, cyr in _TO_CYR:
-            if lower.startswith(latin, i):
-                prev = lower[i - 1] if i else ""
-                at_end = i + len(latin) == len(lower)
-                if latin == "e" and i == 0:
-                    cyr = "э"
-                elif latin in ("ia", "iu") and prev and prev not in _VOWELS:
-                    cyr = "и" + cyr  # Maria = Мария, not Маря
-                elif latin == "y" and prev and prev in _VOWELS + "y":
-                    cyr = "й"
-                elif latin == "y" and prev and at_end:
-                    cyr = "ий"  # Evgeny = Евгений
-                elif latin == "i" and prev in _VOWELS and prev and at_end:
-                    cyr = "й"
-                out.append(cyr)
-                i += len(latin)
-                break
-        else:
-            out.append(lower[i])
-            i += 1
-    result = "".join(out)
-    if word[:1].isupper():
-        result = result[:1].upper() + result[1:]
-    return result
+    for r in RULES:
+        if r.kind == kind:
+            for ending in r.source.split("|"):
+                out.append((strict_key(ending), r.target, r.id))
+    return sorted(out, key=lambda x: -len(x[0]))
 
 
-def to_cyrillic(text: str) -> str:
-    """A best-effort Russian Cyrillic spelling of a Latin name; Cyrillic input comes back unchanged."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(_LATIN.get(ch, _LATIN.get(ch.lower(), ch).capitalize() if ch.isupper() else ch) for ch in text)
-    text = re.sub("[" + _APOSTROPHES + "]", "'", text)
-    return re.sub(r"[A-Za-z']+", lambda m: _word_to_cyrillic(m.group(0)), text)
+_SUFFIXES = _suffixes("suffix")
+_PARTICLES = {ending: (sex, rule_id) for ending, sex, rule_id in _suffixes("particle")}
+_MIN_ROOT = 3
+
+
+@dataclass(frozen=True)
+class Part:
+    """One word of a name. role: "name" (a given name, or a surname with no ending), "family", "father", "initial"."""
+
+    role: str
+    key: str  # strict key of the whole word
+    root: str  # loose key of the word without its ending (the father's name of a patronymic)
+    rule: str = ""  # the table row that gave the role ("ru-ov", "tg-zoda", "kg-uulu"...)
+    sex: str = ""
+    alt: str = ""  # loose key of a second (German-style) reading, when the word may be one
+    stem: str = ""  # strict key of the word without its ending
+
+
+@dataclass(frozen=True)
+class NameForms:
+    parts: tuple[Part, ...]
+    sex: str = ""
+    # No surname, but a Turkic "son/daughter of" (uulu, kyzy, -uly, o‘g‘li): the father's name stands as the surname.
+    family_from_father: bool = False
+
+    def of(self, *roles: str) -> list[Part]:
+        return [p for p in self.parts if p.role in roles]
+
+
+def _role(key: str) -> tuple[str, str, str, str, str]:
+    """(role, strict stem, loose root, rule id, sex) of one strict key, by the table's endings."""
+    if len(key) == 1:
+        return "initial", key, key, "", ""
+    for ending, target, rule_id in _SUFFIXES:
+        if key.endswith(ending) and len(key) - len(ending) >= _MIN_ROOT:
+            role, _, sex = target.partition(" ")
+            root = key[: -len(ending)]
+            if root[-1] == "i" and root[-2] in _VOWELS:  # Жумабаев <- Жумабай
+                root = root[:-1]
+            return role, root, loose_key(root), rule_id, sex
+    return "name", key, loose_key(key), "", ""
+
+
+def _word_part(raw: str) -> Part:
+    key = strict_key(raw)
+    role, stem, root, rule_id, sex = _role(key)
+    german = _german_key(raw)
+    alt = _role(german)[2] if german and german != key else ""
+    return Part(role, key, root, rule_id, sex, alt if alt != root else "", stem)
+
+
+@lru_cache(maxsize=100_000)
+def normalise(name: str) -> NameForms:
+    """The words of a name with their roles and keys (see the module docstring)."""
+    raws = [r for r in _TOKEN_SPLIT.split(_to_latin(name)) if r]
+    parts: list[Part] = []
+    for raw in raws:
+        key = strict_key(raw)
+        if key in _PARTICLES and parts and parts[-1].role in ("name", "family"):
+            sex, rule_id = _PARTICLES[key]
+            prev = parts.pop()
+            parts.append(Part("father", prev.key, loose_key(prev.key), rule_id, sex, prev.alt, prev.key))
+            continue
+        part = _word_part(raw)
+        if part not in parts:
+            parts.append(part)
+    sexes = {p.sex for p in parts if p.sex}
+    turkic = any(p.role == "father" and p.rule.startswith(("kg-", "kz-", "uz-")) for p in parts)
+    return NameForms(
+        tuple(parts),
+        sex=sexes.pop() if len(sexes) == 1 else "",
+        family_from_father=turkic and not any(p.role == "family" for p in parts),
+    )
+
+
+def tokens(name: str) -> set[str]:
+    """The blind index's tokens of a name: the loose root of each word (and of its German-style reading)."""
+    out: set[str] = set()
+    for part in normalise(name).parts:
+        if part.role == "initial":
+            continue
+        out.add(part.root)
+        if part.alt:
+            out.add(part.alt)
+    return out

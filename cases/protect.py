@@ -49,7 +49,7 @@ def seal_plaintext_rows(
         while True:
             where, params = ("", []) if last is None else (f" WHERE {pk} > %s", [last])
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {pk}, {cols} FROM {table}{where} ORDER BY {pk} LIMIT %s", [*params, batch_size])
+                cursor.execute(f"SELECT {pk}, {cols} FROM {table}{where} ORDER BY {pk} LIMIT %s", [*params, batch_size])  # nosec B608  # table and column names come from model metadata, quoted by quote_name; values are parameters
                 rows = cursor.fetchall()
             if not rows:
                 break
@@ -66,7 +66,7 @@ def seal_plaintext_rows(
                 updates.append((*sealed, raw_pk))
             if updates:
                 with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", updates)
+                    cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", updates)  # nosec B608  # table and column names come from model metadata, quoted by quote_name; values are parameters
             changed += len(updates)
             last = rows[-1][0]
             if progress:

@@ -170,6 +170,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SECURE_COOKIES = env_bool("DALIL_SECURE_COOKIES", not (DEBUG or EMBEDDED or TESTING))
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
@@ -192,13 +193,17 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_root"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
+STATIC_ROOT = BASE_DIR / "static_root"  # filled by `make build` (collectstatic); only read at run time
+if not STATIC_ROOT.exists():
+    STATIC_ROOT.mkdir()  # whitenoise warns on every start when it is missing
 MEDIA_ROOT = Path(env_str("DALIL_MEDIA_ROOT") or DATA_DIR / "blobs")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not (DEBUG or TESTING) else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (served with a one-year cache lifetime) from the manifest that `make build` writes;
+    # not strict, so that the embedded default serves unhashed names through the finders before a build.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if not (DEBUG or TESTING) else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_MANIFEST_STRICT = False
 WHITENOISE_USE_FINDERS = DEBUG or TESTING or EMBEDDED
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -263,6 +268,9 @@ DALIL_SMALL_CELL_K = env_int("DALIL_SMALL_CELL_K", 5)
 DALIL_RESEARCH_PSEUDONYM_KEY = env_str("DALIL_RESEARCH_PSEUDONYM_KEY", "")
 # Largest published-list file accepted for import.
 DALIL_LIST_MAX_BYTES = env_int("DALIL_LIST_MAX_BYTES", 20 * 1024 * 1024)
+# An XLSX list is a zip: what it may unpack to in all, checked from the zip's directory before parsing.
+DALIL_LIST_MAX_UNPACKED_BYTES = env_int("DALIL_LIST_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+DALIL_LIST_MAX_ROWS = env_int("DALIL_LIST_MAX_ROWS", 200_000)
 
 # --- Access and account security (docs/access.md) -------------------------
 # Roles whose members must sign in with a second factor: any of caseworker, legal,

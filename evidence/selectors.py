@@ -30,9 +30,10 @@ def custody_for(user, *, file: EvidenceFile) -> QuerySet[CustodyEvent]:
     return CustodyEvent.objects.filter(file__in=files_for(user, case=file.case).filter(pk=file.pk)).select_related("working_copy")
 
 
-def working_copy_get_for(user, *, file: EvidenceFile, copy_id) -> WorkingCopy:
+def working_copy_get_for(user, *, file: EvidenceFile, copy_id, perm: str = "download_evidence") -> WorkingCopy:
+    """A preview shows the file's content, so it needs what a download needs (download_evidence)."""
     try:
-        return WorkingCopy.objects.filter(original__in=files_for(user, case=file.case).filter(pk=file.pk)).get(
+        return WorkingCopy.objects.filter(original__in=files_for(user, case=file.case, perm=perm).filter(pk=file.pk)).get(
             pk=copy_id, wrapped_key__isnull=False
         )
     except (WorkingCopy.DoesNotExist, ValueError):

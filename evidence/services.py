@@ -132,14 +132,17 @@ def _receive(*, actor, case, sealed: SealedBlob, original_name, source_label, so
     record.save(force_insert=True)
     detail = {"method": method, "size": sealed.size, "kek_id": sealed.kek_id, "format_version": sealed.format_version}
     custody_record(actor=actor, file=record, action=CustodyEvent.Action.RECEIVED, sha256=sealed.sha256, detail=detail, system=system)
-    custody_record(
-        actor=actor, file=record, action=CustodyEvent.Action.HASHED, sha256=sealed.sha256,
-        detail={"algorithm": "SHA-256", "over": "plaintext at intake"}, system=system,
-    )
+    hashed = {"algorithm": "SHA-256", "over": "plaintext at intake"}
+    custody_record(actor=actor, file=record, action=CustodyEvent.Action.HASHED, sha256=sealed.sha256, detail=hashed, system=system)
+    # One signed event per custody step: a referral package proves each (docs/referrals.md).
     audit_record(
         actor=actor, action=actions.EVIDENCE_FILE_RECEIVED, target=record, case=case,
         fields=["original_name", "source_label", "description", "event", "source"],
         data={"sha256": sealed.sha256, "size": sealed.size, "method": method}, system=system,
+    )
+    audit_record(
+        actor=actor, action=actions.EVIDENCE_FILE_HASHED, target=record, case=case, data={**hashed, "sha256": sealed.sha256},
+        system=system,
     )
     return record
 
@@ -219,6 +222,11 @@ def _mark_processed(*, file_id, mime: str, ext: str, copy) -> EvidenceFile:
         actor=None, action=actions.EVIDENCE_FILE_PROCESSED, target=file, case=file.case, fields=["sniffed_type", "state"],
         data={"type": mime, "working_copy": bool(copy)}, system=SYSTEM,
     )
+    if copy:
+        audit_record(
+            actor=None, action=actions.EVIDENCE_COPY_MADE, target=file, case=file.case,
+            data={"kind": wc.kind, "type": copy_mime, "sha256": wc.sha256, "size": wc.size}, system=SYSTEM,
+        )
     return file
 
 

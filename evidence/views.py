@@ -8,7 +8,6 @@ response off, so a client never receives a complete-looking corrupted file.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -25,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import case_get_for, events_for, sources_for
+from common import csv_export
 from evidence import selectors, services
 from evidence.forms import DestroyForm, UploadForm
 from evidence.models import EvidenceFile
@@ -142,7 +142,8 @@ def file_detail(request: HttpRequest, reference: str, file_id) -> HttpResponse:
     custody = selectors.custody_for(request.user, file=file)
     may_download = selectors.files_for(request.user, case=case, perm=DOWNLOAD_PERM).filter(pk=file.pk).exists()
     context = {
-        "case": case, "file": file, "custody": custody, "may_download": may_download, "preview": file.preview,
+        "case": case, "file": file, "custody": custody, "may_download": may_download,
+        "preview": file.preview if may_download else None,
         "inline_ok": bool(INLINE_TYPES.match(file.media_type)), "destroy_form": DestroyForm(),
     }
     return _no_store(render(request, "evidence/file_detail.html", context))
@@ -186,7 +187,7 @@ def custody_export(request: HttpRequest, reference: str, file_id, fmt: str) -> H
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_export.writer(out)
         writer.writerow(["file_id", "case", "original_name", "size", "sha256_at_intake", "received_at", "received_by"])
         writer.writerow([head[k] for k in ("file_id", "case", "original_name", "size", "sha256_at_intake", "received_at", "received_by")])
         writer.writerow([])
@@ -220,6 +221,9 @@ def destroy(request: HttpRequest, reference: str, file_id) -> HttpResponse:
 # --- streaming --------------------------------------------------------------------------
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# More digits than any file size has: such a bound means "beyond the end", and int() of thousands of
+# digits would raise (Python's limit on int parsing) or cost time.
+_MAX_DIGITS = 18
 
 
 def _parse_range(header: str, size: int):
@@ -229,9 +233,12 @@ def _parse_range(header: str, size: int):
     match = _RANGE.match(header.strip())
     if not match:
         return None  # several ranges or another unit: a server may answer with the whole body
-    first, last = match.groups()
+    first, last = (g.lstrip("0") or ("0" if g else "") for g in match.groups())
     if not first and not last:
         return None
+    if len(first) > _MAX_DIGITS:
+        return "bad"
+    last = str(size) if len(last) > _MAX_DIGITS else last
     if not first:
         length = int(last)
         if length == 0:
@@ -304,7 +311,8 @@ def download(request: HttpRequest, reference: str, file_id) -> HttpResponse:
 @login_required
 @GET
 def working_copy(request: HttpRequest, reference: str, file_id, copy_id) -> HttpResponse:
-    _case, file = _file(request, reference, file_id)
+    # A preview is the file's content: the download permission, not only view_case.
+    _case, file = _file(request, reference, file_id, perm=DOWNLOAD_PERM)
     if file.is_destroyed:
         raise Http404("No such copy.")
     copy = selectors.working_copy_get_for(request.user, file=file, copy_id=copy_id)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ProtectionKey(models.Model):
@@ -9,8 +10,8 @@ class ProtectionKey(models.Model):
     """
 
     class Purpose(models.TextChoices):
-        FIELD = "field", "field encryption"
-        INDEX = "index", "blind index"
+        FIELD = "field", _("field encryption")
+        INDEX = "index", _("blind index")
 
     id = models.BigIntegerField(primary_key=True)
     purpose = models.CharField(max_length=8, choices=Purpose.choices)

@@ -1,9 +1,11 @@
-"""The name matcher: list entries against people, across scripts, without comparing all pairs.
+"""The name matcher in bulk: list entries against people, across scripts, without comparing all pairs.
 
-Pure Python over plain records (no database), so that `match_lists`, the list matcher, duplicate
-detection and bench/matching.py all share one scorer. Names go through cases.names (the same
-normaliser as the blind index), are blocked on pairs of token prefixes, and each candidate pair is
-scored with rapidfuzz and adjusted by date of birth and region.
+Pure Python over plain records (no database), so that `match_lists`, the list matcher, duplicate warnings,
+bench/matching.py and the counting to come share one scorer. Names are read by cases.names (the same reading
+as the blind index) and compared by cases.name_compare (`compare(a, b) -> Match(score, why, same)`); this
+module blocks records on the skeletons and prefixes of their word roots, the initials and the birth date, and
+offers `Index.match` (every candidate of one record), `match_records` / `match_within` (every pair over the
+cut-off) and `link(list_a, list_b)` (the one unambiguous partner of each record, for counting).
 """
 
 from __future__ import annotations
@@ -11,164 +13,112 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
-from rapidfuzz.distance import OSA
+from cases.name_compare import THRESHOLD, BirthDate, birth, compare_forms
+from cases.names import NameForms, normalise, normalise_name
 
-from cases.names import name_tokens, normalise_name
+__all__ = ["DEFAULT_MIN_SCORE", "Record", "Match", "Index", "score_pair", "link", "match_records", "match_within", "parse_birth_date"]
 
-# The cut-off used on screen and by `match_lists` unless --min-score is given.
-DEFAULT_MIN_SCORE = 80
+# The cut-off used on screen and by `match_lists` unless --min-score is given: the matcher's "same person".
+DEFAULT_MIN_SCORE = THRESHOLD
 # Members of a block bigger than this (a common first name with a common patronymic) are compared only
 # if they share a second key with the record; members of blocks bigger than MAX_BLOCK only if nothing
 # else is found. See Index._candidates.
 COMMON_BLOCK = 40
 MAX_BLOCK = 400
+# Two accepted candidates this close are a tie: `link` links neither (a common name without a telling date).
+TIE = 3
 
 _VOWELS = set("aeiou")
 
 
 @dataclass
 class Record:
-    """One name-bearing record: a list entry or a person. `names` holds every spelling (Latin, Cyrillic, aliases)."""
+    """One name-bearing record: a list entry or a person. `names` holds every spelling (Latin, Cyrillic, aliases).
+
+    `birth_date` may be a date, a string as lists print it (DD.MM.YYYY, YYYY-MM-DD, a year) or None.
+    """
 
     id: object
     names: list[str]
-    birth_date: datetime.date | None = None
+    birth_date: object = None
     region: str = ""
-    variants: list[tuple[str, ...]] = field(default_factory=list, repr=False)
+    forms: list[NameForms] = field(default_factory=list, repr=False)
+    born: BirthDate | None = field(default=None, repr=False)
     region_key: str = field(default="", repr=False)
 
     def __post_init__(self):
-        seen = set()
         for name in self.names:
-            all_tokens = name_tokens(name)
-            # Initials ("R. Nysanbaev") say too little to block or score on.
-            tokens = tuple(t for t in all_tokens if len(t) > 1 or len(all_tokens) == 1)
-            if tokens and tokens not in seen:
-                seen.add(tokens)
-                self.variants.append(tokens)
+            forms = normalise(name or "")
+            if any(p.role != "initial" for p in forms.parts) and forms not in self.forms:
+                self.forms.append(forms)
+        self.born = birth(self.birth_date)
         self.region_key = normalise_name(self.region)
+
+    @property
+    def variants(self) -> list[NameForms]:
+        return self.forms
 
 
 @dataclass(frozen=True)
 class Match:
+    """A candidate pair: record a of the probe side, record b of the indexed side."""
+
     a: object
     b: object
     score: int
     why: str
+    same: bool = True
 
 
 @lru_cache(maxsize=200_000)
-def _skeleton(token: str) -> str:
-    """The first three consonants: survives vowel variants (Muhammad/Mohammed) and -ov/-ova endings."""
-    consonants = [c for c in token if c not in _VOWELS]
-    return "".join(consonants[:3]) or token[:3]
+def _skeleton(root: str) -> str:
+    """The first three consonants of a loose root: survives vowel variants (Muhammad/Mohammed)."""
+    consonants = [c for c in root if c not in _VOWELS]
+    return "".join(consonants[:3]) or root[:3]
 
 
 def _keys(record: Record) -> set[tuple]:
-    keys = set()
-    for tokens in record.variants:
-        if len(tokens) == 1:
-            keys.add(("1", _skeleton(tokens[0])))
-            keys.add(("1p", tokens[0][:3]))
-            continue
-        for t1, t2 in combinations(tokens, 2):
-            keys.add(("s",) + tuple(sorted((_skeleton(t1), _skeleton(t2)))))
-            keys.add(("p",) + tuple(sorted((t1[:3], t2[:3]))))
-        if record.birth_date:
-            # A different first name (a nickname, a Russian name) with the same surname and birth date.
-            for t in tokens:
-                keys.add(("d", record.birth_date, _skeleton(t)))
+    keys: set[tuple] = set()
+    full = record.born is not None and bool(record.born.day)
+    for forms in record.forms:
+        words = [p for p in forms.parts if p.role != "initial"]
+        roots = [r for p in words for r in (p.root, p.alt) if r]
+        for r1, r2 in combinations(roots, 2):
+            keys.add(("s",) + tuple(sorted((_skeleton(r1), _skeleton(r2)))))
+            keys.add(("p",) + tuple(sorted((r1[:3], r2[:3]))))
+        for p in words:
+            # Surname (or any word) with the initial of another: "Нысанбаев А."
+            for q in forms.parts:
+                if q is not p:
+                    keys.add(("i", _skeleton(p.root), q.key[:1]))
+            if full:
+                keys.add(("d", record.born, _skeleton(p.root)))
     return keys
 
 
-@lru_cache(maxsize=500_000)
-def _token_similarity(a: str, b: str) -> float:
-    """1 for equal tokens, falling to 0 at half the letters different.
-
-    Spelling variants the normaliser leaves (a typo, a swapped pair, a dropped vowel) keep 0.7–0.9;
-    two different names of similar shape (Nurbek/Nurjan, Kurbanov/Tursunov) fall to about 0–0.25.
-    """
-    if a == b:
-        return 1.0
-    return max(0.0, (OSA.normalized_similarity(a, b) - 0.5) * 2)
-
-
-def _name_score(x: tuple[str, ...], y: tuple[str, ...]) -> tuple[float, str]:
-    """Align each token of the shorter name with its best counterpart in the other; 0–100."""
-    short, long = (x, y) if len(x) <= len(y) else (y, x)
-    used: set[int] = set()
-    total = weight = 0.0
-    for tok in short:
-        best, best_j = 0.0, -1
-        for j, other in enumerate(long):
-            if j in used:
-                continue
-            sim = _token_similarity(tok, other)
-            if sim > best:
-                best, best_j = sim, j
-        if best_j >= 0:
-            used.add(best_j)
-        w = max(len(tok), 3)
-        total += best * w
-        weight += w
-    score = 100.0 * total / weight if weight else 0.0
-    if len(short) == 1 and len(long) > 1:
-        score *= 0.75  # one shared name alone is weak evidence
-    how = "same name" if score >= 99.5 else "similar name"
-    return score, how
-
-
-def _one_digit_apart(x: datetime.date, y: datetime.date) -> bool:
-    """A typo in a date of birth: the ISO forms differ in exactly one character."""
-    return sum(1 for c, d in zip(x.isoformat(), y.isoformat()) if c != d) == 1
-
-
 def score_pair(a: Record, b: Record, *, min_score: int = 0) -> Match | None:
-    best, best_pair, how = -1.0, None, ""
-    for x in a.variants:
-        for y in b.variants:
-            s, h = _name_score(x, y)
-            if s > best:
-                best, best_pair, how = s, (x, y), h
-    if best_pair is None or best + 15 < min_score:
+    """The best comparison over the two records' spellings (cases.name_compare), with the region as a note."""
+    best = None
+    for x in a.forms:
+        for y in b.forms:
+            m = compare_forms(x, y, a.born, b.born)
+            if best is None or (m.same, m.score) > (best.same, best.score):
+                best = m
+    if best is None:
         return None
-    score = best
-    # The reason names no name: it is stored beside a person whose names are protected fields.
-    agree = sum(1 for t in best_pair[0] if t in best_pair[1])
-    reasons = [f"{how} {round(best)} ({agree} of {min(len(best_pair[0]), len(best_pair[1]))} names equal after normalisation)"]
-    if a.birth_date and b.birth_date:
-        if a.birth_date == b.birth_date:
-            # An equal date of birth confirms a similar name; it does not make a different name similar.
-            score += 12 if best >= 85 else 5
-            reasons.append("same date of birth")
-        elif (a.birth_date.year, a.birth_date.month, a.birth_date.day) == (b.birth_date.year, b.birth_date.day, b.birth_date.month):
-            score -= 3
-            reasons.append("date of birth with day and month swapped")
-        elif _one_digit_apart(a.birth_date, b.birth_date):
-            score -= 8
-            reasons.append("date of birth one digit apart")
-        elif a.birth_date.year == b.birth_date.year:
-            score -= 25
-            reasons.append("same birth year, different day")
-        else:
-            score -= 35
-            reasons.append("different date of birth")
-    else:
-        reasons.append("no date of birth to compare")
+    score, why = best.score, best.why
     if a.region_key and b.region_key:
-        if a.region_key == b.region_key:
-            score += 3
-            reasons.append("same region")
-        else:
-            score -= 5
-            reasons.append("different region")
-    score = int(round(min(100.0, max(0.0, score))))
-    return Match(a.id, b.id, score, "; ".join(reasons))
+        same_region = a.region_key == b.region_key
+        why += "; same region" if same_region else "; different region"
+        score = score + 2 if same_region else score - 3
+        score = max(score, THRESHOLD) if best.same else min(score, THRESHOLD - 1)
+    score = max(0, min(100, score))
+    return Match(a.id, b.id, score, why, best.same)
 
 
 class Index:
@@ -254,6 +204,22 @@ def match_within(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCOR
         found, _ = index.match(record, min_score=min_score, exclude=lambda other, me=record: other is me)
         out.extend(m for m in found if str(m.a) < str(m.b))
     out.sort(key=lambda m: (-m.score, str(m.a), str(m.b)))
+    return out
+
+
+def link(list_a: Iterable[Record], list_b: Iterable[Record]) -> list[Match]:
+    """Bulk linkage: for each record of list_a, the one record of list_b that is the same person, if there is one.
+
+    A record whose two best accepted candidates score within TIE points of each other (a very common name and no
+    telling birth date) is left unlinked: precision first.
+    """
+    index = Index(list_b)
+    out = []
+    for record in list_a:
+        found, _ = index.match(record, min_score=THRESHOLD)
+        found = [m for m in found if m.same]
+        if found and (len(found) == 1 or found[1].score < found[0].score - TIE):
+            out.append(found[0])
     return out
 
 

@@ -1,6 +1,5 @@
 """Thin views: resolve through selectors, validate with forms, call services, render."""
 
-import csv
 import io
 import json
 
@@ -13,8 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import actions
 from audit.services import audit_read
+from common import csv_export
 from cases.selectors import case_get_for
-from patterns import selectors, services, stats
+from patterns import list_imports, selectors, services, stats
 from patterns.access import can_view_aggregates
 from patterns.forms import FilterForm, MappingForm, SourceListForm, UploadForm
 from patterns.lists import ListFileError
@@ -70,7 +70,7 @@ def stats_csv(request):
     measure = (form.cleaned_data.get("measure") if form.is_bound else "") or "cases"
     result = services.stats_export(actor=request.user, measure=measure, dimension=dimension, filters=filters)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_export.writer(out)
     writer.writerow([dimension, "label", measure])
     for row in result.rows:
         writer.writerow([row.key, row.label, stats.suppress(row.count)])
@@ -94,7 +94,7 @@ def research_export(request):
         response = JsonResponse({"meta": meta, "fields": list(services.RESEARCH_FIELDS), "events": rows})
     else:
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=services.RESEARCH_FIELDS)
+        writer = csv_export.DictWriter(out, fieldnames=services.RESEARCH_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -117,7 +117,7 @@ def list_index(request):
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "patterns/list_index.html", {"form": form, "lists": selectors.source_lists_for(request.user)}, status=400)
-        source_list = services.source_list_create(actor=request.user, data=form.cleaned_data)
+        source_list = list_imports.source_list_create(actor=request.user, data=form.cleaned_data)
         messages.success(request, _("List registered. Upload its file next."))
         return redirect("patterns:list_detail", list_id=source_list.pk)
     return render(request, "patterns/list_index.html", {"form": form, "lists": selectors.source_lists_for(request.user)})
@@ -144,7 +144,7 @@ def list_detail(request, list_id):
             return _list_page(request, source_list, form, status=400)
         f = form.cleaned_data["file"]
         try:
-            upload = services.list_upload_create(actor=request.user, source_list=source_list, filename=f.name, content=f.read())
+            upload = list_imports.list_upload_create(actor=request.user, source_list=source_list, filename=f.name, content=f.read())
         except ListFileError as exc:
             form.add_error("file", str(exc))
             return _list_page(request, source_list, form, status=400)
@@ -158,18 +158,18 @@ def upload_detail(request, list_id, upload_id):
     source_list = selectors.source_list_get_for(request.user, list_id=list_id)
     upload = selectors.upload_get_for(request.user, source_list=source_list, upload_id=upload_id)
     form = None
-    if upload.status in (ListUpload.Status.MAPPING, ListUpload.Status.FAILED):
+    if upload.status in (ListUpload.Status.MAPPING, ListUpload.Status.FAILED) and upload.columns:
         form = MappingForm(request.POST or None, columns=upload.columns, initial_mapping=upload.mapping)
         if request.method == "POST":
             if not form.is_valid():
                 return render(request, "patterns/upload_detail.html", {"source_list": source_list, "upload": upload, "form": form}, status=400)
             try:
-                services.list_import_start(actor=request.user, upload=upload, mapping=form.mapping())
+                list_imports.list_import_start(actor=request.user, upload=upload, mapping=form.mapping())
             except ValueError as exc:
                 form.add_error(None, str(exc))
                 return render(request, "patterns/upload_detail.html", {"source_list": source_list, "upload": upload, "form": form}, status=400)
             return redirect("patterns:upload_detail", list_id=source_list.pk, upload_id=upload.pk)
-    running = upload.status in (ListUpload.Status.QUEUED, ListUpload.Status.RUNNING, ListUpload.Status.MATCHING)
+    running = upload.status in (ListUpload.Status.READING, ListUpload.Status.QUEUED, ListUpload.Status.RUNNING, ListUpload.Status.MATCHING)
     return render(request, "patterns/upload_detail.html", {"source_list": source_list, "upload": upload, "form": form, "running": running})
 
 
@@ -182,6 +182,16 @@ def upload_progress(request, list_id, upload_id):
         "status": upload.status, "total": upload.total_rows, "processed": upload.processed_rows, "percent": upload.percent,
         "good": upload.good_rows, "bad": len(upload.errors), "errors": upload.errors[:1000], "failure": upload.failure,
     })
+
+
+@login_required
+@require_POST
+def list_match(request, list_id):
+    """Match the list among this user's own cases (an import matches only among its importer's)."""
+    source_list = selectors.source_list_get_for(request.user, list_id=list_id)
+    list_imports.list_match_start(actor=request.user, source_list=source_list)
+    messages.success(request, _("The list is being matched against your cases; reload this page in a moment."))
+    return redirect("patterns:list_detail", list_id=source_list.pk)
 
 
 @login_required

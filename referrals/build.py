@@ -36,9 +36,10 @@ from evidence.sealing import plaintext_chunks
 
 from referrals import consent as consent_rules
 from referrals import custody
+from referrals import manifest as manifests
 from referrals.dossier import dossier_data, exhibit_number, organisation_name
 from referrals.models import Referral
-from referrals.package import FORMAT, ExhibitIntegrityError, exhibit_path, write_package
+from referrals.package import ExhibitIntegrityError, exhibit_path, write_package
 from referrals.pdf import render_pdf
 from referrals.selectors import PERM
 from referrals.services import passphrase_for_build
@@ -203,7 +204,7 @@ def _exhibits(referral: Referral, user) -> list[tuple[EvidenceFile, dict]]:
 
 
 def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
-    from audit import checkpoints
+    from audit import checkpoints, keys
 
     user = referral.build_requested_by
     case = referral.case
@@ -220,13 +221,11 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     exhibits = [x for _f, x in pairs]
 
     progress(3, "Signing an audit checkpoint", force=True)
-    histories = {x["file_id"]: custody.history_with_audit_events(files[x["file_id"]]) for x in exhibits}
     row = checkpoints.checkpoint_create()
-    event_ids = sorted({eid for h in histories.values() for _e, eid in h if eid is not None})
-    proofs = {}
-    if event_ids:
-        progress(6, "Proving custody entries against the checkpoint", force=True)
-        proofs = {p["event_id"]: p for p in checkpoints.inclusion_proofs(event_ids, checkpoint=row)}
+    custody_ids = {x["file_id"]: custody.event_ids(files[x["file_id"]]) for x in exhibits}
+    progress(6, "Proving custody entries against the checkpoint", force=True)
+    wanted = sorted({i for ids in custody_ids.values() for i in ids})
+    proofs = {p["event_id"]: p for p in checkpoints.inclusion_proofs(wanted, checkpoint=row)} if wanted else {}
     passphrase = passphrase_for_build(referral)
 
     def chunks_for(x):
@@ -235,9 +234,21 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     def finish(done_exhibits):
         progress(92, "Writing the dossier PDF", force=True)
         data = dossier_data(referral=referral, user=user, exhibits=done_exhibits)
-        pdf = render_pdf(data)
-        manifest = _manifest(referral, build_id, data, done_exhibits, histories, proofs, row)
-        return pdf, manifest
+        if leaks := data["redactor"].leaks({k: v for k, v in data.items() if k != "redactor"}):
+            raise BuildFailed(f"Redaction check: {len(leaks)} form(s) of a redacted name remain in the dossier; nothing was built.")
+        try:
+            listed = [
+                manifests.exhibit_entry(x, shown, [manifests.custody_entry(proofs[i], data["redactor"]) for i in custody_ids[x["file_id"]]])
+                for x, shown in zip(done_exhibits, data["exhibits"], strict=True)
+            ]
+        except manifests.ManifestError as exc:
+            raise BuildFailed(str(exc)) from None
+        body = manifests.manifest(
+            referral=referral, build_id=build_id, organisation=organisation_name(), exhibits=listed, checkpoint_row=row,
+            verifier_key=keys.verifier_key(),
+        )
+        readme = manifests.readme(organisation=organisation_name(), verifier_key=keys.verifier_key(), exhibit_count=len(listed))
+        return render_pdf(data), body, readme
 
     with tempfile.TemporaryFile(prefix="dalil-referral-") as out:
         try:
@@ -283,76 +294,3 @@ def _publish(out, name: str) -> tuple[str, str, int]:
         writer.abort()
         raise
     return name, digest.hexdigest(), writer.size
-
-
-def _withheld(text: str, redactor) -> bool:
-    """Would redaction change anything in this audit event? Then its text stays out of the manifest."""
-    import json
-
-    def strings(value):
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, list):
-            for v in value:
-                yield from strings(v)
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                yield k
-                yield from strings(v)
-
-    return any(redactor.text(s) != s for s in strings(json.loads(text)))
-
-
-def _manifest(referral, build_id, data, exhibits, histories, proofs, checkpoint_row) -> dict:
-    from audit import keys
-
-    redactor = data["redactor"]
-    out = []
-    for x, shown in zip(exhibits, data["exhibits"], strict=True):
-        entries = []
-        for entry, event_id in histories[x["file_id"]]:
-            item = {"at": entry.at.isoformat(), "action": entry.action, "actor": entry.actor_label, "sha256": entry.sha256}
-            proof = proofs.get(event_id)
-            if proof is not None:
-                withheld = _withheld(proof["event"], redactor)
-                item["log"] = {
-                    "seq": proof["leaf_index"],
-                    "tree_size": proof["tree_size"],
-                    "leaf_hash": hashlib.sha256(b"\x00" + proof["event"].encode("ascii")).hexdigest(),
-                    "event": None if withheld else proof["event"],
-                    "proof": [_b64_to_hex(h) for h in proof["inclusion_path"]],
-                }
-                if withheld:
-                    item["log"]["event_withheld"] = "the audit event names a person this referral redacts"
-            entries.append(item)
-        out.append(
-            {
-                "number": x["number"], "path": x["path"], "label": shown["label"], "media_type": x["media_type"],
-                "size": x["size"], "sha256_at_intake": x["sha256_at_intake"], "sha256": x["sha256"],
-                "received_at": x["received_at"], "custody": entries,
-            }
-        )
-    return {
-        "format": FORMAT,
-        "organisation": organisation_name(),
-        "referral": {
-            "id": str(referral.pk), "build": str(build_id), "case_reference": referral.case.reference,
-            "recipient": {"name": referral.recipient_name, "kind": referral.recipient_kind},
-            "redaction": {"person": referral.person_redaction, "family": referral.family_redaction, "sources": referral.sources_redaction},
-            "built_at": timezone.now().isoformat(),
-        },
-        "exhibits": out,
-        "checkpoint": {
-            "note": checkpoint_row.note if checkpoint_row else "",
-            "tree_size": checkpoint_row.tree_size if checkpoint_row else 0,
-            "root_hash": checkpoint_row.root_hash if checkpoint_row else "",
-            "verifier_key": keys.verifier_key(),
-        },
-        "how_to_verify": "python manage.py verify_referral PACKAGE --passphrase ... --public-key KEY (docs/referrals.md)",
-    }
-
-
-def _b64_to_hex(text: str) -> str:
-    import base64
-
-    return base64.b64decode(text).hex()

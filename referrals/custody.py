@@ -6,7 +6,7 @@ changes add a custody row to every exhibit (through evidence.services.custody_re
 naming the audit event that records the step, so the manifest can prove each entry.
 """
 
-from audit.models import AuditEvent
+from audit.selectors import custody_event_ids
 
 SYSTEM = "referrals"
 
@@ -30,25 +30,15 @@ def record(*, referral, audit_event, actor, what: str) -> None:
         )
 
 
-def history_with_audit_events(file) -> list[tuple]:
-    """A file's custody entries, oldest first, each with the id of the audit event that records it.
-
-    Referral steps name their event. The evidence app writes its custody rows and then its audit
-    event (targeting the file) in one transaction, so an entry's event is the first event on the
-    file at or after the entry's time.
-    """
+def event_ids(file) -> list[int]:
+    """The ids of the signed audit events that make up a file's custody, in log order: the events on the
+    file itself (one per custody step) and the referral steps its custody rows name (each names the file)."""
     from evidence.models import CustodyEvent, EvidenceFile
 
-    entries = list(CustodyEvent.objects.filter(file=file).order_by("at", "id"))
-    events = list(
-        AuditEvent.objects.filter(target_type=EvidenceFile._meta.label_lower, target_id=str(file.pk)).order_by("seq").values_list("pk", "at")
-    )
-    out = []
-    for entry in entries:
-        named = (entry.detail or {}).get("audit_event")
-        if named is not None:
-            out.append((entry, int(named)))
-            continue
-        match = next((pk for pk, at in events if at >= entry.at), None)
-        out.append((entry, match))
-    return out
+    named = [
+        int(d["audit_event"])
+        for d in CustodyEvent.objects.filter(file=file, action__in=[CustodyEvent.Action.REFERRED, CustodyEvent.Action.DOWNLOADED])
+        .values_list("detail", flat=True)
+        if isinstance(d, dict) and d.get("audit_event") is not None
+    ]
+    return custody_event_ids(target_type=EvidenceFile._meta.label_lower, target_id=str(file.pk), named=named)

@@ -2,8 +2,10 @@
 
 Layout (docs/referrals.md):
     dossier.pdf          the redacted dossier
-    manifest.json        exhibits with their intake SHA-256 and custody, the checkpoint and its key
+    manifest.json        exhibits, their custody as signed audit events with proofs, the checkpoint and its key
     exhibits/E01.<ext>   each chosen evidence file, decrypted from the evidence store
+    README.txt           how the recipient checks the package
+    verify.py            the verifier (audit/proofs.py, byte for byte)
 
 Every entry is encrypted by pyzipper as it is written; decrypted evidence passes
 through memory one chunk at a time and reaches the output only as ciphertext.
@@ -17,9 +19,11 @@ from collections.abc import Callable, Iterable
 
 import pyzipper
 
+from audit import proofs
+from referrals import manifest as manifests
+
 MANIFEST = "manifest.json"
 DOSSIER = "dossier.pdf"
-FORMAT = "dalil-referral/1"
 _ZIP64_FROM = 1 << 31
 
 
@@ -72,7 +76,10 @@ def write_package(
                     f"(now {digest.hexdigest()[:16]}…, at intake {x['sha256_at_intake'][:16]}…)"
                 )
             x["sha256"] = digest.hexdigest()
-        pdf, manifest = finish(exhibits)
+        pdf, manifest, readme = finish(exhibits)
         zf.writestr(DOSSIER, pdf)
         manifest["dossier"] = {"path": DOSSIER, "sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf)}
+        manifests.validate(manifest)
         zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+        zf.writestr(proofs.README, readme.encode("utf-8"))
+        zf.writestr(proofs.VERIFIER, manifests.verifier_source())

@@ -395,7 +395,7 @@ def _transition(*, actor, referral: Referral, allowed_from, to: str, action: str
     referral.save(update_fields=[*data, "status", "updated_at"])
     event = audit_record(
         actor=actor, action=action, target=referral, case=referral.case, fields=["status", *data],
-        data={"from": list(allowed_from), "to": to},
+        data={"from": list(allowed_from), "to": to, "files": referral.evidence_file_ids},
     )
     custody.record(referral=referral, audit_event=event, actor=actor, what=to)
     return referral

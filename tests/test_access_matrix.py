@@ -175,6 +175,7 @@ MATRIX = {
     "patterns:list_detail": unknown_object(lambda m: {"list_id": m.any_id}),
     "patterns:upload_detail": unknown_object(lambda m: {"list_id": m.any_id, "upload_id": m.any_id}),
     "patterns:upload_progress": unknown_object(lambda m: {"list_id": m.any_id, "upload_id": m.any_id}),
+    "patterns:list_match": unknown_object(lambda m: {"list_id": m.any_id}, method="post"),
     "patterns:candidate_decide": unknown_object(lambda m: {"list_id": m.any_id, "candidate_id": 1, "decision": "confirm"}, method="post"),
     "patterns:duplicates": signed_in(),
     "patterns:duplicate_action": signed_in(method="post", status={400, 404}),

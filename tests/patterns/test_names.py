@@ -11,7 +11,7 @@ SAME = [
     ["Хасанов", "Ҳасанов", "Khasanov", "Hasanov", "Xasanov", "Khassanov"],
     ["Джамшед", "Ҷамшед", "Jamshed", "Dzhamshed", "Djamshed"],
     ["Ержан", "Yerzhan", "Erzhan", "Erjan", "Yerjan"],
-    ["Ўктам", "Oʻktam", "O'ktam", "O‘ktam", "Oktam"],
+    ["Ўктам", "Oʻktam", "O'ktam", "O‘ktam", "Uktam", "Уктам"],  # Uzbek oʻ is Russian у
     ["Ғулом", "Gʻulom", "G'ulom", "Ghulom", "Gulom"],
     ["Қасымов", "Kasymov", "Qasymov", "Kasimov", "Қасимов"],
     ["Юлия", "Yuliya", "Iuliia", "Yulia", "Yuliia"],

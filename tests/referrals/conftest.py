@@ -137,3 +137,10 @@ def download(legal, referral, path):
     with services.referral_download(actor=legal, referral=referral) as fh:
         path.write_bytes(fh.read())
     return path
+
+
+def verify_package(path, passphrase=None, public_key=None):
+    """The package's own verifier (audit/proofs.py), on a ZIP or an extracted folder."""
+    from audit import proofs
+
+    return proofs.verify_package(proofs.open_package(str(path), passphrase), public_key=public_key)

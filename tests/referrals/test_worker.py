@@ -7,7 +7,7 @@ import pytest
 from evidence import blobs
 from referrals import services
 from referrals.models import Referral
-from referrals.verify import verify_package
+from tests.referrals.conftest import verify_package
 from tests.referrals.conftest import attach, build_case, download, make_referral
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -242,6 +242,9 @@ class Command(BaseCommand):
         # Looked up per run, so that --help speaks the active language (argparse needs a str, not a lazy one).
         return _("Create fictional demo users (caseworker1, caseworker2, legal1, admin1) and demo cases. Safe to run twice.")
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="the address the site is served at (printed)")
+
     def handle(self, *args, **options):
         password = settings.DALIL_DEMO_PASSWORD
         users = self._users(password)
@@ -263,7 +266,7 @@ class Command(BaseCommand):
             _record_seeded(cases=len(plan) - existing)
             self.stdout.write(self.style.SUCCESS(_("Created %(count)s demo cases.") % {"count": len(plan) - existing}))
         _share_demo_cases(users, creators)
-        self._print_logins(password)
+        self._print_logins(password, options["url"])
 
     def _users(self, password: str) -> dict:
         User = get_user_model()
@@ -306,7 +309,7 @@ class Command(BaseCommand):
             services.consent_record(actor=actor, case=case, data={**demo.consent, "contact": contacts[demo.consent["contact"]]})
         return case
 
-    def _print_logins(self, password: str) -> None:
+    def _print_logins(self, password: str, url: str) -> None:
         source = "DALIL_DEMO_PASSWORD" if env_str("DALIL_DEMO_PASSWORD") is not None else _("the default; set DALIL_DEMO_PASSWORD to change it")
         self.stdout.write("")
         self.stdout.write(_("Demo logins (fictional data only):"))
@@ -314,7 +317,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {role:<11} " + _("password: %(password)s") % {"password": password})
         self.stdout.write("  " + _("(password from %(source)s)") % {"source": source})
         self.stdout.write(_("legal1 and admin1 are asked to set up a second factor (authenticator app or security key) first."))
-        self.stdout.write(_("Sign in at %(url)s") % {"url": "http://127.0.0.1:8000/accounts/login/"})
+        self.stdout.write(_("Sign in at %(url)s") % {"url": url.rstrip("/") + "/accounts/login/"})
 
 
 def _share_demo_cases(users: dict, creators: list) -> None:

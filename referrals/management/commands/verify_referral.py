@@ -7,7 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from referrals.verify import PackageError, verify_package
+from audit.proofs import PackageError, open_package, verify_package
 
 
 class Command(BaseCommand):
@@ -19,24 +19,26 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        parser.add_argument("package", help=_("the .zip package as received"))
+        parser.add_argument("package", help=_("the .zip package as received, or the folder it was extracted to"))
         parser.add_argument("--passphrase", help=_("the package passphrase (asked for if not given; or DALIL_REFERRAL_PASSPHRASE)"))
         parser.add_argument("--public-key", help=_("the organisation's checkpoint key as obtained from it directly (recommended)"))
 
     def handle(self, *args, package, passphrase=None, public_key=None, **options):
-        if not os.path.isfile(package):
+        if not os.path.exists(package):
             raise CommandError(_("%(path)s: no such file") % {"path": package})
         passphrase = passphrase or os.environ.get("DALIL_REFERRAL_PASSPHRASE")
-        if not passphrase:
+        if not passphrase and os.path.isfile(package):
             if not sys.stdin.isatty():
                 raise CommandError(_("give the passphrase with --passphrase (or DALIL_REFERRAL_PASSPHRASE)"))
             passphrase = getpass.getpass(_("Passphrase: "))
         try:
-            report = verify_package(package, passphrase, public_key=public_key)
+            report = verify_package(open_package(package, passphrase), public_key=public_key)
         except PackageError as exc:
             raise CommandError(str(exc)) from None
         for line in report.passed:
             self.stdout.write(f"ok    {line}")
+        for line in report.notes:
+            self.stdout.write(f"note  {line}")
         for line in report.failed:
             self.stdout.write(f"FAIL  {line}")
         if not report.ok:
