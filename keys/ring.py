@@ -135,9 +135,9 @@ def _configured_keys(kek: str, kek_file: str, kek_dir: str, found: _Keys) -> Non
 
 def _build() -> _Ring:
     kek, kek_file, kek_dir, current, kms_key, kms_endpoint, kms_region = (_conf(n) for n in _CONFIG_NAMES)
-    if not _repair_keys:
-        keyfile.refuse_legacy_layout()
     if not configured():
+        if not _repair_keys:  # the old folder would be taken for the development default
+            keyfile.refuse_legacy_layout()
         keyfile.refuse_missing(KEK)
     found = _Keys()
     # Development keys are the oldest: anything configured is newer. They are made only when nothing is configured.

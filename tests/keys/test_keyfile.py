@@ -151,3 +151,25 @@ def test_a_kms_key_not_tagged_for_the_kek_purpose_is_refused(settings, moto_serv
         ring.current_kek_id()
     with pytest.raises(ImproperlyConfigured, match="dalil-purpose=kek"):
         ring.check_keys()
+
+
+def test_keys_generate_speaks_russian(tmp_path):
+    from django.utils import translation
+
+    path = tmp_path / "kek"
+    path.write_text("precious\n")
+    with translation.override("ru"), pytest.raises(CommandError, match="никогда не перезаписывается"):
+        _generate(KEK, path)
+
+
+def test_key_status_names_wrong_purposes_and_development_keys(settings, tmp_path):
+    from keys.checks import key_status
+
+    ring.current_kek_id()  # a development KEK
+    settings.DALIL_AUDIT_KEY = _line(AUDIT_SIGNING)
+    settings.DALIL_AUDIT_SIGNING_KEY = _line(AUDIT_SIGNING, "sig")
+    status = {s["purpose"]: s for s in key_status()}
+    assert status["kek"]["source"] == "development"
+    assert status["audit-chain"]["source"] == "configured" and "(audit-signing)" in status["audit-chain"]["error"]
+    assert status["audit-signing"] == {"purpose": "audit-signing", "source": "configured", "key_id": "sig", "error": ""}
+    assert status["intake"]["source"] == "missing"
