@@ -120,10 +120,10 @@ def _parse(text: str, purpose_name: str, where: str) -> KeyFile:
         )
     _, purpose, key_id, material = parts
     if purpose != expected.name:
-        found = KEY_PURPOSES.get(purpose)
-        named = f"a {found.title} ({purpose})" if found else f"an unknown purpose {purpose!r}"
+        known = "" if purpose in KEY_PURPOSES else " (unknown)"
         raise ImproperlyConfigured(
-            f"{where}: this key is {named}, not a {expected.title} ({expected.name}); a key serves one purpose only."
+            f"{where}: the key's purpose is {purpose!r}{known}, not {expected.name!r} ({expected.title}): "
+            "a key serves one purpose only."
         )
     check_id(key_id, where=where)
     return KeyFile(expected, key_id, _decode_material(expected, material, where=where))

@@ -62,7 +62,7 @@ def _refused(call, *, expected, found):
     with pytest.raises(ImproperlyConfigured) as caught:
         call()
     message = str(caught.value)
-    assert "\n" not in message and f"({found.name})" in message and f"({expected.name})" in message, message
+    assert "\n" not in message and f"purpose is '{found.name}'" in message and f"not '{expected.name}'" in message, message
 
 
 @pytest.mark.parametrize("other", SINGLE, ids=lambda p: p.name)
@@ -170,6 +170,6 @@ def test_key_status_names_wrong_purposes_and_development_keys(settings, tmp_path
     settings.DALIL_AUDIT_SIGNING_KEY = _line(AUDIT_SIGNING, "sig")
     status = {s["purpose"]: s for s in key_status()}
     assert status["kek"]["source"] == "development"
-    assert status["audit-chain"]["source"] == "configured" and "(audit-signing)" in status["audit-chain"]["error"]
+    assert status["audit-chain"]["source"] == "configured" and "'audit-signing'" in status["audit-chain"]["error"]
     assert status["audit-signing"] == {"purpose": "audit-signing", "source": "configured", "key_id": "sig", "error": ""}
     assert status["intake"]["source"] == "missing"
