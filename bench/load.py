@@ -210,8 +210,12 @@ def run_step(port: int, users: list[str], concurrency: int, seconds: float, seen
             ref = rng.choice(refs)
             if roll < 0.45:
                 # A search names one person, as caseworkers do (the seeded names are "Bench Person <n>").
-                search = "/?q=Bench+Person+" + str(int(ref.rsplit("-", 1)[1]))
-                method, path, body, ok = "GET", rng.choice(["/", "/?status=active", search]), None, (200,)
+                # Searches are POSTed (a name never goes in a URL); the answer is a redirect to an opaque id.
+                pick = rng.choice(["/", "/?status=active", "search"])
+                if pick == "search":
+                    method, path, body, ok = "POST", "/", {"q": "Bench Person " + str(int(ref.rsplit("-", 1)[1]))}, (302, 303)
+                else:
+                    method, path, body, ok = "GET", pick, None, (200,)
             elif roll < 0.80:
                 method, path, body, ok = "GET", f"/cases/{ref}/", None, (200,)
             elif roll < 0.90:
