@@ -6,8 +6,11 @@ CipherSweet's guidance: with R indexed values, each index value should be shared
 of them on average, and C < sqrt(R). A search therefore returns a few false candidates, which
 `person_ids_matching` removes by opening the candidates' names. docs/data-protection.md gives the figures.
 
-The services keep the index current (case_create, case_update call `person_index_update`); there are no
-signals. `rebuild_index` re-computes everything (after a change of bits, or of the normaliser).
+Reporters' names are indexed too (their own index and key, REPORTER_NAME), with entries that point at the
+case's person, so that a caseworker finds a case by the name of the relative who called.
+
+The services keep the index current (case_create, case_update and the contact services call
+`person_index_update`); there are no signals. `rebuild_index` re-computes everything (after a change of bits, or of the normaliser).
 """
 
 from __future__ import annotations
@@ -19,15 +22,17 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.db.models import Count
 
-from cases.models import Case, Person, PersonIndexEntry
+from cases.models import Case, Contact, Person, PersonIndexEntry
 from cases.names import name_tokens
 from keys import blind_index
 
 NAME = PersonIndexEntry.Index.NAME
 BIRTH_DATE = PersonIndexEntry.Index.BIRTH_DATE
+REPORTER_NAME = PersonIndexEntry.Index.REPORTER_NAME
 
-# Sized for ~100,000 people: ~300,000 name tokens / 2**16 = 4.6 per value, 100,000 dates / 2**15 = 3.1 per value.
-BITS = {NAME: 16, BIRTH_DATE: 15}
+# Sized for ~100,000 people: ~300,000 name tokens / 2**16 = 4.6 per value, 100,000 dates / 2**15 = 3.1 per value;
+# about one reporter a case, so about as many reporter tokens as name tokens.
+BITS = {NAME: 16, BIRTH_DATE: 15, REPORTER_NAME: 16}
 NAME_FIELDS = ("name_latin", "name_cyrillic", "aliases")
 _DATE_QUERY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -43,21 +48,31 @@ def person_name_tokens(person: Person) -> set[str]:
     return tokens
 
 
-def _entries(person: Person, keys: dict[str, bytes]) -> list[PersonIndexEntry]:
+def _reporter_names(person_ids) -> dict:
+    names: dict = {}
+    reporters = Contact.objects.filter(case__person__in=person_ids, is_reporter=True).select_related("case")
+    for contact in reporters.only("pk", "name", "case__person_id"):  # a sealed value opens on its own row
+        names.setdefault(contact.case.person_id, []).append(contact.name)
+    return names
+
+
+def _entries(person: Person, keys: dict[str, bytes], reporter_names: Iterable[str] = ()) -> list[PersonIndexEntry]:
     values = {(NAME, index_value(NAME, t, key=keys[NAME])) for t in person_name_tokens(person)}
+    values |= {(REPORTER_NAME, index_value(REPORTER_NAME, t, key=keys[REPORTER_NAME]))
+               for name in reporter_names for t in name_tokens(name or "")}
     if person.birth_date:
         values.add((BIRTH_DATE, index_value(BIRTH_DATE, person.birth_date.isoformat(), key=keys[BIRTH_DATE])))
     return [PersonIndexEntry(person_id=person.pk, index=i, value=v) for i, v in sorted(values)]
 
 
 def _keys() -> dict[str, bytes]:
-    return {NAME: blind_index.index_key(NAME), BIRTH_DATE: blind_index.index_key(BIRTH_DATE)}
+    return {index: blind_index.index_key(index) for index in BITS}
 
 
 def person_index_update(*, person: Person) -> None:
-    """Replace a person's index entries; runs inside the calling service's transaction."""
+    """Replace a person's index entries (with their case's reporters'); runs inside the calling service's transaction."""
     PersonIndexEntry.objects.filter(person_id=person.pk).delete()
-    PersonIndexEntry.objects.bulk_create(_entries(person, _keys()))
+    PersonIndexEntry.objects.bulk_create(_entries(person, _keys(), _reporter_names([person.pk]).get(person.pk, ())))
 
 
 def rebuild_index(*, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None) -> int:
@@ -75,8 +90,9 @@ def rebuild_index(*, batch_size: int = 1000, progress: Callable[[int, int], None
             return done
         keys = keys or _keys()  # an empty database gets no index keys yet
         with transaction.atomic():
+            reporters = _reporter_names([p.pk for p in batch])
             PersonIndexEntry.objects.filter(person_id__in=[p.pk for p in batch]).delete()
-            PersonIndexEntry.objects.bulk_create([e for p in batch for e in _entries(p, keys)])
+            PersonIndexEntry.objects.bulk_create([e for p in batch for e in _entries(p, keys, reporters.get(p.pk, ()))])
         done += len(batch)
         last = batch[-1].pk
         if progress:
@@ -93,7 +109,8 @@ def _parse_date(query: str) -> datetime.date | None:
 
 
 def person_ids_matching(query: str) -> list | None:
-    """People whose names hold every whole-name token of `query` (either script), or born on `query` (YYYY-MM-DD).
+    """People whose names hold every whole-name token of `query` (either script), whose case has a reporter whose
+    name holds them all, or born on `query` (YYYY-MM-DD).
 
     None when the query holds nothing the index can answer. Candidates that match only by a truncation
     coincidence are dropped after their names are opened, so the answer is exact.
@@ -101,29 +118,34 @@ def person_ids_matching(query: str) -> list | None:
     query = (query or "").strip()
     birth_date = _parse_date(query)
     if birth_date is not None:
-        wanted = [(BIRTH_DATE, index_value(BIRTH_DATE, birth_date.isoformat()))]
-        tokens: set[str] = set()
-    else:
-        tokens = set(name_tokens(query))
-        if not tokens:
-            return None
-        key = blind_index.index_key(NAME)
-        wanted = [(NAME, index_value(NAME, t, key=key)) for t in tokens]
-    # The people holding every wanted value, intersected by the database: a common token ("Karimov")
-    # may match thousands of people, and only those holding all of them come back.
-    index = wanted[0][0]
-    values = {value for _, value in wanted}
-    candidates = (
+        candidates = _holding_all(BIRTH_DATE, {index_value(BIRTH_DATE, birth_date.isoformat())})
+        return [p.pk for p in Person.objects.filter(pk__in=candidates).only("pk", "birth_date") if p.birth_date == birth_date]
+    tokens = set(name_tokens(query))
+    if not tokens:
+        return None
+    people = Person.objects.filter(pk__in=_holding_all(NAME, _values(NAME, tokens))).only("pk", *NAME_FIELDS)
+    found = [p.pk for p in people if tokens <= person_name_tokens(p)]
+    reporters = _reporter_names(_holding_all(REPORTER_NAME, _values(REPORTER_NAME, tokens)))
+    found += [pk for pk, names in reporters.items()
+              if pk not in found and any(tokens <= set(name_tokens(name or "")) for name in names)]
+    return found
+
+
+def _values(index: str, tokens: set[str]) -> set[int]:
+    key = blind_index.index_key(index)
+    return {index_value(index, t, key=key) for t in tokens}
+
+
+def _holding_all(index: str, values: set[int]):
+    """The ids of the people holding every wanted value of `index`, intersected by the database: a common token
+    ("Karimov") may match thousands of people, and only those holding all of them come back."""
+    return (
         PersonIndexEntry.objects.filter(index=index, value__in=values)
         .values("person_id")
         .annotate(held=Count("value", distinct=True))
         .filter(held=len(values))
         .values("person_id")
     )
-    people = Person.objects.filter(pk__in=candidates).only("pk", *NAME_FIELDS, "birth_date")
-    if birth_date is not None:
-        return [p.pk for p in people if p.birth_date == birth_date]
-    return [p.pk for p in people if tokens <= person_name_tokens(p)]
 
 
 def sort_by_person_name(cases: Iterable[Case], *, descending: bool = False) -> list[Case]:

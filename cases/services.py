@@ -76,7 +76,6 @@ def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iter
     person_obj = Person(**person)
     person_obj.full_clean()
     person_obj.save()
-    person_index_update(person=person_obj)
     case_obj = Case(
         reference=_next_reference(timezone.now().year),
         person=person_obj,
@@ -90,6 +89,7 @@ def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iter
         contact_obj = Contact(case=case_obj, **contact)
         contact_obj.full_clean()
         contact_obj.save()
+    person_index_update(person=person_obj)  # after the contacts: a reporter's name finds the case too
     access.on_case_created(case=case_obj, actor=actor)
     audit_record(
         actor=actor,
@@ -137,6 +137,8 @@ def contact_add(*, actor, case: Case, data: dict) -> Contact:
     contact = Contact(case=case, **data)
     contact.full_clean()
     contact.save()
+    if contact.is_reporter:
+        person_index_update(person=case.person)
     _touch(case, actor)
     audit_record(actor=actor, action=actions.CONTACT_ADDED, target=contact, case=case, fields=data.keys())
     return contact
@@ -152,6 +154,8 @@ def contact_update(*, actor, contact: Contact, data: dict, version: int | None =
     contact.full_clean()
     if changed:
         _save_version(contact, changed)
+    if {"name", "is_reporter"} & set(changed):
+        person_index_update(person=contact.case.person)
     _touch(contact.case, actor)
     audit_record(actor=actor, action=actions.CONTACT_UPDATED, target=contact, case=contact.case, fields=changed)
     return changed
@@ -182,13 +186,19 @@ def _set_event_relations(event: Event, perpetrators, sources) -> list[str]:
 
 @service
 def event_add(
-    *, actor, case: Case, data: dict, perpetrators: Iterable[Perpetrator] = (), sources: Iterable[Source] = ()
+    *, actor, case: Case, data: dict, perpetrators: Iterable[Perpetrator] = (), sources: Iterable[Source] = (),
+    new_source: dict | None = None,
 ) -> Event:
-    """Add an event to a case's timeline. Caller holds change_case. Audit: event.added."""
+    """Add an event to a case's timeline (with a source typed in beside it, in the same transaction).
+    Caller holds change_case. Audit: event.added (and source.added)."""
     event = Event(case=case, created_by=actor, **data)
+    event.clear_fields_of_other_types()
     event.full_clean()
     event.save()
-    related = _set_event_relations(event, list(perpetrators), list(sources))
+    sources = list(sources)
+    if new_source is not None:
+        sources.append(_source_new(actor=actor, case=case, data=new_source))
+    related = _set_event_relations(event, list(perpetrators), sources)
     _touch(case, actor)
     audit_record(actor=actor, action=actions.EVENT_ADDED, target=event, case=case, fields=[*data.keys(), *related], data={"type": event.type})
     return event
@@ -203,14 +213,20 @@ def event_update(
     perpetrators: Iterable[Perpetrator] | None = None,
     sources: Iterable[Source] | None = None,
     version: int | None = None,
+    new_source: dict | None = None,
 ) -> list[str]:
-    """Change an event, refused (StaleEdit) when it is no longer at `version`. Caller holds change_case.
-    Audit: event.updated."""
+    """Change an event (with a source typed in beside it), refused (StaleEdit) when it is no longer at `version`.
+    Caller holds change_case. Audit: event.updated (and source.added)."""
     perpetrators = None if perpetrators is None else list(perpetrators)
     sources = None if sources is None else list(sources)
     event = _locked(Event, event.pk, "case")
-    _refuse_if_stale(event, version, _changes(event, data) + _relation_changes(event, perpetrators, sources))
+    _refuse_if_stale(event, version, _changes(event, data) + _relation_changes(event, perpetrators, sources)
+                     + (["sources"] if new_source is not None else []))
+    if new_source is not None:
+        sources = [*(sources if sources is not None else event.sources.all()),
+                   _source_new(actor=actor, case=event.case, data=new_source)]
     changed = _assign(event, data)
+    changed += [name for name in event.clear_fields_of_other_types() if name not in changed]
     event.full_clean()
     changed += _set_event_relations(event, perpetrators, sources)
     if changed:
@@ -220,16 +236,22 @@ def event_update(
     return changed
 
 
-@service
-def source_add(*, actor, case: Case, data: dict) -> Source:
-    """Record where information came from. Caller holds change_case. Audit: source.added."""
+def _source_new(*, actor, case: Case, data: dict) -> Source:
+    """A new source, inside the caller's transaction (on its own, or typed in on the event form). Audit: source.added."""
     if data.get("contact") is not None and data["contact"].case_id != case.pk:
         raise ValueError("A contact of another case cannot be a source here.")
     source = Source(case=case, **data)
     source.full_clean()
     source.save()
-    _touch(case, actor)
     audit_record(actor=actor, action=actions.SOURCE_ADDED, target=source, case=case, fields=data.keys())
+    return source
+
+
+@service
+def source_add(*, actor, case: Case, data: dict) -> Source:
+    """Record where information came from. Caller holds change_case. Audit: source.added."""
+    source = _source_new(actor=actor, case=case, data=data)
+    _touch(case, actor)
     return source
 
 
