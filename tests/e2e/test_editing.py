@@ -40,6 +40,22 @@ def signed_in(browser, live_server, user):
     return context, page
 
 
+def problems_on(page) -> list[str]:
+    """Sideways scrolling at a phone's and a laptop's width, and serious or critical axe-core violations."""
+    from tests.e2e.test_walk import AXE, AXE_RUN, CHECK, SIZES
+
+    found = []
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        facts = page.evaluate(CHECK, None)
+        if facts["scroll"] > facts["inner"]:
+            found.append(f"{size}: scrolls sideways: {facts['wide']}")
+        if page.evaluate("() => typeof axe") == "undefined":
+            page.evaluate(AXE)
+        found.extend(f"{size}: {v}" for v in page.evaluate(AXE_RUN))
+    return found
+
+
 def test_two_sessions_edit_one_case_and_nothing_is_lost(browser, live_server, caseworkers):
     (first_user, second_user), case = caseworkers
     first_context, first = signed_in(browser, live_server, first_user)
@@ -59,6 +75,7 @@ def test_two_sessions_edit_one_case_and_nothing_is_lost(browser, live_server, ca
         assert "Someone else saved this record while you were editing it" in conflict.inner_text()
         notes_row = conflict.locator(".conflict-row", has_text="Notes")
         assert notes_row.locator('[data-side="theirs"]').inner_text() == "Mother called on Monday; he is in Rostov."
+        assert problems_on(second) == []
         # What the second person chose is still in the form.
         assert second.get_by_label("Current known whereabouts").input_value() == "front"
         stored = Case.objects.get(pk=case.pk)
@@ -120,6 +137,7 @@ def test_perpetrators_and_places_filter_and_a_new_source_keeps_the_event(browser
         assert perpetrators.locator("li:visible").count() == 2  # the match, and the one already chosen
         page.locator("#id_location_filter").fill("tishina")
         page.get_by_label("SIZO-1 Matrosskaya Tishina, Moscow, Russia").check()
+        assert problems_on(page) == []
 
         # A source typed in on the event form: saved with the event, nothing typed is lost.
         page.get_by_text("Not in the list: add a new source with this event").click()
