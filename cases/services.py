@@ -52,10 +52,13 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def _refuse_if_stale(current, version: int | None, changes: list[str]) -> None:
+def refuse_if_stale(current, version: int | None, changes: list[str], *, stored: int | None = None) -> None:
+    """Raise StaleEdit when `version` (what the form or request read) is not the stored one and something would change.
+
+    `stored` defaults to current.version; 0 stands for a record that did not exist yet."""
     # Checked on the locked row, inside the transaction that saves: two saves from forms read at the same
     # version cannot both pass. Resending a form already saved changes nothing and is not a conflict.
-    if version is not None and version != current.version and changes:
+    if version is not None and version != (current.version if stored is None else stored) and changes:
         raise StaleEdit(current)
 
 
@@ -108,7 +111,7 @@ def case_update(
     """Change a case and its person, refused (StaleEdit) when the case is no longer at `version`.
     Caller holds change_case. Audit: case.updated."""
     case = _locked(Case, case.pk, "person")
-    _refuse_if_stale(case, version, _changes(case.person, person or {}) + _changes(case, data or {}))
+    refuse_if_stale(case, version, _changes(case.person, person or {}) + _changes(case, data or {}))
     changed_person = _assign(case.person, person or {})
     if changed_person:
         case.person.full_clean()
@@ -149,7 +152,7 @@ def contact_update(*, actor, contact: Contact, data: dict, version: int | None =
     """Change a contact, refused (StaleEdit) when it is no longer at `version`. Caller holds change_case.
     Audit: contact.updated."""
     contact = _locked(Contact, contact.pk, "case")
-    _refuse_if_stale(contact, version, _changes(contact, data))
+    refuse_if_stale(contact, version, _changes(contact, data))
     changed = _assign(contact, data)
     contact.full_clean()
     if changed:
@@ -220,7 +223,7 @@ def event_update(
     perpetrators = None if perpetrators is None else list(perpetrators)
     sources = None if sources is None else list(sources)
     event = _locked(Event, event.pk, "case")
-    _refuse_if_stale(event, version, _changes(event, data) + _relation_changes(event, perpetrators, sources)
+    refuse_if_stale(event, version, _changes(event, data) + _relation_changes(event, perpetrators, sources)
                      + (["sources"] if new_source is not None else []))
     if new_source is not None:
         sources = [*(sources if sources is not None else event.sources.all()),
@@ -262,7 +265,7 @@ def source_update(*, actor, source: Source, data: dict, version: int | None = No
     if data.get("contact") is not None and data["contact"].case_id != source.case_id:
         raise ValueError("A contact of another case cannot be a source here.")
     source = _locked(Source, source.pk, "case")
-    _refuse_if_stale(source, version, _changes(source, data))
+    refuse_if_stale(source, version, _changes(source, data))
     changed = _assign(source, data)
     source.full_clean()
     if changed:
