@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.roles import is_admin
 from audit import actions
@@ -16,7 +17,7 @@ from audit.models import AuditEvent
 from cases.selectors import case_get_for
 
 PAGE_SIZE = 50
-SIGN_IN_ACTIONS = (actions.SIGN_IN, actions.SIGN_IN_FAILED)
+SIGN_IN_ACTIONS = (actions.SIGN_IN, actions.SIGN_IN_FAILED, actions.SECOND_FACTOR_FAILED)
 
 
 def is_audit_admin(user) -> bool:
@@ -88,6 +89,20 @@ def recent_sign_ins(user, *, limit: int = 10) -> list[AuditEvent]:
         AuditEvent.objects.filter(
             target_type=get_user_model()._meta.label_lower, target_id=str(user.pk), action__in=SIGN_IN_ACTIONS
         ).order_by("-seq")[:limit]
+    )
+
+
+FACTOR_CHANGE_ACTIONS = (actions.ACCOUNT_2FA_ENROLLED, actions.ACCOUNT_2FA_REMOVED, actions.ACCOUNT_2FA_BACKUP_CODES)
+
+
+def recent_factor_changes(user, *, days: int = 30) -> list[AuditEvent]:
+    """Second factors added or removed and backup codes issued on this user's account lately, newest first:
+    shown on their account page, so that a factor someone else added does not go unnoticed."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(
+        AuditEvent.objects.filter(
+            target_type=get_user_model()._meta.label_lower, target_id=str(user.pk), action__in=FACTOR_CHANGE_ACTIONS, at__gte=since
+        ).order_by("-seq")[:10]
     )
 
 

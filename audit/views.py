@@ -37,7 +37,11 @@ def log(request):
     audit_read(actor=request.user, action=actions.AUDIT_LOG_VIEWED, data={"filters": _jsonable(filters)})
     query = request.GET.copy()
     query.pop("before", None)
-    return render(request, "audit/log.html", {"form": form, "events": events, "next_before": next_before, "query": query.urlencode()})
+    from audit.timestamps import last_stamped
+
+    return render(request, "audit/log.html", {
+        "form": form, "events": events, "next_before": next_before, "query": query.urlencode(), "last_stamp": last_stamped(),
+    })
 
 
 def _jsonable(filters: dict) -> dict:

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import on_rollback, service
 from evidence import blobs
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
 from evidence.sealing import SealedBlob, TooLarge, plaintext_chunks, read_chunks, record_context, seal
@@ -115,11 +116,12 @@ def evidence_attach(
     except BaseException:
         sealed.discard()
         raise
+    on_rollback(sealed.discard)  # inside a larger user action that fails later, the blob goes too
     _queue_processing(record.pk)
     return record
 
 
-@transaction.atomic(durable=True)
+@service
 def _receive(*, actor, case, sealed: SealedBlob, original_name, source_label, source, event, description, method, claimed_type, system):
     now = timezone.now()
     record = EvidenceFile(
