@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import auditing, idempotency
+from api import auditing, idempotency, versions
 from api.errors import error_response
 from api import selectors as api_selectors
 from api import serializers as s
@@ -111,12 +111,33 @@ class CaseListCreate(ApiView):
         return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED, headers={"Location": f"{self.request.path}{case.reference}/"})
 
 
+def _versioned(data, version: int) -> Response:
+    return Response(data, headers={"ETag": versions.etag(version)})
+
+
 class CaseDetail(ApiView):
-    @extend_schema(parameters=[REFERENCE], responses=s.CaseSerializer, summary="Read a case")
+    @extend_schema(parameters=[REFERENCE, versions.ETAG_RESPONSE], responses=s.CaseSerializer, summary="Read a case")
     def get(self, request, reference):
         case = self.case(reference)
         auditing.read(request, action=actions.CASE_VIEWED, target=case)
-        return Response(s.CaseSerializer(case).data)
+        return _versioned(s.CaseSerializer(case).data, case.version)
+
+    @extend_schema(
+        parameters=[REFERENCE, versions.IF_MATCH_PARAMETER, versions.ETAG_RESPONSE], request=s.CaseUpdateSerializer,
+        responses=s.CaseSerializer, summary="Change a case and its person",
+    )
+    @sensitive_variables("data", "person")
+    def patch(self, request, reference):
+        case = self.case(reference, perm="change_case")
+        version = versions.expected_version(request)
+        form = s.CaseUpdateSerializer(data=request.data, context={"person": case.person})
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        person = data.pop("person", {})
+        person.pop("birth_date_approximate", None)
+        services.case_update(actor=request.user, case=case, person=person, data=data, version=version)
+        case = selectors.case_get_for(request.user, reference=reference)
+        return _versioned(s.CaseSerializer(case).data, case.version)
 
 
 class CaseSearch(ApiView):
@@ -159,6 +180,20 @@ class EventListCreate(ApiView):
         form = s.EventCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
+        sources, perpetrators = self.relations(request, case, data)
+
+        def perform():
+            event = services.event_add(actor=request.user, case=case, data=data, perpetrators=perpetrators, sources=sources)
+            return self._created(case, event.pk), str(event.pk)
+
+        return idempotency.run(
+            request, endpoint=f"events.create:{case.pk}", print_=idempotency.fingerprint(request.data),
+            perform=perform, replay=lambda event_id: self._created(case, event_id),
+        )
+
+    @staticmethod
+    def relations(request, case, data: dict) -> tuple[list, list]:
+        """Resolve the ids in `data` (changed in place: a place id becomes the place) to this case's records."""
         source_ids = data.pop("sources", [])
         perpetrator_ids = data.pop("perpetrators", [])
         sources = list(selectors.sources_for(request.user, case=case).filter(pk__in=source_ids))
@@ -171,18 +206,9 @@ class EventListCreate(ApiView):
             data["location"] = api_selectors.location_get(data["location"])
             if data["location"] is None:
                 raise ValidationError({"location": [_("No such place.")]})
-        else:
-            data.pop("location", None)
-        data = {k: v for k, v in data.items() if v is not None or k in ("date", "location")}
-
-        def perform():
-            event = services.event_add(actor=request.user, case=case, data=data, perpetrators=perpetrators, sources=sources)
-            return self._created(case, event.pk), str(event.pk)
-
-        return idempotency.run(
-            request, endpoint=f"events.create:{case.pk}", print_=idempotency.fingerprint(request.data),
-            perform=perform, replay=lambda event_id: self._created(case, event_id),
-        )
+        for name in [k for k, v in data.items() if v is None and k not in ("date", "location")]:
+            del data[name]
+        return sources, perpetrators
 
     def _created(self, case, event_id):
         event = selectors.event_get_for(self.request.user, case=case, event_id=event_id)
@@ -190,10 +216,32 @@ class EventListCreate(ApiView):
 
 
 class EventDetail(ApiView):
-    @extend_schema(parameters=[REFERENCE], responses=s.EventSerializer, summary="Read an event")
+    @extend_schema(parameters=[REFERENCE, versions.ETAG_RESPONSE], responses=s.EventSerializer, summary="Read an event")
     def get(self, request, reference, event_id):
         case = self.case(reference)
-        return Response(s.EventSerializer(selectors.event_get_for(request.user, case=case, event_id=event_id)).data)
+        event = selectors.event_get_for(request.user, case=case, event_id=event_id)
+        return _versioned(s.EventSerializer(event).data, event.version)
+
+    @extend_schema(
+        parameters=[REFERENCE, versions.IF_MATCH_PARAMETER, versions.ETAG_RESPONSE], request=s.EventUpdateSerializer,
+        responses=s.EventSerializer, summary="Change an event",
+    )
+    @sensitive_variables("data")
+    def patch(self, request, reference, event_id):
+        case = self.case(reference, perm="change_case")
+        event = selectors.event_get_for(request.user, case=case, event_id=event_id)
+        version = versions.expected_version(request)
+        form = s.EventUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        sources, perpetrators = EventListCreate.relations(request, case, data)
+        services.event_update(
+            actor=request.user, event=event, data=data, version=version,
+            sources=sources if "sources" in request.data else None,
+            perpetrators=perpetrators if "perpetrators" in request.data else None,
+        )
+        event = selectors.event_get_for(request.user, case=case, event_id=event_id)
+        return _versioned(s.EventSerializer(event).data, event.version)
 
 
 class SourceList(ApiView):
@@ -205,10 +253,26 @@ class SourceList(ApiView):
 
 
 class SourceDetail(ApiView):
-    @extend_schema(parameters=[REFERENCE], responses=s.SourceSerializer, summary="Read a source")
+    @extend_schema(parameters=[REFERENCE, versions.ETAG_RESPONSE], responses=s.SourceSerializer, summary="Read a source")
     def get(self, request, reference, source_id):
         case = self.case(reference)
-        return Response(s.SourceSerializer(selectors.source_get_for(request.user, case=case, source_id=source_id)).data)
+        source = selectors.source_get_for(request.user, case=case, source_id=source_id)
+        return _versioned(s.SourceSerializer(source).data, source.version)
+
+    @extend_schema(
+        parameters=[REFERENCE, versions.IF_MATCH_PARAMETER, versions.ETAG_RESPONSE], request=s.SourceUpdateSerializer,
+        responses=s.SourceSerializer, summary="Change a source",
+    )
+    @sensitive_variables("form")
+    def patch(self, request, reference, source_id):
+        case = self.case(reference, perm="change_case")
+        source = selectors.source_get_for(request.user, case=case, source_id=source_id)
+        version = versions.expected_version(request)
+        form = s.SourceUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.source_update(actor=request.user, source=source, data=dict(form.validated_data), version=version)
+        source = selectors.source_get_for(request.user, case=case, source_id=source_id)
+        return _versioned(s.SourceSerializer(source).data, source.version)
 
 
 FILE_ID = OpenApiParameter("file_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Evidence file id (UUID)")
