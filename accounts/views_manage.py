@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import otp, services
@@ -159,7 +160,7 @@ def assignments(request):
                 except access.AccessError as exc:
                     form.add_error("user", str(exc))
                 else:
-                    messages.success(request, _("%(count)s case(s) changed for %(name)s.") % {"count": len(changed), "name": user.get_username()})
+                    messages.success(request, ngettext("%(count)s case changed for %(name)s.", "%(count)s cases changed for %(name)s.", len(changed)) % {"count": len(changed), "name": user.get_username()})
                     return redirect("manage:assignments")
         status = 400
     return render(request, "accounts/manage/assignments.html", {"form": form, "page": page, "ref": request.GET.get("ref", "")}, status=status)

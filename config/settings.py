@@ -187,6 +187,7 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # one date style per language: "1 Dec 2026", "1 декабря 2026 г."
 TIME_ZONE = env_str("DALIL_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

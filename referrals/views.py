@@ -130,8 +130,8 @@ def review_request(request, reference):
             else:
                 messages.success(request, _("Legal staff have been asked to review this case, and it is shared with them."))
                 return redirect("cases:detail", reference=case.reference)
-        return render(request, "referrals/review_request.html", {"case": case, "form": form}, status=400)
-    return render(request, "referrals/review_request.html", {"case": case, "form": form})
+    context = {"case": case, "form": form, "consent": consent_in_force(request.user, case=case)}
+    return render(request, "referrals/review_request.html", context, status=400 if request.method == "POST" else 200)
 
 
 # --- referrals -----------------------------------------------------------
