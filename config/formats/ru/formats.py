@@ -1,5 +1,7 @@
 """Russian dates in one style: "1 декабря 2026 г.", "1 декабря 2026 г., 14:05 UTC" (E: the month in the genitive)."""
 
+from config.formats.en.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS, FIRST_DAY_OF_WEEK, NUMBER_GROUPING  # noqa: F401 - typed the same way
+
 DATE_FORMAT = "j E Y г."
 SHORT_DATE_FORMAT = DATE_FORMAT
 DATETIME_FORMAT = "j E Y г., H:i T"
@@ -7,9 +9,5 @@ SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 TIME_FORMAT = "H:i T"
 YEAR_MONTH_FORMAT = "F Y г."
 MONTH_DAY_FORMAT = "j E"
-FIRST_DAY_OF_WEEK = 1
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
-DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
-NUMBER_GROUPING = 3
