@@ -121,7 +121,7 @@ MATRIX = {
     "manage:user_invite": admin_only(),
     "manage:user_detail": admin_only(kwargs=lambda m: {"pk": m.spare.pk}),
     "manage:user_roles": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
-    "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
+    "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=200),  # the confirmation step
     "manage:user_reactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_sign_out": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:assignments": admin_only(),
