@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts import otp, services
+from accounts import factors, otp, services
 from accounts.decorators import manage_access_required, manage_users_required, recent_login_required
 from accounts.forms import AssignmentForm, CaseAccessForm, InviteForm, RolesForm, ShareWithLegalForm
 from accounts.roles import roles_of
@@ -88,6 +88,18 @@ def user_roles(request, pk: int):
     messages.success(request, _("Roles saved (added: %(added)s; removed: %(removed)s).") % {
         "added": ", ".join(change["added"]) or "—", "removed": ", ".join(change["removed"]) or "—"})
     return redirect("manage:user_detail", pk=pk)
+
+
+@require_POST
+@manage_users_required
+@recent_login_required
+def user_enrolment_link(request, pk: int):
+    """Issue a one-time link for the user to set up their first second factor; shown on this response only."""
+    person = get_object_or_404(User, pk=pk, is_active=True)
+    link = request.build_absolute_uri(factors.enrolment_link_issue(actor=request.user, user=person))
+    response = render(request, "accounts/manage/enrolment_link.html", {"person": person, "link": link})
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 def _user_action(request, pk: int, service, done_message: str):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import docs, views
+from api import audit_views, docs, views
 
 app_name = "api"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("cases/<str:reference>/files/<uuid:file_id>/custody/", views.FileCustody.as_view(), name="file-custody"),
     path("persons/", views.PersonList.as_view(), name="person-list"),
     path("persons/<uuid:person_id>/", views.PersonDetail.as_view(), name="person-detail"),
+    path("audit/consistency/", audit_views.AuditConsistency.as_view(), name="audit-consistency"),
 ]

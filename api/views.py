@@ -62,7 +62,7 @@ class ApiView(APIView):
 
 
 class CaseListCreate(ApiView):
-    @extend_schema(parameters=[s.CaseFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases")
+    @extend_schema(parameters=[s.CaseFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases", operation_id="cases_list")
     def get(self, request):
         qs = selectors.case_list_for(request.user, **self.filters(s.CaseFilterSerializer, request.query_params))
         page, response = self.paginate(qs, s.CaseSummarySerializer)
@@ -107,7 +107,7 @@ class CaseDetail(ApiView):
 
 
 class PersonList(ApiView):
-    @extend_schema(parameters=[s.PersonFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.PersonSerializer), summary="List the people of your cases")
+    @extend_schema(parameters=[s.PersonFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.PersonSerializer), summary="List the people of your cases", operation_id="persons_list")
     def get(self, request):
         qs = api_selectors.persons_for(request.user, **self.filters(s.PersonFilterSerializer, request.query_params))
         paginator = Pagination()
@@ -126,7 +126,7 @@ class PersonDetail(ApiView):
 
 
 class EventListCreate(ApiView):
-    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.EventSerializer), summary="A case's timeline")
+    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.EventSerializer), summary="A case's timeline", operation_id="cases_events_list")
     def get(self, request, reference):
         case = self.case(reference)
         page, response = self.paginate(selectors.events_for(request.user, case=case), s.EventSerializer)
@@ -176,7 +176,7 @@ class EventDetail(ApiView):
 
 
 class SourceList(ApiView):
-    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.SourceSerializer), summary="A case's sources")
+    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.SourceSerializer), summary="A case's sources", operation_id="cases_sources_list")
     def get(self, request, reference):
         case = self.case(reference)
         page, response = self.paginate(selectors.sources_for(request.user, case=case), s.SourceSerializer)
@@ -196,7 +196,7 @@ FILE_ID = OpenApiParameter("file_id", OpenApiTypes.UUID, OpenApiParameter.PATH, 
 class FileListUpload(ApiView):
     parser_classes = [parsers.MultiPartParser]
 
-    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.EvidenceFileSerializer), summary="A case's evidence files (metadata)")
+    @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.EvidenceFileSerializer), summary="A case's evidence files (metadata)", operation_id="cases_files_list")
     def get(self, request, reference):
         case = self.case(reference)
         page, response = self.paginate(evidence_selectors.files_for(request.user, case=case), s.EvidenceFileSerializer)

@@ -3,6 +3,10 @@
 SIGN_IN = "auth.sign_in"
 SIGN_OUT = "auth.sign_out"
 SIGN_IN_FAILED = "auth.sign_in_failed"
+# The password was right and the session now owes its second step; auth.sign_in follows only once it is done.
+SIGN_IN_PASSWORD_ACCEPTED = "auth.password_accepted"
+SECOND_FACTOR_VERIFIED = "auth.2fa.verified"
+SECOND_FACTOR_FAILED = "auth.2fa.failed"
 
 # Audit (audit/): reading the log is itself recorded.
 AUDIT_LOG_VIEWED = "audit.log.viewed"
@@ -61,7 +65,11 @@ ACCOUNT_LOCKED_OUT = "account.locked_out"
 ACCOUNT_2FA_ENROLLED = "account.2fa.enrolled"
 ACCOUNT_2FA_REMOVED = "account.2fa.removed"
 ACCOUNT_2FA_BACKUP_CODES = "account.2fa.backup_codes_generated"
+ACCOUNT_2FA_ENROLMENT_LINK_ISSUED = "account.2fa.enrolment_link_issued"
+ACCOUNT_2FA_ENROLMENT_LINK_USED = "account.2fa.enrolment_link_used"
+ACCOUNT_2FA_ENROLMENT_LINK_REFUSED = "account.2fa.enrolment_link_refused"
 ACCOUNT_PASSWORD_SET = "account.password.set"
+ACCOUNT_PASSWORD_CHANGED = "account.password.changed"
 ACCOUNT_REAUTHENTICATED = "account.reauthenticated"
 
 # Evidence (evidence/services.py)
@@ -90,5 +98,8 @@ MATCH_CONFIRMED = "patterns.match.confirmed"
 MATCH_REJECTED = "patterns.match.rejected"
 DUPLICATE_DISMISSED = "patterns.duplicate.dismissed"
 CASE_MERGED = "patterns.case.merged"
+POPULATION_ESTIMATED = "patterns.population.estimated"
+COALITION_EXPORTED = "patterns.coalition.exported"
+COALITION_LOOKED_UP = "patterns.coalition.looked_up"
 STATS_EXPORTED = "patterns.stats.exported"
 RESEARCH_EXPORTED = "patterns.research.exported"

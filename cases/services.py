@@ -1,19 +1,20 @@
 """Every write to cases and what hangs off them.
 
-Each public service is keyword-only, runs in one durable transaction and writes
+Each public service is keyword-only, runs in one durable transaction of its own (or, inside
+common.transactions.user_action(), in that user action's one transaction) and writes
 exactly one audit event in it, naming the changed fields but never their values.
 Permission checks happen in the caller, which resolved the case through a selector.
 """
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
 
 from audit import actions
 from audit.services import audit_record
 from cases import access
 from cases.blind_index import NAME_FIELDS, person_index_update
+from common.transactions import service
 from cases.models import Case, CaseCounter, Consent, Contact, Event, Location, Perpetrator, Person, Source
 
 REFERENCE_PREFIX = "DAL"
@@ -37,7 +38,7 @@ def _assign(obj, data: dict) -> list[str]:
     return changed
 
 
-@transaction.atomic(durable=True)
+@service
 def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iterable[dict] = ()) -> Case:
     """Open a case with its person and contacts. Caller: any intake role. Audit: case.created."""
     contacts = list(contacts)
@@ -69,7 +70,7 @@ def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iter
     return case_obj
 
 
-@transaction.atomic(durable=True)
+@service
 def case_update(*, actor, case: Case, person: dict | None = None, data: dict | None = None) -> list[str]:
     """Change a case and its person. Caller holds change_case. Audit: case.updated."""
     case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
@@ -93,7 +94,7 @@ def _touch(case: Case, actor) -> None:
     case.save(update_fields=["updated_by", "updated_at"])
 
 
-@transaction.atomic(durable=True)
+@service
 def contact_add(*, actor, case: Case, data: dict) -> Contact:
     """Add a reporter or relative. Caller holds change_case. Audit: contact.added."""
     contact = Contact(case=case, **data)
@@ -104,7 +105,7 @@ def contact_add(*, actor, case: Case, data: dict) -> Contact:
     return contact
 
 
-@transaction.atomic(durable=True)
+@service
 def contact_update(*, actor, contact: Contact, data: dict) -> list[str]:
     """Change a contact. Caller holds change_case. Audit: contact.updated."""
     changed = _assign(contact, data)
@@ -130,7 +131,7 @@ def _set_event_relations(event: Event, perpetrators, sources) -> list[str]:
     return changed
 
 
-@transaction.atomic(durable=True)
+@service
 def event_add(
     *, actor, case: Case, data: dict, perpetrators: Iterable[Perpetrator] = (), sources: Iterable[Source] = ()
 ) -> Event:
@@ -144,7 +145,7 @@ def event_add(
     return event
 
 
-@transaction.atomic(durable=True)
+@service
 def event_update(
     *, actor, event: Event, data: dict, perpetrators: Iterable[Perpetrator] | None = None, sources: Iterable[Source] | None = None
 ) -> list[str]:
@@ -161,7 +162,7 @@ def event_update(
     return changed
 
 
-@transaction.atomic(durable=True)
+@service
 def source_add(*, actor, case: Case, data: dict) -> Source:
     """Record where information came from. Caller holds change_case. Audit: source.added."""
     if data.get("contact") is not None and data["contact"].case_id != case.pk:
@@ -174,7 +175,7 @@ def source_add(*, actor, case: Case, data: dict) -> Source:
     return source
 
 
-@transaction.atomic(durable=True)
+@service
 def source_update(*, actor, source: Source, data: dict) -> list[str]:
     """Change a source. Caller holds change_case. Audit: source.updated."""
     if data.get("contact") is not None and data["contact"].case_id != source.case_id:
@@ -188,7 +189,7 @@ def source_update(*, actor, source: Source, data: dict) -> list[str]:
     return changed
 
 
-@transaction.atomic(durable=True)
+@service
 def consent_record(*, actor, case: Case, data: dict) -> Consent:
     """Record consent; the newest record replaces earlier ones. Caller holds change_case. Audit: consent.recorded."""
     if data.get("contact") is not None and data["contact"].case_id != case.pk:
@@ -203,7 +204,7 @@ def consent_record(*, actor, case: Case, data: dict) -> Consent:
     return consent
 
 
-@transaction.atomic(durable=True)
+@service
 def location_create(*, actor, data: dict) -> Location:
     """Add a reusable place (or return the same place if it exists). Audit: location.created."""
     location, created = Location.objects.get_or_create(
@@ -216,7 +217,7 @@ def location_create(*, actor, data: dict) -> Location:
     return location
 
 
-@transaction.atomic(durable=True)
+@service
 def perpetrator_create(*, actor, data: dict) -> Perpetrator:
     """Add a reusable alleged perpetrator (or return the same one). Audit: perpetrator.created."""
     perpetrator, created = Perpetrator.objects.get_or_create(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
-from cases import selectors, services
+from cases import searches, selectors, services
 from cases.blind_index import sort_by_person_name
 from cases.forms import (
     CaseFilterForm,
@@ -69,10 +69,40 @@ def _case_url(case, anchor: str = "") -> str:
 # --- List and case page -----------------------------------------------------------
 
 
+def _case_list_form(request: HttpRequest) -> tuple[CaseFilterForm, str]:
+    """The filters of this list request, and the query string its page links carry.
+
+    A search text comes only from a search kept under an opaque id (cases/searches.py); the other
+    filters name nobody and may also come from the URL.
+    """
+    search_id = request.GET.get("s", "")
+    if search_id:
+        data = searches.search_load(request, search_id)
+        if data is None:
+            messages.info(request, _("That search is no longer available; please search again."))
+            return CaseFilterForm(), ""
+        return CaseFilterForm(data), f"s={search_id}"
+    plain = {k: v for k, v in request.GET.items() if k in searches.PLAIN_FILTERS}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return CaseFilterForm(plain or None), query.urlencode()
+
+
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
+    if request.method == "POST":
+        form = CaseFilterForm(request.POST)
+        if not form.is_valid():
+            return render(request, "cases/case_list.html", {"form": form, "page": None, "filtered": True}, status=400)
+        return redirect(f"{reverse('cases:list')}?s={searches.search_save(request, form.cleaned_data)}")
+    if "q" in request.GET:
+        # A name in a URL is already in the logs; refusing keeps any tool or bookmark from relying on it.
+        form = CaseFilterForm({})
+        form.is_valid()
+        form.add_error(None, _("Search with the form: a search is not taken from the address."))
+        return render(request, "cases/case_list.html", {"form": form, "page": None, "filtered": True}, status=400)
+    form, querystring = _case_list_form(request)
     if form.is_bound and not form.is_valid():
         return render(request, "cases/case_list.html", {"form": form, "page": None, "filtered": True}, status=400)
     filters = form.filters()
@@ -83,8 +113,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.ordering() == "name":
         # Names are encrypted: the database cannot order them, so each page is sorted once decrypted.
         page.object_list = sort_by_person_name(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     record_read(request, actions.CASE_LIST_VIEWED, data={"cases": [str(case.pk) for case in page]})
     filtered = any(filters.values())
     # An administrator with no case shared sees how many cases there are and why none is listed.
@@ -92,7 +120,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "page": page, "filtered": filtered, "querystring": query.urlencode(), "unshared": unshared},
+        {"form": form, "page": page, "filtered": filtered, "querystring": querystring, "unshared": unshared},
     )
 
 

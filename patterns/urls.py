@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from patterns import views
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("lists/<uuid:list_id>/match", views.list_match, name="list_match"),
     path("lists/<uuid:list_id>/candidates/<int:candidate_id>/<str:decision>", views.candidate_decide, name="candidate_decide"),
     path("duplicates/", views.duplicates, name="duplicates"),
+    path("estimates/", include("patterns.estimation.urls")),
     path("duplicates/action", views.duplicate_action, name="duplicate_action"),
 ]

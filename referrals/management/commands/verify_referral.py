@@ -7,7 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from audit.proofs import PackageError, open_package, verify_package
+from audit.proofs import PackageError, open_package, read_json, verify_package
 
 
 class Command(BaseCommand):
@@ -22,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("package", help=_("the .zip package as received, or the folder it was extracted to"))
         parser.add_argument("--passphrase", help=_("the package passphrase (asked for if not given; or DALIL_REFERRAL_PASSPHRASE)"))
         parser.add_argument("--public-key", help=_("the organisation's checkpoint key as obtained from it directly (recommended)"))
+        parser.add_argument("--consistency", metavar="FILE", help=_("a consistency proof from the package's checkpoint to a later one"))
 
-    def handle(self, *args, package, passphrase=None, public_key=None, **options):
+    def handle(self, *args, package, passphrase=None, public_key=None, consistency=None, **options):
         if not os.path.exists(package):
             raise CommandError(_("%(path)s: no such file") % {"path": package})
         passphrase = passphrase or os.environ.get("DALIL_REFERRAL_PASSPHRASE")
@@ -32,7 +33,8 @@ class Command(BaseCommand):
                 raise CommandError(_("give the passphrase with --passphrase (or DALIL_REFERRAL_PASSPHRASE)"))
             passphrase = getpass.getpass(_("Passphrase: "))
         try:
-            report = verify_package(open_package(package, passphrase), public_key=public_key)
+            later = read_json(consistency) if consistency else None
+            report = verify_package(open_package(package, passphrase), public_key=public_key, consistency=later)
         except PackageError as exc:
             raise CommandError(str(exc)) from None
         for line in report.passed:
