@@ -187,6 +187,8 @@ MATRIX = {
     "api:docs": public(),
     "api:case-list": api(),
     "api:case-detail": api(REF),
+    "api:case-search": api(method="post"),
+    "api:person-search": api(method="post"),
     "api:event-list": api(REF),
     "api:event-detail": api(ref_and(event_id=lambda m: m.event.pk)),
     "api:source-list": api(REF),
