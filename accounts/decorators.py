@@ -18,11 +18,20 @@ def has_recent_login(request, minutes: int | None = None) -> bool:
     return at is not None and time.time() - float(at) < minutes * 60
 
 
+def redirect_to_reauthenticate(request):
+    """Ask for the password again, then come back: to this page after a GET, to the page the form
+    was on after a POST (a POST cannot be replayed; they submit again)."""
+    back = request.get_full_path()
+    if request.method != "GET":
+        referer = request.META.get("HTTP_REFERER", "")
+        back = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else reverse("accounts:account")
+    return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': back})}")
+
+
 def recent_login_required(view=None, *, minutes: int | None = None):
     """The view needs a password typed within the last DALIL_RECENT_LOGIN_MINUTES (changing access, exporting).
 
-    Otherwise the user is asked for it again and sent back: to this page after a GET, to
-    the page the form was on after a POST (a POST cannot be replayed; they submit again).
+    Otherwise the user is asked for it again and sent back (redirect_to_reauthenticate).
     """
 
     def decorator(view_func):
@@ -31,11 +40,7 @@ def recent_login_required(view=None, *, minutes: int | None = None):
         def wrapper(request, *args, **kwargs):
             if has_recent_login(request, minutes):
                 return view_func(request, *args, **kwargs)
-            back = request.get_full_path()
-            if request.method != "GET":
-                referer = request.META.get("HTTP_REFERER", "")
-                back = referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else reverse("accounts:account")
-            return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': back})}")
+            return redirect_to_reauthenticate(request)
 
         return wrapper
 

@@ -5,40 +5,35 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts import gate
 from accounts.otp import second_factor_step
 
 
 class SecondFactorMiddleware:
-    """Sends a signed-in user who still owes a second factor to verification or enrolment.
+    """Holds a signed-in session that still owes its second step to the views accounts.gate allows.
 
-    Runs after django-otp's OTPMiddleware. Only the pages that sign in, sign out,
-    enrol or verify are reachable before that step is done.
+    Runs after django-otp's OTPMiddleware and decides by URL name (process_view), so any other
+    view, present or future, sends such a session to verification or enrolment instead.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self._exempt = None
-
-    def _exempt_prefixes(self) -> tuple[str, ...]:
-        if self._exempt is None:
-            self._exempt = (
-                reverse("accounts:login"),
-                reverse("accounts:logout"),
-                "/accounts/2fa/",
-                "/accounts/webauthn/",
-                "/accounts/set-password/",
-                settings.STATIC_URL,
-            )
-        return self._exempt
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path_info.startswith(self._exempt_prefixes()):
-            step = second_factor_step(user)
-            if step is not None:
-                target = reverse("accounts:2fa_verify" if step == "verify" else "accounts:2fa_enrol")
-                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        step = second_factor_step(user)
+        if step is None:
+            return None
+        match = request.resolver_match
+        if gate.allowed_before_second_factor(match.view_name if match else None, step):
+            return None
+        target = reverse("accounts:2fa_verify" if step == "verify" else "accounts:2fa_enrol")
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
 class SessionRenewalMiddleware:

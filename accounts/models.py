@@ -55,3 +55,18 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("case permission of a group")
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link an admin gives a user to set up their first second factor.
+
+    Only its SHA-256 is stored; it expires and works once. Without one (or the first sign-in
+    after an invitation), a user who has no factor cannot add one: a stolen password must
+    not be enough to enrol the thief's own authenticator."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -43,10 +44,20 @@ def second_factor_step(user) -> str | None:
     if security_key_required(user):
         if verified_with_key(user):
             return None
-        return "verify" if has_security_key(user) else "enrol"
+        if has_security_key(user):
+            return "verify"
+        # No key yet: a session verified with the app or a code may now register one; else verify first.
+        return "enrol" if user.is_verified() or not is_enrolled(user) else "verify"
     if user.is_verified():
         return None
     if is_enrolled(user):
         # Whoever enrolled a factor uses it, required or not: a phished password alone must not do.
         return "verify"
     return "enrol" if second_factor_required(user) else None
+
+
+def owes_second_step(user, session) -> bool:
+    """Right after the password (user_logged_in): does this session still owe a second step?"""
+    if session.get(DEVICE_ID_SESSION_KEY):
+        return False  # signed in again in a session already verified, as the same user
+    return security_key_required(user) or second_factor_required(user) or is_enrolled(user)

@@ -15,8 +15,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import UserSession
 from accounts.roles import ROLES
@@ -24,8 +22,6 @@ from audit import actions
 from audit.services import audit_record
 
 User = get_user_model()
-
-BACKUP_CODE_COUNT = 10
 
 # Callables run by user_sign_out_everywhere and user_deactivate inside their transaction,
 # each taking (*, user): the API app registers one that deletes the user's tokens.
@@ -156,6 +152,12 @@ def user_set_password(*, actor, user, password: str) -> None:
 
 
 @transaction.atomic(durable=True)
+def user_password_changed(*, actor) -> None:
+    """The user changed their own password (Django's form saved it). Audit: account.password.changed."""
+    audit_record(actor=actor, action=actions.ACCOUNT_PASSWORD_CHANGED, target=actor)
+
+
+@transaction.atomic(durable=True)
 def user_reauthenticated(*, actor) -> None:
     """The user typed their password again before a sensitive action. Audit: account.reauthenticated."""
     audit_record(actor=actor, action=actions.ACCOUNT_REAUTHENTICATED, target=actor)
@@ -165,55 +167,3 @@ def session_track(*, user, session_key: str) -> None:
     """Remember that a session belongs to the user (called at sign-in, inside Django's login)."""
     if session_key:
         UserSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
-
-
-# --- Second factors ----------------------------------------------------------
-
-
-def totp_device_pending(*, user) -> TOTPDevice:
-    """The user's unconfirmed authenticator-app device, made on first call (a secret not yet in use)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    return device
-
-
-@transaction.atomic(durable=True)
-def totp_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
-    """Confirm an authenticator app by its first code. Audit: account.2fa.enrolled."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor)
-    if device.confirmed or not device.verify_token(token.strip().replace(" ", "")):
-        return False
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit_record(actor=actor, action=actions.ACCOUNT_2FA_ENROLLED, target=actor, data={"method": "totp"})
-    return True
-
-
-@transaction.atomic(durable=True)
-def backup_codes_generate(*, actor) -> list[str]:
-    """Replace the user's one-time backup codes with new ones, shown once. Audit: account.2fa.backup_codes_generated."""
-    device, _ = StaticDevice.objects.get_or_create(user=actor, name="backup", defaults={"confirmed": True})
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-    audit_record(actor=actor, action=actions.ACCOUNT_2FA_BACKUP_CODES, target=actor, data={"count": len(codes)})
-    return codes
-
-
-@transaction.atomic(durable=True)
-def device_remove(*, actor, device) -> None:
-    """Remove one of the actor's own second factors. Audit: account.2fa.removed."""
-    if device.user_id != actor.pk:
-        raise AccountError("That device is not yours.")
-    method = device._meta.label_lower
-    device.delete()
-    audit_record(actor=actor, action=actions.ACCOUNT_2FA_REMOVED, target=actor, data={"method": method})
-
-
-def security_key_registered(*, credential) -> None:
-    """Record a security key or passkey registered through django-otp-webauthn's endpoint. Audit: account.2fa.enrolled."""
-    with transaction.atomic():
-        audit_record(
-            actor=credential.user, action=actions.ACCOUNT_2FA_ENROLLED, target=credential.user, data={"method": "webauthn"}
-        )

@@ -1,15 +1,16 @@
 """Receivers for events raised by Django and the security libraries, connected in AccountsConfig.ready.
 
-Sign-in, sign-out and failed sign-in are audited by the audit app; these record what only
-accounts knows: which sessions a user holds, when they last typed their password, lockouts
-(django-axes) and security keys registered through django-otp-webauthn's own endpoint.
+Sign-out and failed sign-in are audited by the audit app; these record what only accounts
+knows: whether a sign-in is complete or owes its second step, which sessions a user holds, when
+they last typed their password, lockouts (django-axes) and security keys registered through
+the WebAuthn endpoint.
 """
 
 import time
 
 from django.db import transaction
 
-from accounts import services
+from accounts import factors, otp, services
 from audit import actions
 from audit.services import audit_record
 
@@ -23,6 +24,7 @@ def on_user_logged_in(sender, request, user, **kwargs):
     if request.session.session_key is None:
         request.session.save()
     services.session_track(user=user, session_key=request.session.session_key)
+    factors.password_step_passed(user=user, signed_in=not otp.owes_second_step(user, request.session))
 
 
 def on_user_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
@@ -32,4 +34,4 @@ def on_user_locked_out(sender, request=None, username=None, ip_address=None, **k
 
 def on_credential_saved(sender, instance, created, **kwargs):
     if created:
-        services.security_key_registered(credential=instance)
+        factors.security_key_registered(credential=instance)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import os
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -182,32 +181,53 @@ def checkpoint_publish(row: AuditCheckpoint) -> None:
             )
         except Exception:
             logger.exception("audit checkpoint %s: e-mail failed", row.tree_size)
+    if settings.DALIL_TSA_URL:
+        from audit import timestamps
+
+        try:
+            timestamps.stamp(row)
+        except timestamps.TimestampUnavailable as exc:
+            logger.warning("audit checkpoint %s: no time-stamp yet (beat retries): %s", row.tree_size, exc)
     url = settings.DALIL_AUDIT_WITNESS_URL
     if url:
-        witness_submit(row, url)
+        from audit import witness
+
+        witness.submit(row, url)
 
 
-def witness_submit(row: AuditCheckpoint, url: str) -> str | None:
-    """POST the checkpoint with its consistency proof (C2SP tlog-witness add-checkpoint body); keep the cosignature."""
-    body = f"old {row.previous_size or 0}\n" + "".join(f"{p}\n" for p in row.consistency_proof) + "\n" + row.note
-    if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
-        log.warning("DALIL_AUDIT_WITNESS_URL is not an http(s) address: checkpoint not submitted")
-        return None
-    request = urllib.request.Request(url, data=body.encode("utf-8"), method="POST", headers={"Content-Type": "text/plain"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # nosec B310  # http(s) only, checked above
-            cosignature = response.read(65536).decode("utf-8", "replace")
-    except Exception:
-        logger.exception("audit checkpoint %s: the witness at %s did not accept it", row.tree_size, url)
-        return None
-    directory = _checkpoint_dir()
-    if directory is not None:
-        try:
-            (directory / "cosignatures").mkdir(parents=True, exist_ok=True)
-            (directory / "cosignatures" / str(row.tree_size)).write_text(cosignature, encoding="utf-8")
-        except OSError:
-            logger.exception("audit checkpoint %s: could not keep the cosignature", row.tree_size)
-    return cosignature
+# --- consistency proofs ------------------------------------------------------------------------
+
+CONSISTENCY_TYPE = "dalil-audit-consistency-proof/1"
+
+
+def consistency_hashes(old_size: int, new_size: int, *, new_root: bytes | None = None) -> list[bytes]:
+    """PROOF(old_size, D[0:new_size]) from the log; checked against `new_root` when given."""
+    verified = chain.verify(keys.audit_key(), sizes=[new_size], keep_leaves=True, limit=new_size)
+    if verified.count < new_size or (new_root is not None and verified.roots_at.get(new_size) != new_root):
+        raise CheckpointError("the log does not match the checkpoint: no proof can be made")
+    return merkle.consistency_proof(old_size, verified.leaves, new_size)
+
+
+def consistency_proof(old_size: int, new_size: int) -> dict:
+    """The wire form of docs/audit-log.md: two signed checkpoints of this log and the RFC 6962 proof between them."""
+    rows = {r.tree_size: r for r in AuditCheckpoint.objects.filter(tree_size__in=[old_size, new_size])}
+    for size in (old_size, new_size):
+        if size not in rows:
+            raise CheckpointError(f"no checkpoint of {size} events was signed")
+    if old_size > new_size:
+        raise CheckpointError("the old checkpoint must not be larger than the new one")
+    new = parse_checkpoint(rows[new_size].note)
+    proof = consistency_hashes(old_size, new_size, new_root=new.root)
+    return {
+        "type": CONSISTENCY_TYPE, "old_size": old_size, "new_size": new_size,
+        "old_checkpoint": rows[old_size].note, "new_checkpoint": rows[new_size].note,
+        "proof": [_b64(h) for h in proof], "verifier_key": keys.verifier_key(),
+    }
+
+
+def verify_consistency_proof(doc: dict, *, verifier_key: str | None = None) -> tuple[Checkpoint, Checkpoint]:
+    """Check a consistency proof offline (proofs.check_consistency_proof with our key by default)."""
+    return proofs.check_consistency_proof(doc, verifier_key or keys.verifier_key())
 
 
 # --- inclusion proofs --------------------------------------------------------------------------

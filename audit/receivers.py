@@ -1,11 +1,13 @@
-"""Sign-in, sign-out and failed sign-in events. Signals are the only way to hear django.contrib.auth;
-each receiver writes its event in its own transaction (the auth views do not run in one)."""
+"""Sign-out and failed sign-in events. Signals are the only way to hear django.contrib.auth; each
+receiver writes its event in its own transaction (the auth views do not run in one). Signing in is
+recorded by accounts (accounts.factors), which alone knows when the second step is done."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.db import transaction
 
 from audit import actions, context
+from audit.middleware import client_ip
 from audit.services import audit_record
 
 
@@ -14,7 +16,7 @@ def _remember_request(request):
         return None
     return context.set_current(
         context.RequestContext(
-            ip=request.META.get("REMOTE_ADDR"), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300]
+            ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300]
         )
     )
 
@@ -27,10 +29,6 @@ def _record(request, **kwargs):
     finally:
         if token is not None:
             context.reset(token)
-
-
-def on_logged_in(sender, request, user, **kwargs):
-    _record(request, actor=user, action=actions.SIGN_IN, target=user)
 
 
 def on_logged_out(sender, request, user, **kwargs):
@@ -48,6 +46,5 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def connect() -> None:
-    user_logged_in.connect(on_logged_in, dispatch_uid="audit.sign_in")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit.sign_out")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit.sign_in_failed")

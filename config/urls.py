@@ -7,7 +7,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("manage/", include("accounts.urls_manage")),
-    path("accounts/webauthn/", include("django_otp_webauthn.urls")),  # namespace otp_webauthn, used by its template tags
+    path("accounts/webauthn/", include("accounts.webauthn")),  # the library's views under our rules, its namespace
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch on every page
     path("api/v1/", include("api.urls")),
     path("api/", include("api.web_urls")),

@@ -20,8 +20,15 @@ def index_key(index: str) -> bytes:
     return current_key("index", f"index:{index}")[1]
 
 
+def _digest(index: str, token: str, key: bytes | None) -> bytes:
+    return hmac.digest(key or index_key(index), index.encode() + b"\x1f" + token.encode("utf-8"), "sha256")
+
+
 def index_value(index: str, token: str, *, bits: int, key: bytes | None = None) -> int:
     """The index entry of one normalised token: ``bits`` (1..32) leading bits of the keyed HMAC."""
-    key = key or index_key(index)
-    digest = hmac.digest(key, index.encode() + b"\x1f" + token.encode("utf-8"), "sha256")
-    return int.from_bytes(digest[:4], "big") >> (32 - bits)
+    return int.from_bytes(_digest(index, token, key)[:4], "big") >> (32 - bits)
+
+
+def identity_token(index: str, token: str, *, key: bytes | None = None) -> str:
+    """The whole keyed HMAC in hex: an identity (a record seen again), where a truncated entry would collide."""
+    return _digest(index, token, key).hex()

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
 import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases.names import normalise_name
+from keys import blind_index
 from patterns.matching import parse_birth_date
 
 # The fields a column can be mapped to, in the order the mapping form shows them.
 FIELDS = ("full_name", "birth_date", "region", "nationality", "unit", "contract_date", "source", "source_url")
 REQUIRED = ("full_name",)
 MAX_NAME = 300
+# The blind index whose keyed token identifies an entry across imports (see fingerprint()).
+FINGERPRINT_INDEX = "list-entry"
+# XLSX is a zip of XML, which packs 5 to 30 times; a decompression bomb packs a thousand times. A member
+# bigger than SMALL_MEMBER that packs more than MAX_RATIO times is refused before anything is inflated.
+MAX_RATIO = 200
+SMALL_MEMBER = 1024 * 1024
+MAX_MEMBERS = 1000
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:?[A-Z]*(\d*)"')
 
 
 class ListFileError(ValueError):
@@ -39,37 +51,103 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_rows(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line number, cells)]) of the first sheet or the CSV file."""
-    if is_xlsx(filename, content):
-        try:
-            from openpyxl import load_workbook
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
 
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ListFileError(_("The file is not a readable XLSX workbook.")) from exc
+
+def check_xlsx(content: bytes) -> None:
+    """Refuse a workbook that would unpack beyond the limits, from the zip's directory alone: nothing is inflated.
+
+    The declared sizes bound what any reader can inflate: zipfile stops a member at its declared size and
+    fails its CRC past it. Raises ListFileError with the reason.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            members = book.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise ListFileError(_("The workbook has more than %(n)s parts.") % {"n": MAX_MEMBERS})
+            limit = settings.DALIL_LIST_MAX_UNPACKED_BYTES
+            if sum(m.file_size for m in members) > limit:
+                raise ListFileError(_("The workbook unpacks to more than %(size)s, the limit for a list.") % {"size": _mb(limit)})
+            for m in members:
+                if m.file_size > SMALL_MEMBER and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+                    raise ListFileError(_("The workbook is compressed far more than a real list (a decompression bomb?); it was not opened."))
+            for m in members:
+                if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+                    with book.open(m) as sheet:
+                        _check_declared_rows(sheet.read(4096))
+    except ListFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError):
+        raise ListFileError(_("The file is not a readable XLSX workbook.")) from None
+
+
+def _check_declared_rows(head: bytes) -> None:
+    match = _DIMENSION.search(head)
+    if match and match.group(1) and int(match.group(1)[:12]) > settings.DALIL_LIST_MAX_ROWS + 1:
+        raise ListFileError(_("The list has more than %(n)s rows, the limit for one file.") % {"n": settings.DALIL_LIST_MAX_ROWS})
+
+
+def check_file(filename: str, content: bytes) -> None:
+    """The checks made before a file is stored (in the request): size, and for XLSX the unpacked size."""
+    if len(content) > settings.DALIL_LIST_MAX_BYTES:
+        raise ListFileError(_("The file is larger than %(size)s, the limit for a list.") % {"size": _mb(settings.DALIL_LIST_MAX_BYTES)})
+    if not content.strip():
+        raise ListFileError(_("The file is empty."))
+    if is_xlsx(filename, content):
+        check_xlsx(content)
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
+    check_xlsx(content)
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ListFileError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell(c) for c in row]
+    finally:
         book.close()
-    else:
-        text = None
-        for encoding in ("utf-8-sig", "cp1251"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None or "\x00" in text:
-            raise ListFileError(_("The file is neither CSV text nor an XLSX workbook."))
-        sample = text[:4096]
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    text = None
+    for encoding in ("utf-8-sig", "cp1251"):
         try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-        except csv.Error as exc:
-            raise ListFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None or "\x00" in text:
+        raise ListFileError(_("The file is neither CSV text nor an XLSX workbook."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            yield [c.strip() for c in row]
+    except csv.Error as exc:
+        raise ListFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+
+
+def read_rows(filename: str, content: bytes, *, progress: Callable[[int], None] | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line number, cells)]) of the first sheet or the CSV file. Runs in the import task.
+
+    Stops with ListFileError at DALIL_LIST_MAX_ROWS rows, whatever the file declared.
+    """
+    limit = settings.DALIL_LIST_MAX_ROWS
+    rows = []
+    for n, cells in enumerate(_xlsx_rows(content) if is_xlsx(filename, content) else _csv_rows(content)):
+        if n > limit:
+            raise ListFileError(_("The list has more than %(n)s rows, the limit for one file.") % {"n": limit})
+        rows.append(cells)
+        if progress and n and n % 1000 == 0:
+            progress(n)
     if not rows or not any(rows[0]):
         raise ListFileError(_("The file has no header row."))
     header = [h or f"column {i + 1}" for i, h in enumerate(rows[0])]
@@ -104,13 +182,17 @@ class CheckedRow:
     values: dict
 
 
-def fingerprint(name: str, birth_date: datetime.date | None, region: str) -> str:
-    """The identity of an entry across imports of a list: normalised name, date of birth, region."""
-    key = "|".join((normalise_name(name), birth_date.isoformat() if birth_date else "", normalise_name(region)))
-    return hashlib.sha256(key.encode()).hexdigest()
+def fingerprint(name: str, birth_date: datetime.date | None, region: str, *, key: bytes | None = None) -> str:
+    """The identity of an entry across imports of a list: a keyed token of normalised name, date of birth, region."""
+    value = "|".join((normalise_name(name), birth_date.isoformat() if birth_date else "", normalise_name(region)))
+    return blind_index.identity_token(FINGERPRINT_INDEX, value, key=key)
 
 
-def check_row(line: int, cells: list[str], header: list[str], mapping: dict[str, str]) -> CheckedRow:
+def fingerprint_key() -> bytes:
+    return blind_index.index_key(FINGERPRINT_INDEX)
+
+
+def check_row(line: int, cells: list[str], header: list[str], mapping: dict[str, str], *, key: bytes | None = None) -> CheckedRow:
     """One good row, or ValueError with the reason (shown with its line number)."""
     by_column = dict(zip(header, cells))
     raw = {fld: (by_column.get(column, "") or "").strip() for fld, column in mapping.items() if column}
@@ -130,17 +212,18 @@ def check_row(line: int, cells: list[str], header: list[str], mapping: dict[str,
         try:
             day = parse_birth_date(text)
         except ValueError:
-            raise ValueError(_("%(field)s %(text)s is not a date (use YYYY-MM-DD or DD.MM.YYYY)") % {"field": fld, "text": text[:40]}) from None
+            # The reason does not repeat the cell: with a column mapped wrongly it would be a name, and the
+            # reasons are stored unsealed for the progress page.
+            raise ValueError(_("%(field)s is not a date (use YYYY-MM-DD or DD.MM.YYYY)") % {"field": fld}) from None
         if day > datetime.date.today():
-            raise ValueError(_("%(field)s %(text)s is in the future") % {"field": fld, "text": text[:40]})
+            raise ValueError(_("%(field)s is in the future") % {"field": fld})
         if fld == "birth_date" and day.year < 1900:
-            raise ValueError(_("birth_date %(text)s is before 1900") % {"text": text[:40]})
+            raise ValueError(_("birth_date is before 1900"))
         values[fld] = day
     for fld, limit in (("region", 200), ("nationality", 100), ("unit", 200), ("source", 300), ("source_url", 500)):
         text = raw.get(fld, "")
         if len(text) > limit:
             raise ValueError(_("%(field)s is longer than %(n)s characters") % {"field": fld, "n": limit})
         values[fld] = text
-    values["fingerprint"] = fingerprint(name, values["birth_date"], values["region"])
-    values["name_key"] = normalise_name(name)[:300]
+    values["fingerprint"] = fingerprint(name, values["birth_date"], values["region"], key=key)
     return CheckedRow(line, values)

@@ -1,15 +1,22 @@
 """Published lists, their imports and matches; person merges.
 
-A published list is public material (names an investigative project printed), so its entries are kept
-in plain text. What links a list entry to a person in Dalil (a candidate match) is held only as foreign
-keys and is shown only to users who may see that person's case.
+A list is public, but a copy of it inside Dalil, beside the cases, says whom Dalil is looking at: a stolen
+database must not name anyone through it. So an uploaded file, its header, every entry's identifying
+fields and the identity of an entry across imports are protected exactly like a person's names: sealed
+fields (keys/fields.py) and a keyed blind-index token (keys/blind_index.py) instead of a hash anyone could
+test guesses against. A candidate match links an entry to a person by foreign keys, with a reason that
+names no name, and is shown only to users who may see that person's case.
 """
 
+import base64
+import json
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from keys.fields import ProtectedCharField, ProtectedDateField, ProtectedTextField
 
 
 class SourceList(models.Model):
@@ -36,6 +43,7 @@ class ListUpload(models.Model):
     """One uploaded file of a list and the import that reads it (a Celery task, with progress)."""
 
     class Status(models.TextChoices):
+        READING = "reading", _("Reading the file")
         MAPPING = "mapping", _("Waiting for column mapping")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Importing")
@@ -46,12 +54,14 @@ class ListUpload(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source_list = models.ForeignKey(SourceList, on_delete=models.CASCADE, related_name="uploads")
     filename = models.CharField(max_length=255)
-    # The file itself stays in the database, so the task gets only this row's id (never the content).
-    content = models.BinaryField()
+    # The file itself stays in the database, sealed, so the task gets only this row's id (never the content).
+    # Base64 of the bytes: sealed fields hold text. A header row can be a row of names (a file without a
+    # header), so the columns and the mapping that names them are sealed too.
+    file_data = ProtectedTextField(null=True)
     sha256 = models.CharField(max_length=64)
-    columns = models.JSONField(default=list)
-    mapping = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MAPPING)
+    columns_json = ProtectedTextField(null=True)
+    mapping_json = ProtectedTextField(null=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READING)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     good_rows = models.PositiveIntegerField(default=0)
@@ -65,27 +75,52 @@ class ListUpload(models.Model):
         ordering = ["-created_at"]
 
     @property
+    def content(self) -> bytes:
+        return base64.b64decode(self.file_data or "")
+
+    @content.setter
+    def content(self, value: bytes) -> None:
+        self.file_data = base64.b64encode(value).decode("ascii")
+
+    @property
+    def columns(self) -> list[str]:
+        return json.loads(self.columns_json or "[]")
+
+    @columns.setter
+    def columns(self, value: list[str]) -> None:
+        self.columns_json = json.dumps(value, ensure_ascii=False)
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return json.loads(self.mapping_json or "{}")
+
+    @mapping.setter
+    def mapping(self, value: dict[str, str]) -> None:
+        self.mapping_json = json.dumps(value, ensure_ascii=False)
+
+    @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else (100 if self.status == self.Status.DONE else 0)
 
 
 class ListEntry(models.Model):
-    """One good row of a list as of its newest import."""
+    """One good row of a list as of its newest import; its identifying fields are sealed like a person's."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source_list = models.ForeignKey(SourceList, on_delete=models.CASCADE, related_name="entries")
     upload = models.ForeignKey(ListUpload, on_delete=models.CASCADE, related_name="entries")
     line = models.PositiveIntegerField()
-    full_name = models.CharField(max_length=300)
-    name_key = models.CharField(max_length=300, db_index=True)
-    birth_date = models.DateField(null=True, blank=True)
-    region = models.CharField(max_length=200, blank=True)
+    full_name = ProtectedCharField()
+    birth_date = ProtectedDateField(null=True, blank=True)
+    region = ProtectedCharField(blank=True)
     nationality = models.CharField(max_length=100, blank=True)
-    unit = models.CharField(max_length=200, blank=True)
-    contract_date = models.DateField(null=True, blank=True)
-    source = models.CharField(max_length=300, blank=True)
-    source_url = models.CharField(max_length=500, blank=True)
+    unit = ProtectedCharField(blank=True)
+    contract_date = ProtectedDateField(null=True, blank=True)
+    source = ProtectedCharField(blank=True)
+    source_url = ProtectedCharField(blank=True)
     # Same name, date of birth and region in a later import of the list: the same entry, so earlier
-    # confirm/reject decisions apply to it again.
+    # confirm/reject decisions apply to it again. A keyed blind-index token (patterns.lists.fingerprint),
+    # never a plain hash: a plain hash of a name and a date of birth is found again by trying guesses.
     fingerprint = models.CharField(max_length=64, db_index=True)
 
     class Meta:

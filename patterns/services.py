@@ -1,4 +1,4 @@
-"""Every write of the patterns app: published lists, matches, duplicates, merges, exports.
+"""Writes of the patterns app: match decisions, duplicates, merges, exports (lists: patterns/list_imports.py).
 
 Public services are keyword-only and run in one durable transaction with one audit event. The caller
 has resolved every case through cases.selectors (so it holds the permission named in the docstring).
@@ -19,134 +19,12 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import audit_record
 from cases import services as case_services
-from cases.models import Case, Consent, Contact, DatePrecision, Event, Person, Source
-from patterns import lists
-from patterns.matching import DEFAULT_MIN_SCORE, Index, Record
-from patterns.models import CaseMerge, DuplicateDismissal, ListEntry, ListUpload, MatchCandidate, MatchDecision, SourceList
-
-PROGRESS_EVERY = 200
+from cases.models import Case, Consent, Contact, DatePrecision, Event, Source
+from patterns.matching import Record
+from patterns.models import CaseMerge, DuplicateDismissal, MatchCandidate, MatchDecision
 
 
-# --- Source lists and their imports -----------------------------------------------------
-
-
-@transaction.atomic(durable=True)
-def source_list_create(*, actor, data: dict) -> SourceList:
-    """Register a published list with its provenance. Any signed-in staff. Audit: patterns.list.created."""
-    source_list = SourceList(created_by=actor, **data)
-    source_list.full_clean()
-    source_list.save()
-    audit_record(actor=actor, action=actions.LIST_CREATED, target=source_list, fields=data.keys())
-    return source_list
-
-
-@transaction.atomic(durable=True)
-def list_upload_create(*, actor, source_list: SourceList, filename: str, content: bytes) -> ListUpload:
-    """Store an uploaded list file and read its header for the column mapping. Audit: patterns.list.uploaded.
-
-    Raises lists.ListFileError (nothing saved) when the file cannot be read at all.
-    """
-    if len(content) > settings.DALIL_LIST_MAX_BYTES:
-        raise lists.ListFileError(_("The file is larger than %(n)s bytes.") % {"n": settings.DALIL_LIST_MAX_BYTES})
-    header, body = lists.read_rows(filename, content)
-    upload = ListUpload.objects.create(
-        source_list=source_list,
-        filename=filename[:255],
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        columns=header,
-        mapping=lists.guess_mapping(header),
-        total_rows=len(body),
-        created_by=actor,
-    )
-    audit_record(actor=actor, action=actions.LIST_UPLOADED, target=upload, data={"list": str(source_list.pk), "rows": len(body), "sha256": upload.sha256})
-    return upload
-
-
-@transaction.atomic(durable=True)
-def list_import_start(*, actor, upload: ListUpload, mapping: dict[str, str]) -> ListUpload:
-    """Fix the column mapping and queue the import task (id only). Audit: patterns.list.import_started."""
-    from patterns.tasks import list_import_task
-
-    upload = ListUpload.objects.select_for_update().get(pk=upload.pk)
-    if upload.status not in (ListUpload.Status.MAPPING, ListUpload.Status.FAILED):
-        raise ValueError(_("This file is already being imported."))
-    clean = {fld: col for fld, col in mapping.items() if fld in lists.FIELDS and col in upload.columns}
-    if "full_name" not in clean:
-        raise ValueError(_("Choose the column that holds the full name."))
-    upload.mapping = clean
-    upload.status = ListUpload.Status.QUEUED
-    upload.processed_rows = upload.good_rows = 0
-    upload.errors = []
-    upload.failure = ""
-    upload.save(update_fields=["mapping", "status", "processed_rows", "good_rows", "errors", "failure"])
-    audit_record(actor=actor, action=actions.LIST_IMPORT_STARTED, target=upload, fields=sorted(clean))
-    upload_id = str(upload.pk)
-    transaction.on_commit(lambda: list_import_task.delay(upload_id))
-    return upload
-
-
-def _progress(upload_id, **fields) -> None:
-    # Outside any transaction, so that the progress bar moves while the import runs.
-    ListUpload.objects.filter(pk=upload_id).update(**fields)
-
-
-def list_import(*, upload_id) -> ListUpload | None:
-    """The task's body: check every row, keep the good ones, report the bad ones, then match the list.
-
-    Idempotent: a re-run replaces the list's entries with this file's. Returns None if the upload is gone.
-    """
-    upload = ListUpload.objects.filter(pk=upload_id).first()
-    if upload is None:
-        return None
-    if upload.status == ListUpload.Status.DONE:
-        return upload
-    _progress(upload.pk, status=ListUpload.Status.RUNNING)
-    try:
-        return _list_import_run(upload)
-    except Exception:
-        # The page must not show "importing" for ever; the task's own log keeps the traceback.
-        _progress(upload.pk, status=ListUpload.Status.FAILED, failure=_("The import stopped on an internal error; try again."), finished_at=timezone.now())
-        raise
-
-
-def _list_import_run(upload: ListUpload) -> ListUpload:
-    try:
-        header, body = lists.read_rows(upload.filename, bytes(upload.content))
-    except lists.ListFileError as exc:
-        _progress(upload.pk, status=ListUpload.Status.FAILED, failure=str(exc)[:300], finished_at=timezone.now())
-        return ListUpload.objects.get(pk=upload.pk)
-    good, errors = [], []
-    for n, (line, cells) in enumerate(body, start=1):
-        try:
-            good.append(lists.check_row(line, cells, header, upload.mapping))
-        except ValueError as exc:
-            errors.append({"line": line, "reason": str(exc)})
-        if n % PROGRESS_EVERY == 0:
-            _progress(upload.pk, processed_rows=n, total_rows=len(body))
-    _list_entries_replace(upload_id=upload.pk, good=good, errors=errors, total=len(body))
-    _progress(upload.pk, status=ListUpload.Status.MATCHING)
-    list_match(source_list_id=upload.source_list_id)
-    _progress(upload.pk, status=ListUpload.Status.DONE, finished_at=timezone.now())
-    return ListUpload.objects.get(pk=upload.pk)
-
-
-@transaction.atomic(durable=True)
-def _list_entries_replace(*, upload_id, good: list, errors: list, total: int) -> None:
-    upload = ListUpload.objects.select_for_update().select_related("source_list").get(pk=upload_id)
-    ListEntry.objects.filter(source_list=upload.source_list).delete()
-    ListEntry.objects.bulk_create(
-        [ListEntry(source_list=upload.source_list, upload=upload, line=row.line, **row.values) for row in good], batch_size=1000
-    )
-    upload.processed_rows = total
-    upload.total_rows = total
-    upload.good_rows = len(good)
-    upload.errors = errors
-    upload.save(update_fields=["processed_rows", "total_rows", "good_rows", "errors"])
-    audit_record(
-        actor=None, system="patterns.list_import", action=actions.LIST_IMPORTED, target=upload,
-        data={"list": str(upload.source_list_id), "good": len(good), "bad": len(errors)},
-    )
+# --- Matching helpers (the list services are in patterns/list_imports.py) ------------------
 
 
 def person_records(people) -> list[Record]:
@@ -157,41 +35,6 @@ def person_records(people) -> list[Record]:
         birth = person.birth_date if person.birth_date_precision == DatePrecision.DAY else None
         records.append(Record(person.pk, [n for n in names if n and n.strip()], birth_date=birth, region=person.home_region))
     return records
-
-
-def entry_record(entry: ListEntry) -> Record:
-    return Record(entry.pk, [entry.full_name], birth_date=entry.birth_date, region=entry.region)
-
-
-@transaction.atomic(durable=True)
-def list_match(*, source_list_id, min_score: int = DEFAULT_MIN_SCORE) -> int:
-    """Match every entry of a list against every person in a case; decisions made before are kept.
-
-    Runs as the system over all people: who sees a candidate is decided when it is shown
-    (patterns.selectors scopes candidates to the viewer's cases). Audit: patterns.list.matched.
-    """
-    source_list = SourceList.objects.get(pk=source_list_id)
-    entries = list(ListEntry.objects.filter(source_list=source_list))
-    MatchCandidate.objects.filter(entry__source_list=source_list).delete()
-    people = Person.objects.filter(case__isnull=False).only(
-        "pk", "name_latin", "name_cyrillic", "aliases", "birth_date", "birth_date_precision", "home_region"
-    )
-    index = Index(person_records(people))
-    decisions = {(d.fingerprint, d.person_id): d for d in MatchDecision.objects.filter(source_list=source_list)}
-    by_id = {e.pk: e for e in entries}
-    created = []
-    for entry in entries:
-        found, _compared = index.match(entry_record(entry), min_score=min_score)
-        for m in found[:10]:
-            created.append(
-                MatchCandidate(
-                    entry=by_id[m.a], person_id=m.b, score=m.score, why=m.why[:500],
-                    decision=decisions.get((entry.fingerprint, m.b)),
-                )
-            )
-    MatchCandidate.objects.bulk_create(created, batch_size=1000)
-    audit_record(actor=None, system="patterns.list_match", action=actions.LIST_MATCHED, target=source_list, data={"entries": len(entries), "candidates": len(created)})
-    return len(created)
 
 
 # --- Confirm / reject ------------------------------------------------------------------

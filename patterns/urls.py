@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from patterns import views
 
@@ -12,7 +12,9 @@ urlpatterns = [
     path("lists/<uuid:list_id>/", views.list_detail, name="list_detail"),
     path("lists/<uuid:list_id>/uploads/<uuid:upload_id>/", views.upload_detail, name="upload_detail"),
     path("lists/<uuid:list_id>/uploads/<uuid:upload_id>/progress", views.upload_progress, name="upload_progress"),
+    path("lists/<uuid:list_id>/match", views.list_match, name="list_match"),
     path("lists/<uuid:list_id>/candidates/<int:candidate_id>/<str:decision>", views.candidate_decide, name="candidate_decide"),
     path("duplicates/", views.duplicates, name="duplicates"),
+    path("estimates/", include("patterns.estimation.urls")),
     path("duplicates/action", views.duplicate_action, name="duplicate_action"),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +15,8 @@ from audit import actions
 from audit.services import audit_read
 from common import csv_export
 from cases.selectors import case_get_for
-from patterns import selectors, services, stats
+from config.confirm import confirm_step
+from patterns import list_imports, selectors, services, stats
 from patterns.access import can_view_aggregates
 from patterns.forms import FilterForm, MappingForm, SourceListForm, UploadForm
 from patterns.lists import ListFileError
@@ -117,7 +119,7 @@ def list_index(request):
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "patterns/list_index.html", {"form": form, "lists": selectors.source_lists_for(request.user)}, status=400)
-        source_list = services.source_list_create(actor=request.user, data=form.cleaned_data)
+        source_list = list_imports.source_list_create(actor=request.user, data=form.cleaned_data)
         messages.success(request, _("List registered. Upload its file next."))
         return redirect("patterns:list_detail", list_id=source_list.pk)
     return render(request, "patterns/list_index.html", {"form": form, "lists": selectors.source_lists_for(request.user)})
@@ -144,7 +146,7 @@ def list_detail(request, list_id):
             return _list_page(request, source_list, form, status=400)
         f = form.cleaned_data["file"]
         try:
-            upload = services.list_upload_create(actor=request.user, source_list=source_list, filename=f.name, content=f.read())
+            upload = list_imports.list_upload_create(actor=request.user, source_list=source_list, filename=f.name, content=f.read())
         except ListFileError as exc:
             form.add_error("file", str(exc))
             return _list_page(request, source_list, form, status=400)
@@ -158,18 +160,18 @@ def upload_detail(request, list_id, upload_id):
     source_list = selectors.source_list_get_for(request.user, list_id=list_id)
     upload = selectors.upload_get_for(request.user, source_list=source_list, upload_id=upload_id)
     form = None
-    if upload.status in (ListUpload.Status.MAPPING, ListUpload.Status.FAILED):
+    if upload.status in (ListUpload.Status.MAPPING, ListUpload.Status.FAILED) and upload.columns:
         form = MappingForm(request.POST or None, columns=upload.columns, initial_mapping=upload.mapping)
         if request.method == "POST":
             if not form.is_valid():
                 return render(request, "patterns/upload_detail.html", {"source_list": source_list, "upload": upload, "form": form}, status=400)
             try:
-                services.list_import_start(actor=request.user, upload=upload, mapping=form.mapping())
+                list_imports.list_import_start(actor=request.user, upload=upload, mapping=form.mapping())
             except ValueError as exc:
                 form.add_error(None, str(exc))
                 return render(request, "patterns/upload_detail.html", {"source_list": source_list, "upload": upload, "form": form}, status=400)
             return redirect("patterns:upload_detail", list_id=source_list.pk, upload_id=upload.pk)
-    running = upload.status in (ListUpload.Status.QUEUED, ListUpload.Status.RUNNING, ListUpload.Status.MATCHING)
+    running = upload.status in (ListUpload.Status.READING, ListUpload.Status.QUEUED, ListUpload.Status.RUNNING, ListUpload.Status.MATCHING)
     return render(request, "patterns/upload_detail.html", {"source_list": source_list, "upload": upload, "form": form, "running": running})
 
 
@@ -182,6 +184,16 @@ def upload_progress(request, list_id, upload_id):
         "status": upload.status, "total": upload.total_rows, "processed": upload.processed_rows, "percent": upload.percent,
         "good": upload.good_rows, "bad": len(upload.errors), "errors": upload.errors[:1000], "failure": upload.failure,
     })
+
+
+@login_required
+@require_POST
+def list_match(request, list_id):
+    """Match the list among this user's own cases (an import matches only among its importer's)."""
+    source_list = selectors.source_list_get_for(request.user, list_id=list_id)
+    list_imports.list_match_start(actor=request.user, source_list=source_list)
+    messages.success(request, _("The list is being matched against your cases; reload this page in a moment."))
+    return redirect("patterns:list_detail", list_id=source_list.pk)
 
 
 @login_required
@@ -223,6 +235,13 @@ def duplicate_action(request):
     kept = case_get_for(request.user, reference=request.POST.get("kept", ""), perm="change_case")
     other = case_get_for(request.user, reference=request.POST.get("other", ""), perm="change_case")
     if request.POST.get("action") == "merge":
+        what = {"kept": kept.reference, "merged": other.reference}
+        if page := confirm_step(
+            request, title=_("Merge %(merged)s into %(kept)s?") % what, button=_("Merge %(merged)s into %(kept)s") % what,
+            consequence=_("The events, sources, contacts and consents of %(merged)s move to %(kept)s, its person's names become aliases there, and %(merged)s is closed. Evidence files stay with %(merged)s.") % what,
+            back=reverse("patterns:duplicates"), undo=_("A merge is not undone here: both histories are kept, but separating the cases again is work by hand."),
+        ):
+            return page
         try:
             services.case_merge(actor=request.user, kept=kept, merged=other)
         except ValueError as exc:

@@ -39,7 +39,7 @@ from referrals import custody
 from referrals import manifest as manifests
 from referrals.dossier import dossier_data, exhibit_number, organisation_name
 from referrals.models import Referral
-from referrals.package import ExhibitIntegrityError, exhibit_path, write_package
+from referrals.package import ExhibitIntegrityError, age_encrypt, exhibit_path, write_package
 from referrals.pdf import render_pdf
 from referrals.selectors import PERM
 from referrals.services import passphrase_for_build
@@ -55,7 +55,7 @@ class BuildFailed(Exception):
 
 
 def package_name(referral: Referral, build_id) -> str:
-    return f"referrals/{referral.pk}/{build_id}.zip"
+    return f"referrals/{referral.pk}/{build_id}.zip" + (".age" if referral.recipient_age_key else "")
 
 
 def package_open(name: str):
@@ -226,7 +226,8 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     progress(6, "Proving custody entries against the checkpoint", force=True)
     wanted = sorted({i for ids in custody_ids.values() for i in ids})
     proofs = {p["event_id"]: p for p in checkpoints.inclusion_proofs(wanted, checkpoint=row)} if wanted else {}
-    passphrase = passphrase_for_build(referral)
+    stamps = _timestamps(row, proofs)
+    passphrase = None if referral.recipient_age_key else passphrase_for_build(referral)
 
     def chunks_for(x):
         return _verified_chunks(files[x["file_id"]], x["number"])
@@ -234,6 +235,8 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     def finish(done_exhibits):
         progress(92, "Writing the dossier PDF", force=True)
         data = dossier_data(referral=referral, user=user, exhibits=done_exhibits)
+        if leaks := data["redactor"].leaks({k: v for k, v in data.items() if k != "redactor"}):
+            raise BuildFailed(f"Redaction check: {len(leaks)} form(s) of a redacted name remain in the dossier; nothing was built.")
         try:
             listed = [
                 manifests.exhibit_entry(x, shown, [manifests.custody_entry(proofs[i], data["redactor"]) for i in custody_ids[x["file_id"]]])
@@ -243,7 +246,7 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
             raise BuildFailed(str(exc)) from None
         body = manifests.manifest(
             referral=referral, build_id=build_id, organisation=organisation_name(), exhibits=listed, checkpoint_row=row,
-            verifier_key=keys.verifier_key(),
+            verifier_key=keys.verifier_key(), timestamps=stamps,
         )
         readme = manifests.readme(organisation=organisation_name(), verifier_key=keys.verifier_key(), exhibit_count=len(listed))
         return render_pdf(data), body, readme
@@ -257,7 +260,26 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
         except ExhibitIntegrityError as exc:
             raise BuildFailed(f"Integrity check failed: {exc}. The build was stopped; nothing was written.") from None
         progress(97, "Storing the encrypted package", force=True)
-        return _publish(out, package_name(referral, build_id))
+        if not referral.recipient_age_key:
+            return _publish(out, package_name(referral, build_id))
+        with tempfile.TemporaryFile(prefix="dalil-referral-age-") as sealed:
+            out.seek(0)
+            age_encrypt(out, sealed, referral.recipient_age_key)
+            return _publish(sealed, package_name(referral, build_id))
+
+
+def _timestamps(row, proofs: dict) -> list[dict]:
+    """The RFC 3161 stamps of the package's checkpoint and of its exhibits' intake batches (stamped now if need be)."""
+    import json
+
+    from audit import timestamps
+
+    try:
+        timestamps.stamp(row)
+    except timestamps.TimestampUnavailable as exc:
+        logger.warning("referral build: checkpoint %s not time-stamped: %s", row.tree_size, exc)
+    intake = [p["leaf_index"] for p in proofs.values() if json.loads(p["event"])[5] == actions.EVIDENCE_FILE_RECEIVED]
+    return timestamps.for_package(row, intake)
 
 
 def _verified_chunks(f: EvidenceFile, number: str):

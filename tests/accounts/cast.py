@@ -6,7 +6,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts import factors, services
 from accounts.roles import ADMIN, CASEWORKER, LEGAL, second_factor_required, security_key_required
 from accounts.signals import AUTH_AT_SESSION_KEY
 from cases import access
@@ -54,10 +54,15 @@ def build_cast() -> Cast:
 
 def enrol_totp(user):
     """Give the user a confirmed authenticator app, through the real enrolment service."""
-    device = services.totp_device_pending(user=user)
-    assert services.totp_confirm(actor=user, device=device, token=str(totp(device.bin_key)).zfill(6))
+    device = factors.totp_device_pending(user=user)
+    assert factors.totp_confirm(actor=user, device=device, token=str(totp(device.bin_key)).zfill(6))
     device.refresh_from_db()
     return device
+
+
+def enrolment_link(user) -> str:
+    """A one-time enrolment link for `user`, as an admin would issue it (its path)."""
+    return factors.enrolment_link_issue(actor=None, user=user)
 
 
 def sign_in(client, user, *, second_factor: bool = True):

@@ -17,7 +17,7 @@ from accounts.models import CaseUserObjectPermission
 from audit.models import AuditEvent
 from cases import access
 from cases.models import Case
-from tests.accounts.cast import enrol_totp, make_stale, make_user, sign_in
+from tests.accounts.cast import enrol_totp, enrolment_link, make_stale, make_user, sign_in
 from tests.factories import PASSWORD, make_case
 
 pytestmark = pytest.mark.django_db
@@ -71,13 +71,19 @@ def test_legal_without_second_factor_is_sent_to_enrolment_not_in(cast):
 def test_totp_enrolment_with_local_qr_then_sign_in_needs_the_code(cast):
     client = Client()
     login(client, "legal1")
+    # A first factor needs the admin's one-time enrolment link, opened in this signed-in session.
+    assert client.get(reverse("accounts:2fa_totp"))["Location"].startswith(reverse("accounts:2fa_enrol"))
+    client.get(enrolment_link(cast.legal1))
     page = client.get(reverse("accounts:2fa_totp"))
     assert page.status_code == 200 and b"<svg" in page.content and b"<script" not in page.content.split(b"<main")[1]
     device = cast.legal1.totpdevice_set.get(confirmed=False)
     assert client.post(reverse("accounts:2fa_totp"), {"token": ""}).status_code == 400
     response = client.post(reverse("accounts:2fa_totp"), {"token": str(totp(device.bin_key)).zfill(6)})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:2fa_verify"))
     assert AuditEvent.objects.filter(action="account.2fa.enrolled", actor=cast.legal1, data__method="totp").exists()
+    # Enrolling did not sign the session in: the new factor is used once (its next code) to finish.
+    assert client.get(reverse("cases:list"))["Location"].startswith(reverse("accounts:2fa_verify"))
+    assert client.post(reverse("accounts:2fa_verify"), {"token": str(totp(device.bin_key, drift=1)).zfill(6)}).status_code == 302
     assert client.get(reverse("cases:list")).status_code == 200
 
     # A new sign-in is held at the second step until the code is given.
@@ -124,9 +130,13 @@ def test_admin_security_key_requirement_refuses_totp(cast, settings):
     client = Client()
     login(client, "admin1")
     response = client.get(reverse("manage:users"))
-    assert response["Location"].startswith(reverse("accounts:2fa_enrol"))  # no key yet: enrol one
-    verify = client.get(reverse("accounts:2fa_verify"))
-    assert verify.context["key_only"] is True
+    # No key yet: verify with the app first (the only way to then register a key), and still not in.
+    assert response["Location"].startswith(reverse("accounts:2fa_verify"))
+    device = cast.admin1.totpdevice_set.get()
+    assert client.post(reverse("accounts:2fa_verify"), {"token": str(totp(device.bin_key, drift=1)).zfill(6)}).status_code == 302
+    assert client.get(reverse("manage:users"))["Location"].startswith(reverse("accounts:2fa_enrol"))
+    assert client.get(reverse("accounts:2fa_security_key")).status_code == 200
+    assert not AuditEvent.objects.filter(action="auth.sign_in", actor=cast.admin1).exists()
 
 
 # --- Sessions -----------------------------------------------------------------
@@ -187,7 +197,7 @@ def test_deactivation_ends_sessions_at_once_and_blocks_sign_in(cast):
     url = reverse("cases:detail", kwargs={"reference": cast.case.reference})
     assert victim.get(url).status_code == 200
     admin = sign_in(Client(), cast.admin1)
-    assert admin.post(reverse("manage:user_deactivate", kwargs={"pk": cast.caseworker1.pk})).status_code == 302
+    assert admin.post(reverse("manage:user_deactivate", kwargs={"pk": cast.caseworker1.pk}), {"confirmed": "1"}).status_code == 302
     assert victim.get(url).status_code == 302
     assert login(Client(), "caseworker1").status_code == 400
     assert AuditEvent.objects.filter(action="account.deactivated").count() == 1

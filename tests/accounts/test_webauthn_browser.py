@@ -7,7 +7,7 @@ import pytest
 from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.models import AuditEvent
-from tests.accounts.cast import build_cast
+from tests.accounts.cast import build_cast, enrolment_link
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,18 +50,26 @@ def test_security_key_enrolment_and_sign_in(key_page, settings):
     cast = build_cast()
     page = key_page
 
-    # An admin without a key is sent to enrolment, not in.
+    # An admin without a key is sent to enrolment, not in; without an enrolment link, no key can be added.
     sign_in_with_password(page, "admin1")
     page.goto("/manage/users/")
     assert "/accounts/2fa/" in page.url
     page.goto("/accounts/2fa/security-key/")
+    assert page.url.endswith("/accounts/2fa/") and page.locator("#passkey-register-button").count() == 0
+    page.goto(enrolment_link(cast.admin1))
+    page.goto("/accounts/2fa/security-key/")
     page.wait_for_load_state("networkidle")  # SQLite's shared test database locks under concurrent session saves
     page.click("#passkey-register-button")
-    page.wait_for_url(re.compile(r"/accounts/2fa/$"))
+    # Registering did not sign this session in: the new key is used once to finish.
+    page.wait_for_url(re.compile(r"/accounts/2fa/verify/"))
     assert WebAuthnCredential.objects.filter(user=cast.admin1, confirmed=True).count() == 1
     assert AuditEvent.objects.filter(action="account.2fa.enrolled", actor=cast.admin1, data__method="webauthn").exists()
     page.goto("/manage/users/")
-    assert page.url.endswith("/manage/users/")  # registering verified this session
+    assert "/accounts/2fa/verify/" in page.url
+    page.wait_for_load_state("networkidle")
+    page.click("#passkey-verification-button")
+    page.wait_for_url(re.compile(r"/manage/users/$"))
+    assert AuditEvent.objects.filter(action="auth.sign_in", actor=cast.admin1).count() == 1
 
     # A new sign-in is held at the second step until the key answers.
     page.context.clear_cookies()

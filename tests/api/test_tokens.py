@@ -158,7 +158,7 @@ def test_admin_page_bad_input_is_400_and_saves_nothing(client, cast, no_second_f
 def test_admin_page_revokes(client, cast, api, no_second_factor):
     holder = api("caseworker")
     _signed_in(client, cast["admin"])
-    response = client.post(f"/api/tokens/{holder.token.pk}/revoke/")
+    response = client.post(f"/api/tokens/{holder.token.pk}/revoke/", {"confirmed": "1"})
     assert response.status_code == 302
     assert holder.get("/api/v1/cases/").status_code == 401
 

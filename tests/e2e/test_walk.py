@@ -34,6 +34,10 @@ CHECK = """(axeSource) => {
     scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
     h1: document.querySelectorAll('h1').length, title: document.title.trim(),
     header: h ? h.getBoundingClientRect().height : 0,
+    wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+      && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+      .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+      + (e.id ? '#' + e.id : '') + ' «' + (e.textContent || '').trim().slice(0, 30) + '»'),
   };
 }"""
 AXE_RUN = """async () => {
@@ -86,7 +90,7 @@ def _check(page, role, lang, kind, url, problems):
         facts = page.evaluate(CHECK, None)
         where = f"{role} {lang} {size} {kind} {url}"
         if facts["scroll"] > facts["inner"]:
-            problems.append(f"{where}: scrolls sideways ({facts['scroll']} > {facts['inner']})")
+            problems.append(f"{where}: scrolls sideways ({facts['scroll']} > {facts['inner']}): {facts['wide']}")
         if facts["h1"] != 1:
             problems.append(f"{where}: {facts['h1']} h1 elements")
         if not facts["title"]:
@@ -99,7 +103,7 @@ def _check(page, role, lang, kind, url, problems):
         shot = SCREENSHOTS.get((role, kind, size))
         if shot and lang == "en":
             DOCS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(DOCS / shot), full_page=size == "phone")
+            page.screenshot(path=str(DOCS / shot), full_page=True)
 
 
 @pytest.fixture

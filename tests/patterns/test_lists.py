@@ -38,8 +38,14 @@ def _run_on_commit(django_capture_on_commit_callbacks):
     _ON_COMMIT.clear()
 
 
+def _post_file(client, source_list, content: bytes, name="list.csv"):
+    # The file is read by a task queued on commit (it runs eagerly here).
+    with _ON_COMMIT["capture"](execute=True):
+        return client.post(f"/patterns/lists/{source_list.pk}/", {"file": _file(content, name)})
+
+
 def _upload(client, source_list, content: bytes, name="list.csv", mapping=None):
-    response = client.post(f"/patterns/lists/{source_list.pk}/", {"file": _file(content, name)})
+    response = _post_file(client, source_list, content, name)
     assert response.status_code == 302, response.content[:500]
     upload = ListUpload.objects.filter(source_list=source_list).latest("created_at")
     page = client.get(response["Location"])
@@ -91,7 +97,7 @@ def test_unreadable_file_is_a_400_and_nothing_saved(people, cast, login):
 def test_mapping_must_name_the_name_column(people, cast, login):
     client = login(cast.cw1)
     source_list = _register(client)
-    response = client.post(f"/patterns/lists/{source_list.pk}/", {"file": _file(CSV.encode(), "l.csv")})
+    response = _post_file(client, source_list, CSV.encode(), "l.csv")
     upload = ListUpload.objects.get()
     response = client.post(response["Location"], {"full_name": "", "birth_date": "Дата рождения"})
     assert response.status_code == 400
@@ -120,7 +126,8 @@ def test_candidates_are_scoped_and_confirm_adds_source_and_event(people, cast, l
     rustam = people["cw1"][0]
     jamshed = people["cw2"][0]
     assert MatchCandidate.objects.filter(person=rustam.person).exists()
-    assert MatchCandidate.objects.filter(person=jamshed.person).exists()
+    # The import matched only among its importer's cases: cw2's Jamshed is not a candidate yet.
+    assert not MatchCandidate.objects.filter(person=jamshed.person).exists()
 
     page = client.get(f"/patterns/lists/{source_list.pk}/")
     shown = page.context["candidates"]
@@ -132,6 +139,11 @@ def test_candidates_are_scoped_and_confirm_adds_source_and_event(people, cast, l
     # cw2 cannot confirm cw1's candidate, and an outsider cannot open the list at all
     other = login(cast.cw2)
     assert other.post(f"/patterns/lists/{source_list.pk}/candidates/{candidate.pk}/confirm").status_code == 404
+    # cw2 matches the list against their own cases: Jamshed appears, for cw2 only.
+    with _ON_COMMIT["capture"](execute=True):
+        assert other.post(f"/patterns/lists/{source_list.pk}/match").status_code == 302
+    assert {c.person_id for c in other.get(f"/patterns/lists/{source_list.pk}/").context["candidates"]} == {jamshed.person_id}
+    assert MatchCandidate.objects.filter(person=rustam.person).exists()  # cw1's candidates stay
     assert login(cast.outsider).get(f"/patterns/lists/{source_list.pk}/").status_code == 404
 
     client = login(cast.cw1)
@@ -165,10 +177,14 @@ def test_decisions_are_remembered_on_reimport(people, cast, login):
 def test_import_on_a_real_worker(celery_worker, people, cast):
     import time
 
-    from patterns import services
+    from patterns import list_imports as services
 
     source_list = services.source_list_create(actor=cast.cw1, data={"title": "Worker list"})
     upload = services.list_upload_create(actor=cast.cw1, source_list=source_list, filename="l.csv", content=CSV.encode())
+    deadline = time.time() + 60
+    while upload.status == ListUpload.Status.READING and time.time() < deadline:
+        time.sleep(0.5)
+        upload.refresh_from_db()
     services.list_import_start(actor=cast.cw1, upload=upload, mapping={"full_name": "ФИО", "birth_date": "Дата рождения"})
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -219,3 +219,92 @@ def test_every_manifest_follows_the_published_schema(package, tmp_path):
     manifest["exhibits"][0]["sha256_at_intake"] = manifest["exhibits"][0]["sha256"]
     with pytest.raises(manifests.ManifestError, match="exhibits/0"):
         manifests.validate(manifest)
+
+
+def test_a_stale_consistency_proof_fails(package, tmp_path, caseworker, case):
+    from audit import checkpoints
+    from tests.referrals.conftest import attach as add_more
+
+    _path, passphrase, entries = package
+    size = int(_manifest(entries)["checkpoint"]["note"].split("\n")[1])
+    add_more(caseworker, case, content=b"later\n", name="later.txt")
+    middle = checkpoints.checkpoint_create()
+    add_more(caseworker, case, content=b"later still\n", name="later2.txt")
+    later = checkpoints.checkpoint_create()
+    good = checkpoints.consistency_proof(size, later.tree_size)
+    folder = extract(entries, tmp_path / "received")
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    result = run_own_verifier(folder, "--public-key", _key(entries), "--consistency", str(tmp_path / "good.json"))
+    assert result.returncode == 0 and "the log only grew" in result.stdout, result.stdout
+    # A proof from another checkpoint, as is or relabelled as if it started from the package's: stale.
+    stale = checkpoints.consistency_proof(middle.tree_size, later.tree_size)
+    for name, doc in (("stale.json", stale), ("relabelled.json", dict(stale, old_checkpoint=good["old_checkpoint"], old_size=size))):
+        (tmp_path / name).write_text(json.dumps(doc))
+        result = run_own_verifier(folder, "--public-key", _key(entries), "--consistency", str(tmp_path / name))
+        assert result.returncode == 1 and "consistency proof" in result.stdout, result.stdout
+        with pytest.raises(CommandError):
+            call_command("verify_referral", str(folder), public_key=_key(entries), consistency=str(tmp_path / name))
+
+
+def test_time_stamps_travel_in_the_package_and_forged_ones_fail(legal, case, caseworker, django_capture_on_commit_callbacks, tmp_path, settings):
+    from tests.audit.tsa import LocalTSA
+
+    with LocalTSA() as tsa:
+        settings.DALIL_TSA_URL, settings.DALIL_TSA_CA_FILE = tsa.url, tsa.ca_file
+        exhibit = attach(caseworker, case)
+        referral = build_now(legal, make_referral(legal, case, files=[exhibit]), django_capture_on_commit_callbacks)
+    assert referral.build_status == Referral.BuildStatus.DONE, referral.build_error
+    passphrase = services.referral_passphrase_reveal(actor=legal, referral=referral)
+    zf = pyzipper.AESZipFile(download(legal, referral, tmp_path / "p.zip"))
+    zf.setpassword(passphrase.encode())
+    entries = {name: zf.read(name) for name in zf.namelist()}
+    manifest = _manifest(entries)
+    assert sorted(t["kind"] for t in manifest["timestamps"]) == ["checkpoint", "intake"]
+    result = run_own_verifier(extract(entries, tmp_path / "ok"), "--public-key", _key(entries))
+    assert result.returncode == 0, result.stdout
+    assert "the checkpoint was time-stamped at" in result.stdout and "CN=Test TSA" in result.stdout
+    assert "exhibit E01: its intake hash was time-stamped at" in result.stdout
+
+    intake = next(t for t in manifest["timestamps"] if t["kind"] == "intake")
+    intake["message"] = intake["message"].replace(exhibit.sha256, "0" * 64)
+    assert_both_fail(_with_manifest(entries, manifest), tmp_path / "a", passphrase, "the time-stamp is over something else")
+    manifest = _manifest(entries)
+    stamps = {t["kind"]: t for t in manifest["timestamps"]}
+    stamps["checkpoint"]["response"] = stamps["intake"]["response"]
+    assert_both_fail(_with_manifest(entries, manifest), tmp_path / "b", passphrase, "time-stamp")
+
+
+def test_a_package_encrypted_to_the_recipients_age_key(legal, case, caseworker, django_capture_on_commit_callbacks, tmp_path):
+    import io
+
+    import pyrage
+    from django.core.exceptions import ValidationError
+    from pyrage import x25519
+
+    identity = x25519.Identity.generate()
+    with pytest.raises(ValidationError):
+        make_referral(legal, case, recipient_age_key="age1notakey")
+    exhibit = attach(caseworker, case)
+    referral = make_referral(legal, case, files=[exhibit], recipient_age_key=str(identity.to_public()))
+    referral = build_now(legal, referral, django_capture_on_commit_callbacks)
+    assert referral.build_status == Referral.BuildStatus.DONE, referral.build_error
+    assert referral.package_name.endswith(".zip.age")
+    sealed = download(legal, referral, tmp_path / "package.zip.age")
+    assert sealed.read_bytes().startswith(b"age-encryption.org/v1\n")
+    plain = io.BytesIO()
+    pyrage.decrypt_io(io.BytesIO(sealed.read_bytes()), plain, [identity])
+    (tmp_path / "package.zip").write_bytes(plain.getvalue())
+    # Inside: a plain ZIP (the age layer is the encryption) that the standard library opens, no passphrase.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "package.zip") as zf:
+        entries = {name: zf.read(name) for name in zf.namelist()}
+        assert not any(info.flag_bits & 0x1 for info in zf.infolist())
+    (tmp_path / "verify.py").write_bytes(entries["verify.py"])
+    result = run_own_verifier(tmp_path, "package.zip", "--public-key", _key(entries))
+    assert result.returncode == 0 and "VERIFIED" in result.stdout, result.stdout + result.stderr
+    (tmp_path / "me.txt").write_text(f"# recipient\n{identity}\n")
+    call_command("verify_referral", str(sealed), identity=str(tmp_path / "me.txt"), public_key=_key(entries))
+    (tmp_path / "other.txt").write_text(f"{x25519.Identity.generate()}\n")
+    with pytest.raises(CommandError, match="does not open with this age identity"):
+        call_command("verify_referral", str(sealed), identity=str(tmp_path / "other.txt"))

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
                             help=_("A published checkpoint (signed note) the log must extend; may repeat."))
         parser.add_argument("--proof", metavar="FILE", help=_("Check this inclusion proof offline (no database)."))
+        parser.add_argument("--consistency", metavar="FILE", help=_("Check this consistency proof offline (no database)."))
         parser.add_argument("--verifier-key", metavar="KEY",
                             help=_("The checkpoint verifier key (name+id+key); default: the configured signing key's."))
         parser.add_argument("--no-stored", action="store_true",
@@ -28,16 +29,27 @@ class Command(BaseCommand):
         try:
             if options["proof"]:
                 return self._proof(options["proof"], vkey)
+            if options["consistency"]:
+                old, new = checkpoints.verify_consistency_proof(self._json(options["consistency"]), verifier_key=vkey)
+                self.stdout.write(
+                    _("OK: the log %(origin)s of %(old)s events is a prefix of its log of %(new)s events")
+                    % {"origin": new.origin, "old": old.size, "new": new.size}
+                )
+                return None
             return self._log(options["checkpoint"], vkey, stored=not options["no_stored"])
         except (chain.ChainError, checkpoints.CheckpointError) as exc:
             raise CommandError(str(exc)) from None
 
-    def _proof(self, path, vkey):
+    @staticmethod
+    def _json(path):
         try:
             with open(path, encoding="utf-8") as fh:
-                proof = json.load(fh)
+                return json.load(fh)
         except (OSError, ValueError) as exc:
             raise CommandError(_("cannot read the proof %(path)s: %(error)s") % {"path": path, "error": exc}) from None
+
+    def _proof(self, path, vkey):
+        proof = self._json(path)
         event = checkpoints.verify_inclusion_proof(proof, verifier_key=vkey)
         cp = checkpoints.parse_checkpoint(proof["checkpoint"], vkey)
         self.stdout.write(

@@ -17,6 +17,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from accounts.factors import enrolment_link_issue
+from accounts.otp import is_enrolled
+from accounts.roles import second_factor_required
 from audit import actions
 from audit.services import audit_record
 from cases import access, services
@@ -267,6 +270,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(_("Created %(count)s demo cases.") % {"count": len(plan) - existing}))
         _share_demo_cases(users, creators)
         self._print_logins(password, options["url"])
+        self._print_enrolment_links(users, options["url"])
 
     def _users(self, password: str) -> dict:
         User = get_user_model()
@@ -316,8 +320,17 @@ class Command(BaseCommand):
         for username, role, *_rest in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {role:<11} " + _("password: %(password)s") % {"password": password})
         self.stdout.write("  " + _("(password from %(source)s)") % {"source": source})
-        self.stdout.write(_("legal1 and admin1 are asked to set up a second factor (authenticator app or security key) first."))
         self.stdout.write(_("Sign in at %(url)s") % {"url": url.rstrip("/") + "/accounts/login/"})
+
+    def _print_enrolment_links(self, users: dict, url: str) -> None:
+        """A first second factor is set up only from a one-time link an admin issues: the demo issues them."""
+        needing = [u for u in users.values() if second_factor_required(u) and not is_enrolled(u)]
+        if not needing:
+            return
+        self.stdout.write(_("These users must set up a second factor first. Sign in as them, then open their one-time link:"))
+        for user in needing:
+            path = enrolment_link_issue(actor=None, user=user)
+            self.stdout.write(f"  {user.get_username():<12} {url.rstrip('/')}{path}")
 
 
 def _share_demo_cases(users: dict, creators: list) -> None:

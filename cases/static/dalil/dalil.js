@@ -21,3 +21,19 @@
     }
   });
 })();
+
+/* Tables on a phone: each row becomes a small card, and each cell is labelled with its column's header. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("table"), function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      if (!heads.length) { return; }
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (!cell.hasAttribute("data-label") && heads[i] && cell.colSpan === 1) { cell.setAttribute("data-label", heads[i]); }
+        });
+      });
+    });
+  });
+})();

@@ -1,0 +1,70 @@
+"""The Patterns page for population estimates: choose lists, watch progress, read and export the result."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from patterns.estimation import report, services
+from patterns.estimation.forms import EstimateForm
+from patterns.estimation.models import EstimateJob
+from patterns.selectors import may_use_lists, source_lists_for
+
+
+def _allowed(request):
+    if not may_use_lists(request.user):
+        raise Http404("No such page.")
+
+
+def _job_for(request, job_id) -> EstimateJob:
+    try:
+        return EstimateJob.objects.get(pk=job_id, created_by=request.user)
+    except (EstimateJob.DoesNotExist, ValueError):
+        raise Http404("No such estimate.") from None
+
+
+@login_required
+def estimate_index(request):
+    _allowed(request)
+    form = EstimateForm(request.POST or None, request.FILES or None, lists_queryset=source_lists_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        job = services.estimate_request(
+            actor=request.user, list_ids=[s.pk for s in d["lists"]], include_cases=d["include_cases"],
+            stratum=d["stratum"], exports=d["exports"], secret=d["secret"] if d["exports"] else "",
+        )
+        return redirect("patterns:estimate_detail", job_id=job.pk)
+    jobs = EstimateJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "estimation/index.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+
+
+@login_required
+def estimate_detail(request, job_id):
+    _allowed(request)
+    job = _job_for(request, job_id)
+    return render(request, "estimation/detail.html", {"job": job, "results": report.for_page(job.result), "running": job.status in ("queued", "running"),
+         "assumptions": report.ASSUMPTIONS})
+
+
+@login_required
+def estimate_csv(request, job_id):
+    _allowed(request)
+    job = _job_for(request, job_id)
+    if job.status != EstimateJob.Status.DONE:
+        raise Http404("Not ready.")
+    response = HttpResponse(report.csv_bytes(job.result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="estimate-{job.pk}.csv"'
+    return response
+
+
+@login_required
+def estimate_pdf(request, job_id):
+    _allowed(request)
+    job = _job_for(request, job_id)
+    if job.status != EstimateJob.Status.DONE:
+        raise Http404("Not ready.")
+    response = HttpResponse(report.pdf_note(job.result), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="estimate-{job.pk}.pdf"'
+    return response
+
+
+
