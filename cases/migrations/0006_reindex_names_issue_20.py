@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("cases", "0004_protectionkey_moves_to_keys"),
+        ("cases", "0005_versions"),
     ]
 
     operations = [
