@@ -130,7 +130,7 @@ MATRIX = {
     "manage:user_detail": admin_only(kwargs=lambda m: {"pk": m.spare.pk}),
     "manage:user_enrolment_link": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post"),
     "manage:user_roles": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
-    "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
+    "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=200),  # the confirmation step
     "manage:user_reactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_sign_out": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:assignments": admin_only(),
@@ -217,7 +217,7 @@ MATRIX = {
     "audit:sign_ins": signed_in(),  # each user's own sign-ins
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
-    "api_tokens:list": signed_in(status={200, 403, 404}),
+    "api_tokens:list": signed_in(),  # each user's own tokens (an admin sees all, to revoke)
     "api_tokens:revoke": unknown_object(lambda m: {"token_id": 999999}, method="post"),
 }
 
