@@ -8,12 +8,27 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test venv dev-venv build static browser messages migrate demo prod-check prod-smoke lock clean
 
+# requirements.txt (runtime) and requirements-dev.txt (tests, CI tools) are locked with hashes by `make lock`
+# from requirements.in and requirements-dev.in; a production install takes the runtime set only.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) -r requirements.txt
+	$(PIP_INSTALL) --require-hashes -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP_INSTALL) --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+dev-venv: $(VENV)/.installed-dev
+
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+# Re-lock after editing a .in file (add --upgrade-package NAME to move one pin).
+lock: dev-venv
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
 
 # Compiled catalogues (.mo) are built here, not committed; polib needs no system gettext.
 messages: venv
@@ -44,11 +59,15 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 			|| echo "chromium could not be installed: browser tests will skip"; fi
 
-test: venv messages browser
+test: dev-venv messages browser
 	$(PY) -m pytest
 
 prod-check: venv
 	$(PY) manage.py prod_check
+
+# The README's production steps and process set behind nginx, checked through HTTPS (smoke/__main__.py).
+prod-smoke: dev-venv
+	$(PY) -m smoke
 
 clean:
 	rm -rf $(VENV) static_root .pytest_cache

@@ -181,6 +181,13 @@ def checkpoint_publish(row: AuditCheckpoint) -> None:
             )
         except Exception:
             logger.exception("audit checkpoint %s: e-mail failed", row.tree_size)
+    if settings.DALIL_TSA_URL:
+        from audit import timestamps
+
+        try:
+            timestamps.stamp(row)
+        except timestamps.TimestampUnavailable as exc:
+            logger.warning("audit checkpoint %s: no time-stamp yet (beat retries): %s", row.tree_size, exc)
     url = settings.DALIL_AUDIT_WITNESS_URL
     if url:
         from audit import witness

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -53,3 +54,26 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.tree_size} {self.root_hash[:16]}"
+
+
+class AuditTimestamp(models.Model):
+    """An RFC 3161 time-stamp token from an outside authority over a checkpoint note or a batch of intake hashes
+    (audit/timestamps.py). Whoever later seizes the server and the signing key cannot move history before it."""
+
+    class Kind(models.TextChoices):
+        CHECKPOINT = "checkpoint", _("Checkpoint")
+        INTAKE = "intake", _("Intake hash batch")
+
+    checkpoint = models.ForeignKey(AuditCheckpoint, on_delete=models.PROTECT, related_name="timestamps")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    message = models.TextField(help_text="The exact text stamped (UTF-8): the note, or the batch of intake hashes.")
+    response = models.BinaryField(help_text="The authority's TimeStampResp, DER, as received.")
+    gen_time = models.DateTimeField(help_text="The time the authority put in its token.")
+    authority = models.CharField(max_length=300, help_text="The authority's URL.")
+
+    class Meta:
+        ordering = ["checkpoint__tree_size", "kind"]
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "kind"], name="audit_timestamp_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} timestamp of checkpoint {self.checkpoint_id} at {self.gen_time:%Y-%m-%d %H:%M:%S}"

@@ -241,6 +241,112 @@ def event_in_log(text: str, seq: int, path, checkpoint: Checkpoint) -> dict:
     return dict(zip(EVENT_FIELDS, values))
 
 
+# --- RFC 3161 time-stamp tokens (a minimal DER reader: only what checking a token needs) ------------
+
+_OID_MESSAGE_DIGEST = bytes.fromhex("2a864886f70d010904")
+_HASHES = {bytes.fromhex("608648016503040201"): "sha256", bytes.fromhex("608648016503040202"): "sha384",
+           bytes.fromhex("608648016503040203"): "sha512"}
+
+
+def _der(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(tag, start of content, end) of the DER element at `pos`."""
+    tag, length, pos = data[pos], data[pos + 1], pos + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length, pos = int.from_bytes(data[pos : pos + count], "big"), pos + count
+    if pos + length > len(data):
+        raise ProofError("truncated DER")
+    return tag, pos, pos + length
+
+
+def _items(data: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
+    """The elements inside [start, end): (tag, element start, content start, end)."""
+    out = []
+    while start < end:
+        tag, content, stop = _der(data, start)
+        out.append((tag, start, content, stop))
+        start = stop
+    return out
+
+
+def _inside(data: bytes, item) -> list:
+    return _items(data, item[2], item[3])
+
+
+def _value(data: bytes, item) -> bytes:
+    return bytes(data[item[2] : item[3]])
+
+
+def _hash_of(data: bytes, algorithm_identifier) -> str:
+    name = _HASHES.get(_value(data, _inside(data, algorithm_identifier)[0]))
+    if name is None:
+        raise ProofError("the time-stamp uses a hash this verifier does not know")
+    return name
+
+
+def _verify_signer(data: bytes, certs: list[bytes], signer) -> str:
+    """Check the SignerInfo's signature over its signed attributes with one of the token's certificates."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    parts = _inside(data, signer)
+    chosen = getattr(hashes, _hash_of(data, parts[2]).upper())()
+    attrs = next(p for p in parts if p[0] == 0xA0)
+    signature = _value(data, next(p for p in parts[4:] if p[0] == 0x04))
+    signed = b"\x31" + bytes(data[attrs[1] + 1 : attrs[3]])  # [0] IMPLICIT re-tagged as the SET OF it stands for
+    for der in certs:
+        cert = x509.load_der_x509_certificate(der)
+        key = cert.public_key()
+        try:
+            if isinstance(key, rsa.RSAPublicKey):
+                key.verify(signature, signed, padding.PKCS1v15(), chosen)
+            elif isinstance(key, ec.EllipticCurvePublicKey):
+                key.verify(signature, signed, ec.ECDSA(chosen))
+            else:
+                continue
+        except InvalidSignature:
+            continue
+        try:
+            usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        except x509.ExtensionNotFound:
+            usages = []
+        if x509.oid.ExtendedKeyUsageOID.TIME_STAMPING not in usages:
+            raise ProofError("the certificate that signed the time-stamp is not one for time-stamping")
+        return f"{cert.subject.rfc4514_string()} (certificate SHA-256 {cert.fingerprint(hashes.SHA256()).hex()})"
+    raise ProofError("the time-stamp's signature does not verify with the certificate it carries")
+
+
+def check_timestamp(message: bytes, response: bytes) -> tuple[str, str]:
+    """(time, authority) of an RFC 3161 TimeStampResp over SHA-256(message), its signature checked; ProofError if not.
+    Whether to trust the authority is the reader's call: its certificate's name and fingerprint are returned."""
+    try:
+        status, token = _items(response, *_der(response, 0)[1:])[:2]
+        if int.from_bytes(_value(response, _inside(response, status)[0]), "big") not in (0, 1):
+            raise ProofError("the authority did not grant this time-stamp")
+        signed_data = _inside(response, _inside(response, _inside(response, token)[1])[0])
+        octets = _inside(response, _inside(response, signed_data[2])[1])[0]
+        tst = _inside(response, _inside(response, octets)[0])  # TSTInfo: version, policy, messageImprint, serialNumber, genTime
+        imprint = _inside(response, tst[2])
+        certs = [bytes(response[c[1] : c[3]]) for p in signed_data if p[0] == 0xA0 for c in _inside(response, p)]
+        signer = _inside(response, signed_data[-1])[0]
+        attrs = next(p for p in _inside(response, signer) if p[0] == 0xA0)
+        digest = next(_value(response, _inside(response, _inside(response, a)[1])[0])
+                      for a in _inside(response, attrs) if _value(response, _inside(response, a)[0]) == _OID_MESSAGE_DIGEST)
+        gen_time = _value(response, tst[4]).decode("ascii")
+        ok_imprint = _hash_of(response, imprint[0]) == "sha256" and _value(response, imprint[1]) == hashlib.sha256(message).digest()
+        ok_content = hashlib.new(_hash_of(response, _inside(response, signer)[2]), _value(response, octets)).digest() == digest
+    except (IndexError, StopIteration, ValueError, UnicodeError):
+        raise ProofError("the time-stamp token is malformed") from None
+    if not ok_imprint:
+        raise ProofError("the time-stamp is over something else")
+    if not ok_content:
+        raise ProofError("the time-stamp's signed attributes are not over its content")
+    authority = _verify_signer(response, certs, signer)
+    when = f"{gen_time[0:4]}-{gen_time[4:6]}-{gen_time[6:8]} {gen_time[8:10]}:{gen_time[10:12]}:{gen_time[12:14]} UTC"
+    return when, authority
+
+
 # --- referral packages -----------------------------------------------------------------------------
 
 
@@ -365,18 +471,18 @@ def _custody(report: Report, exhibit: dict, checkpoint: Checkpoint | None) -> li
     return proven
 
 
-def _check_exhibit(report: Report, package, exhibit: dict, checkpoint: Checkpoint | None) -> None:
+def _check_exhibit(report: Report, package, exhibit: dict, checkpoint: Checkpoint | None) -> dict | None:
     number = exhibit.get("number", "?")
     try:
         actual, size = _digest(package, exhibit.get("path", ""))
     except KeyError:
         report.failed.append(f"exhibit {number}: {exhibit.get('path')} is missing from the package")
-        return
+        return None
     proven = _custody(report, exhibit, checkpoint)
     intake = [e for e in proven if e["action"] == INTAKE_ACTION and e["target_type"] == FILE_TARGET]
     if not intake:
         report.failed.append(f"exhibit {number}: no signed intake event ({INTAKE_ACTION}) proves what was received")
-        return
+        return None
     signed = intake[0]["data"] if isinstance(intake[0]["data"], dict) else {}
     if signed.get("sha256") != actual or signed.get("size", size) != size:
         report.failed.append(
@@ -389,6 +495,44 @@ def _check_exhibit(report: Report, package, exhibit: dict, checkpoint: Checkpoin
             f"exhibit {number}: SHA-256 {actual} is the hash signed at intake (event #{intake[0]['seq']},"
             f" {intake[0]['at']} by {intake[0]['actor_label']})"
         )
+    return intake[0]
+
+
+def _intake_batch(text: str, checkpoint: Checkpoint) -> dict[int, tuple[str, str]]:
+    lines = text.split("\n")
+    if lines[0] != "dalil-intake-batch/1" or lines[1] != checkpoint.origin or text[-1:] != "\n":
+        raise ProofError("not an intake hash batch of this log")
+    return {int(seq): (file_id, sha) for seq, file_id, sha in (line.split(" ") for line in lines[3:-1])}
+
+
+def _check_timestamps(report: Report, stamps: list, checkpoint: Checkpoint | None, intakes: dict) -> None:
+    """Each RFC 3161 stamp the package carries: over its checkpoint note, or over a batch of intake hashes."""
+    if not stamps:
+        report.notes.append("the package carries no RFC 3161 time-stamps")
+    stamped = set()
+    for i, stamp in enumerate(stamps if isinstance(stamps, list) else []):
+        try:
+            message = str(stamp["message"])
+            when, who = check_timestamp(message.encode("utf-8"), unb64(stamp["response"]))
+            if stamp["kind"] == "checkpoint":
+                if checkpoint is None or message != checkpoint.note:
+                    raise ProofError("it is over another checkpoint than the package's")
+                report.passed.append(f"the checkpoint was time-stamped at {when} by {who}")
+                continue
+            batch = _intake_batch(message, checkpoint) if checkpoint else {}
+        except (ProofError, KeyError, TypeError, ValueError) as exc:
+            report.failed.append(f"time-stamp {i + 1}: {exc}")
+            continue
+        for number, event in intakes.items():
+            if event is None or event["seq"] not in batch:
+                continue
+            if batch[event["seq"]] != (event["target_id"], event["data"].get("sha256")):
+                report.failed.append(f"exhibit {number}: the time-stamped intake batch records another file or hash")
+            else:
+                stamped.add(number)
+                report.passed.append(f"exhibit {number}: its intake hash was time-stamped at {when} by {who}")
+    for number in sorted(set(intakes) - stamped):
+        report.notes.append(f"exhibit {number}: no time-stamp of its intake hash in the package")
 
 
 def _check_later(report: Report, checkpoint: Checkpoint | None, doc, key: str) -> None:
@@ -437,8 +581,8 @@ def verify_package(package, *, public_key: str | None = None, consistency: dict 
         report.failed.append(f"checkpoint: {exc}")
     if not exhibits:
         report.notes.append("the package has no exhibits")
-    for exhibit in exhibits:
-        _check_exhibit(report, package, exhibit, checkpoint)
+    intakes = {x.get("number", "?"): _check_exhibit(report, package, x, checkpoint) for x in exhibits}
+    _check_timestamps(report, manifest.get("timestamps") or [], checkpoint, intakes)
     if consistency is not None:
         _check_later(report, checkpoint, consistency, key)
     return report

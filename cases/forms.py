@@ -50,6 +50,26 @@ class DalilFormMixin:
             return None
 
 
+class VersionedFormMixin:
+    """A hidden `version`: the version of the record when this form was read. The service refuses the
+    save if the record has moved on since (cases.services.StaleEdit)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def read_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+    def advance_version(self, version: int) -> None:
+        """After a refused save: the form keeps what was typed and now carries the stored version."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
+
+
 def _model_values(form: forms.ModelForm, names) -> dict:
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
@@ -94,7 +114,7 @@ class PersonForm(DalilFormMixin, forms.ModelForm):
         return data
 
 
-class CaseForm(DalilFormMixin, forms.ModelForm):
+class CaseForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = [
@@ -109,7 +129,7 @@ class CaseForm(DalilFormMixin, forms.ModelForm):
 # --- Contacts ----------------------------------------------------------------
 
 
-class ContactForm(DalilFormMixin, forms.ModelForm):
+class ContactForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
@@ -149,7 +169,7 @@ TYPE_FIELDS = {
 TYPE_FIELD_EMPTY = {"contract_term_months": None, "contact_with": None}
 
 
-class EventForm(DalilFormMixin, forms.ModelForm):
+class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     date = forms.CharField(label=_("Date"), required=False, help_text=DATE_HELP)
     date_approximate = forms.BooleanField(label=_("The date is approximate"), required=False)
 
@@ -251,7 +271,7 @@ class EventForm(DalilFormMixin, forms.ModelForm):
 # --- Sources and consent --------------------------------------------------------
 
 
-class SourceForm(DalilFormMixin, forms.ModelForm):
+class SourceForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     class Meta:
         model = Source
         fields = ["title", "kind", "reliability", "contact", "description", "url", "received_on"]

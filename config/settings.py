@@ -297,6 +297,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client's address (behind nginx too)
 AXES_VERBOSE = False
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are audited; not every success
 
@@ -352,6 +353,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "cases.models.DatePrecision"},  # one name for birth and event dates
     "APPEND_COMPONENTS": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "SECURITY": [{"bearer": []}],
     # Swagger UI from drf-spectacular-sidecar: served by us, nothing from a CDN.
@@ -362,9 +364,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Audit log (audit/, docs/audit-log.md) ---------------------------------
 # Both keys live outside the database; *_FILE variants are read by env_str. Unset: development
-# keys under var/keys/ with a warning (a production install fails with one clear line instead).
-DALIL_AUDIT_KEY = env_str("DALIL_AUDIT_KEY", "")  # HMAC-SHA256 chain key, 32+ bytes as base64 or hex
-DALIL_AUDIT_SIGNING_KEY = env_str("DALIL_AUDIT_SIGNING_KEY", "")  # Ed25519 seed (base64/hex) or PEM: signs checkpoints
+# keys under var/keys/<purpose>/ with a warning (a production install fails with one clear line instead).
+DALIL_AUDIT_KEY = env_str("DALIL_AUDIT_KEY", "")  # key line of purpose audit-chain: the HMAC-SHA256 chain key
+DALIL_AUDIT_SIGNING_KEY = env_str("DALIL_AUDIT_SIGNING_KEY", "")  # key line of purpose audit-signing: the Ed25519 seed
 DALIL_AUDIT_ORIGIN = env_str("DALIL_AUDIT_ORIGIN", "dalil.invalid/audit")  # checkpoint origin line and note key name
 # Checkpoints are published where the database admin cannot rewrite them: a directory (ideally a
 # write-once or remote mount), an e-mail address, a witness's HTTP endpoint.
@@ -375,6 +377,11 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
 }
+# RFC 3161 time-stamping authority (audit/timestamps.py): every checkpoint and intake hash batch is stamped;
+# beat retries the ones still unstamped while the authority is unreachable. Empty URL: no stamps.
+DALIL_TSA_URL = env_str("DALIL_TSA_URL", "")
+DALIL_TSA_CA_FILE = env_str("DALIL_TSA_CA_FILE", "")  # PEM root(s) the authority's certificate must chain to
+CELERY_BEAT_SCHEDULE["audit-timestamp"] = {"task": "audit.timestamp", "schedule": env_int("DALIL_TSA_RETRY_MINUTES", 5) * 60.0}
 
 # --- Language choice (templates/i18n/language_switch.html, docs/translating.md) ---------
 # The switch posts to Django's set_language, which remembers the choice in this cookie for a
@@ -394,6 +401,10 @@ DALIL_KEK_CURRENT = os.environ.get("DALIL_KEK_CURRENT", "")  # the id of the key
 DALIL_KMS_KEY_ID = os.environ.get("DALIL_KMS_KEY_ID", "")
 DALIL_KMS_ENDPOINT_URL = os.environ.get("DALIL_KMS_ENDPOINT_URL", "")
 DALIL_KMS_REGION = os.environ.get("DALIL_KMS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+# Every key is a key line of one purpose (keys/keyfile.py), made by `manage.py keys_generate --purpose …`;
+# these two, like the audit keys above, hold the line itself (or read it from *_FILE).
+DALIL_TOKEN_PEPPER = env_str("DALIL_TOKEN_PEPPER", "")  # purpose token-pepper: HMAC key of stored token hashes
+DALIL_INTAKE_KEY = env_str("DALIL_INTAKE_KEY", "")  # purpose intake: the age X25519 identity submissions are sealed to
 
 # --- Evidence files (evidence/, docs/evidence-format.md) ------------------------
 DALIL_EVIDENCE_MAX_BYTES = env_int("DALIL_EVIDENCE_MAX_BYTES", 2 * 1024**3)

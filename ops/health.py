@@ -1,8 +1,9 @@
 """Liveness and readiness probes. They say only 'ok' or which dependency is down, never why in detail."""
 
 import logging
+from pathlib import Path
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -38,7 +39,10 @@ def _broker() -> bool:
 
 
 def _storage() -> bool:
-    # listdir of the root is cheap on disk and on S3 and touches no evidence content.
+    # listdir of the root is cheap on disk and on S3 and touches no evidence content. On disk, a fresh
+    # install has no blobs folder until its first upload: the storage is ready if the folder can be made.
+    if isinstance(default_storage, FileSystemStorage):
+        Path(default_storage.location).mkdir(parents=True, exist_ok=True, mode=0o700)
     default_storage.listdir("")
     return True
 

@@ -226,6 +226,7 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     progress(6, "Proving custody entries against the checkpoint", force=True)
     wanted = sorted({i for ids in custody_ids.values() for i in ids})
     proofs = {p["event_id"]: p for p in checkpoints.inclusion_proofs(wanted, checkpoint=row)} if wanted else {}
+    stamps = _timestamps(row, proofs)
     passphrase = passphrase_for_build(referral)
 
     def chunks_for(x):
@@ -245,7 +246,7 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
             raise BuildFailed(str(exc)) from None
         body = manifests.manifest(
             referral=referral, build_id=build_id, organisation=organisation_name(), exhibits=listed, checkpoint_row=row,
-            verifier_key=keys.verifier_key(),
+            verifier_key=keys.verifier_key(), timestamps=stamps,
         )
         readme = manifests.readme(organisation=organisation_name(), verifier_key=keys.verifier_key(), exhibit_count=len(listed))
         return render_pdf(data), body, readme
@@ -260,6 +261,20 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
             raise BuildFailed(f"Integrity check failed: {exc}. The build was stopped; nothing was written.") from None
         progress(97, "Storing the encrypted package", force=True)
         return _publish(out, package_name(referral, build_id))
+
+
+def _timestamps(row, proofs: dict) -> list[dict]:
+    """The RFC 3161 stamps of the package's checkpoint and of its exhibits' intake batches (stamped now if need be)."""
+    import json
+
+    from audit import timestamps
+
+    try:
+        timestamps.stamp(row)
+    except timestamps.TimestampUnavailable as exc:
+        logger.warning("referral build: checkpoint %s not time-stamped: %s", row.tree_size, exc)
+    intake = [p["leaf_index"] for p in proofs.values() if json.loads(p["event"])[5] == actions.EVIDENCE_FILE_RECEIVED]
+    return timestamps.for_package(row, intake)
 
 
 def _verified_chunks(f: EvidenceFile, number: str):

@@ -81,7 +81,7 @@ def exhibit_entry(x: dict, shown: dict, custody: list[dict]) -> dict:
     }
 
 
-def manifest(*, referral, build_id, organisation: str, exhibits: list[dict], checkpoint_row, verifier_key: str) -> dict:
+def manifest(*, referral, build_id, organisation: str, exhibits: list[dict], checkpoint_row, verifier_key: str, timestamps=()) -> dict:
     out = {
         "format": proofs.PACKAGE_FORMAT,
         "organisation": organisation,
@@ -94,6 +94,7 @@ def manifest(*, referral, build_id, organisation: str, exhibits: list[dict], che
         "exhibits": exhibits,
         "checkpoint": {"note": checkpoint_row.note, "verifier_key": verifier_key},
         "verifier": {"path": proofs.VERIFIER, "readme": proofs.README},
+        "timestamps": list(timestamps),
     }
     return out
 
@@ -120,9 +121,12 @@ To check the package without trusting anyone's server:
   3. "VERIFIED" means: the checkpoint is signed by that key; every custody event shown is in the signed audit
      log (RFC 6962 inclusion proofs to the checkpoint's root); and every exhibit's SHA-256 is the hash recorded
      in its signed intake event ("evidence.file.received"). Each line the verifier prints is read from the
-     signed events themselves. Any "FAIL" line names the exhibit or event that does not hold.
+     signed events themselves. Time-stamp lines give the time an outside authority (RFC 3161) saw the checkpoint
+     and the exhibits' intake hashes, with the authority's name and certificate fingerprint. Any "FAIL" line names
+     the exhibit, event or time-stamp that does not hold.
+  4. To see that the organisation's log has only grown since, ask it for a consistency proof from this package's
+     checkpoint to its latest and run: python3 verify.py --public-key '...' --consistency proof.json
 
 The signature covers the checkpoint's text: its origin line, the number of audit events and the base64 root
-hash, each ending in a newline. Anyone may also ask the organisation for a consistency proof between this
-checkpoint and a later one, to see that its audit log has only grown since.
+hash, each ending in a newline.
 """

@@ -145,6 +145,8 @@ MATRIX = {
     "cases:source_add": case_edit(),
     "cases:source_edit": case_edit(ref_and(source_id=lambda m: m.source.pk)),
     "cases:consent_add": case_edit(),
+    "cases:history": case_page(),  # the case's access history follows the case's scope
+    "cases:object_history": case_page(ref_and(target_type=lambda m: "cases.case", target_id=lambda m: str(m.case.pk))),
     # --- evidence (ev): files hang off a case the visitor must be able to see
     "evidence:list": case_page(),
     "evidence:upload": case_edit(),
@@ -185,6 +187,8 @@ MATRIX = {
     "api:docs": public(),
     "api:case-list": api(),
     "api:case-detail": api(REF),
+    "api:case-search": api(method="post"),
+    "api:person-search": api(method="post"),
     "api:event-list": api(REF),
     "api:event-detail": api(ref_and(event_id=lambda m: m.event.pk)),
     "api:source-list": api(REF),
@@ -198,8 +202,6 @@ MATRIX = {
     "audit:log": admin_only(caseworker=404, legal=404, outsider=404),
     "audit:export": admin_only(kwargs=lambda m: {"fmt": "csv"}, caseworker=404, legal=404, outsider=404),
     "audit:sign_ins": signed_in(),  # each user's own sign-ins
-    "audit:case_history": case_page(),
-    "audit:object_history": case_page(ref_and(target_type=lambda m: "cases.case", target_id=lambda m: str(m.case.pk))),
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
     "api_tokens:list": signed_in(status={200, 403, 404}),

@@ -5,49 +5,29 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.conf import settings
+
+from ops.build import catalogue_problems, catalogues, compiled_gaps, static_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _catalogues() -> list[Path]:
-    return sorted(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/*.po")) + sorted(ROOT.glob("[a-z]*/locale/*/LC_MESSAGES/*.po"))
-
-
-def compiled_gaps(po_path: Path) -> list[str]:
-    """Translated messages of a .po that its compiled .mo lacks or translates differently."""
-    mo_path = po_path.with_suffix(".mo")
-    if not mo_path.exists():
-        return [f"{mo_path.relative_to(ROOT)} is missing: run `make build` (or `make messages`)"]
-    compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(mo_path))}
-    gaps = []
-    for entry in polib.pofile(str(po_path)):
-        if entry.obsolete or "fuzzy" in entry.flags or not (entry.msgstr or any(entry.msgstr_plural.values())):
-            continue
-        found = compiled.get((entry.msgctxt, entry.msgid))
-        if found is None or (entry.msgstr and found[0] != entry.msgstr):
-            gaps.append(f"{po_path.relative_to(ROOT)}: {entry.msgid[:60]!r} is not in the compiled catalogue")
-    return gaps
-
-
-@pytest.mark.parametrize("po_path", _catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("po_path", catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_translated_message_is_in_the_compiled_catalogue(po_path):
     gaps = compiled_gaps(po_path)
     assert not gaps, "\n".join(gaps[:20])
 
 
-def test_a_message_added_to_the_po_after_compiling_is_caught(tmp_path, monkeypatch):
+def test_a_message_added_to_the_po_after_compiling_is_caught(tmp_path):
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
     po.append(polib.POEntry(msgid="Case", msgstr="Дело"))
     path = tmp_path / "django.po"
     po.save(str(path))
     po.save_as_mofile(str(path.with_suffix(".mo")))
-    monkeypatch.setattr("tests.ops.test_build.ROOT", tmp_path)
     assert compiled_gaps(path) == []
     po.append(polib.POEntry(msgid="Evidence", msgstr="Доказательства"))
     po.save(str(path))
-    assert compiled_gaps(path) == ["django.po: 'Evidence' is not in the compiled catalogue"]
+    assert len(compiled_gaps(path)) == 1 and "'Evidence' is not in the compiled catalogue" in compiled_gaps(path)[0]
     path.with_suffix(".mo").unlink()
     assert "is missing" in compiled_gaps(path)[0]
 
@@ -61,3 +41,13 @@ def test_every_install_path_uses_the_build_step():
     assert "compilemessages" not in dockerfile and "|| true" not in dockerfile
     assert "make build" in (ROOT / "README.md").read_text()
     assert "build: ." in (ROOT / "docker-compose.yml").read_text()  # compose runs the image made above
+
+
+def test_prod_check_sees_catalogues_and_static_files(settings, tmp_path):
+    assert catalogue_problems() == []
+    settings.LANGUAGES = [*settings.LANGUAGES, ("uz", "Oʻzbekcha")]
+    assert catalogue_problems() == ["no catalogue for the language 'uz'"]
+    settings.STATIC_ROOT = tmp_path
+    assert "static files are not collected" in static_problems()[0]
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"dalil/dalil.css": "dalil/dalil.0123456789ab.css"}, "version": "1.1"}')
+    assert "newer than the last build" in static_problems()[0]

@@ -36,3 +36,27 @@ def test_prod_check_fails_in_plain_words_on_the_embedded_default(capsys, setting
     out = capsys.readouterr().out
     assert "FAIL  no key-encryption key" in out
     assert "REDIS_URL is not set" in out
+
+
+@pytest.mark.django_db
+def test_a_fresh_install_is_ready_before_its_first_upload(client, settings, tmp_path):
+    blobs = tmp_path / "fresh" / "blobs"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(blobs)}}}
+    assert not blobs.exists()
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["storage"] is True
+
+
+@pytest.mark.django_db
+def test_prod_check_prints_the_failing_deploy_lines_and_refuses_development_keys(capsys, settings, monkeypatch):
+    settings.SECURE_SSL_REDIRECT = False
+    dev_key = settings.DATA_DIR / "keys" / "kek" / "dev.key"
+    monkeypatch.setenv("DALIL_AUDIT_KEY_FILE", str(dev_key))
+    with pytest.raises(CommandError):
+        call_command("prod_check")
+    out = capsys.readouterr().out
+    assert "(security.W008)" in out  # the real line, not "see check --deploy"
+    assert "drf_spectacular" not in out
+    assert "FAIL  DALIL_AUDIT_KEY_FILE point into the development key folder" in out

@@ -244,3 +244,31 @@ def test_a_stale_consistency_proof_fails(package, tmp_path, caseworker, case):
         assert result.returncode == 1 and "consistency proof" in result.stdout, result.stdout
         with pytest.raises(CommandError):
             call_command("verify_referral", str(folder), public_key=_key(entries), consistency=str(tmp_path / name))
+
+
+def test_time_stamps_travel_in_the_package_and_forged_ones_fail(legal, case, caseworker, django_capture_on_commit_callbacks, tmp_path, settings):
+    from tests.audit.tsa import LocalTSA
+
+    with LocalTSA() as tsa:
+        settings.DALIL_TSA_URL, settings.DALIL_TSA_CA_FILE = tsa.url, tsa.ca_file
+        exhibit = attach(caseworker, case)
+        referral = build_now(legal, make_referral(legal, case, files=[exhibit]), django_capture_on_commit_callbacks)
+    assert referral.build_status == Referral.BuildStatus.DONE, referral.build_error
+    passphrase = services.referral_passphrase_reveal(actor=legal, referral=referral)
+    zf = pyzipper.AESZipFile(download(legal, referral, tmp_path / "p.zip"))
+    zf.setpassword(passphrase.encode())
+    entries = {name: zf.read(name) for name in zf.namelist()}
+    manifest = _manifest(entries)
+    assert sorted(t["kind"] for t in manifest["timestamps"]) == ["checkpoint", "intake"]
+    result = run_own_verifier(extract(entries, tmp_path / "ok"), "--public-key", _key(entries))
+    assert result.returncode == 0, result.stdout
+    assert "the checkpoint was time-stamped at" in result.stdout and "CN=Test TSA" in result.stdout
+    assert "exhibit E01: its intake hash was time-stamped at" in result.stdout
+
+    intake = next(t for t in manifest["timestamps"] if t["kind"] == "intake")
+    intake["message"] = intake["message"].replace(exhibit.sha256, "0" * 64)
+    assert_both_fail(_with_manifest(entries, manifest), tmp_path / "a", passphrase, "the time-stamp is over something else")
+    manifest = _manifest(entries)
+    stamps = {t["kind"]: t for t in manifest["timestamps"]}
+    stamps["checkpoint"]["response"] = stamps["intake"]["response"]
+    assert_both_fail(_with_manifest(entries, manifest), tmp_path / "b", passphrase, "time-stamp")

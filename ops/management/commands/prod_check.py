@@ -1,6 +1,8 @@
 import io
 import os
+import re
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -32,9 +34,31 @@ class Command(BaseCommand):
         yield self._database()
         yield self._redis()
         yield from self._keys()
+        yield from self._development_keys()
+        yield from self._build()
         yield self._deploy_check()
         yield self._storage()
         yield from self._celery()
+
+    def _build(self):
+        from ops.build import catalogue_problems, static_problems
+
+        for name, problems in ((_("static files"), static_problems()), (_("translation catalogues"), catalogue_problems())):
+            if problems:
+                yield False, "; ".join(problems[:3]) + (f" (+{len(problems) - 3})" if len(problems) > 3 else "")
+            else:
+                yield True, _("%(what)s are built") % {"what": name}
+
+    def _development_keys(self):
+        """No configured key may sit in the development key folder beside the data (var/keys/)."""
+        dev = (Path(settings.DATA_DIR) / "keys").resolve()
+        names = ("DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_AUDIT_KEY_FILE", "DALIL_AUDIT_SIGNING_KEY_FILE", "DALIL_TOKEN_PEPPER_FILE")
+        inside = [n for n in names if os.environ.get(n) and Path(os.environ[n]).resolve().is_relative_to(dev)]
+        if inside:
+            yield False, _("%(names)s point into the development key folder %(dev)s: make keys with `manage.py keys_generate`") % {
+                "names": ", ".join(inside), "dev": dev}
+        else:
+            yield True, _("no development key is in use")
 
     def _database(self):
         from django.db import connection
@@ -72,14 +96,22 @@ class Command(BaseCommand):
         yield audit, _("the audit key is configured") if audit else _("no audit key: set DALIL_AUDIT_KEY_FILE")
         signing = any(os.environ.get(n) for n in ("DALIL_AUDIT_SIGNING_KEY", "DALIL_AUDIT_SIGNING_KEY_FILE"))
         yield signing, _("the checkpoint signing key is configured") if signing else _("no checkpoint signing key: set DALIL_AUDIT_SIGNING_KEY_FILE")
+        if audit and signing:
+            try:
+                from audit import keys as audit_keys
+
+                audit_keys.check_keys()  # each key is read as its own purpose, and refused as any other
+                yield True, _("the audit keys load for their purposes")
+            except Exception as exc:
+                yield False, _("the audit keys do not load: %(error)s") % {"error": exc}
 
     def _deploy_check(self):
         out = io.StringIO()
         try:
             call_command("check", deploy=True, fail_level="WARNING", stdout=out, stderr=out)
-        except Exception:
-            first = next((ln.strip() for ln in out.getvalue().splitlines() if ln.strip().startswith("?")), _("see `manage.py check --deploy`"))
-            return False, _("`check --deploy` reports problems: %(first)s") % {"first": first}
+        except Exception as exc:
+            found = [ln.strip() for ln in out.getvalue().splitlines() if re.match(r"^\s*\S+: \(\w+\.[EW]\d+\)", ln)]
+            return False, _("`check --deploy` reports problems:") + "\n      " + "\n      ".join(found or [str(exc)])
         return True, _("`check --deploy` is clean")
 
     def _storage(self):
