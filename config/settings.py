@@ -251,6 +251,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DALIL_LOG_LEVEL", "INFO")},
+    # Pillow logs every metadata tag it reads or writes at DEBUG (a photo's GPS position, its camera): never.
+    "loggers": {"PIL": {"level": "WARNING"}},
 }
 
 # --- Dalil ----------------------------------------------------------------
