@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateResponseMiddleware",  # no-store, private for signed-in users and the API
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,7 +178,10 @@ SECURE_COOKIES = env_bool("DALIL_SECURE_COOKIES", not (DEBUG or EMBEDDED or TEST
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("DALIL_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DALIL_BEHIND_PROXY", False) else None
+DALIL_BEHIND_PROXY = env_bool("DALIL_BEHIND_PROXY", False)
+# How many reverse proxies, each appending to X-Forwarded-For, stand before Dalil (audit.middleware.client_ip).
+DALIL_TRUSTED_PROXIES = max(1, env_int("DALIL_TRUSTED_PROXIES", 1))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DALIL_BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env_int("DALIL_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -189,6 +193,7 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # one date style per language: "1 Dec 2026", "1 декабря 2026 г."
 TIME_ZONE = env_str("DALIL_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -301,6 +306,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client's address (behind nginx too)
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client address, behind the proxy too
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are audited; not every success
 
 # django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
