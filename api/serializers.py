@@ -299,6 +299,18 @@ class PersonFilterSerializer(serializers.Serializer):
     nationality = serializers.ChoiceField(choices=Nationality.choices, required=False, allow_blank=True)
 
 
+class CasePlainFilterSerializer(CaseFilterSerializer):
+    """The filters a URL may carry: all but the search text (POST it to cases/search/)."""
+
+    query = None
+
+
+class PersonPlainFilterSerializer(PersonFilterSerializer):
+    """The filters a URL may carry: all but the search text (POST it to persons/search/)."""
+
+    query = None
+
+
 @extend_schema_field({"type": "string", "format": "binary"})
 class BinaryField(serializers.Field):
     """A file part; the encrypting upload handler has already sealed it, so nothing is read here."""

@@ -55,19 +55,32 @@ class ApiView(APIView):
         return page, paginator.get_paginated_response(serializer_class(page, many=True).data)
 
     @staticmethod
-    def filters(serializer_class, query_params) -> dict:
-        form = serializer_class(data=query_params)
+    def filters(serializer_class, data, *, in_url: bool = False) -> dict:
+        # A name in a query string lands in proxy and server logs: name searches are POSTed (…/search/).
+        if in_url and "query" in data:
+            raise ValidationError({"query": [_("Send a search by POST to the list's search/ address, never in the URL.")]})
+        form = serializer_class(data=data)
         form.is_valid(raise_exception=True)
         return {k: v for k, v in form.validated_data.items() if v}
 
-
-class CaseListCreate(ApiView):
-    @extend_schema(parameters=[s.CaseFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases", operation_id="cases_list")
-    def get(self, request):
-        qs = selectors.case_list_for(request.user, **self.filters(s.CaseFilterSerializer, request.query_params))
+    def case_list(self, request, filters: dict):
+        qs = selectors.case_list_for(request.user, **filters)
         page, response = self.paginate(qs, s.CaseSummarySerializer)
         auditing.read(request, action=actions.CASE_LIST_VIEWED, data={"cases": [str(c.pk) for c in page]})
         return response
+
+    def person_list(self, request, filters: dict):
+        qs = api_selectors.persons_for(request.user, **filters)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        auditing.read(request, action=actions.CASE_LIST_VIEWED, data={"cases": [str(c.pk) for c in page], "persons": True})
+        return paginator.get_paginated_response(s.PersonSerializer([c.person for c in page], many=True).data)
+
+
+class CaseListCreate(ApiView):
+    @extend_schema(parameters=[s.CasePlainFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases", operation_id="cases_list")
+    def get(self, request):
+        return self.case_list(request, self.filters(s.CaseFilterSerializer, request.query_params, in_url=True))
 
     @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseSerializer}, parameters=[IDEMPOTENCY_PARAMETER], summary="Open a case with its person and contact")
     @sensitive_variables("data", "person", "contacts")
@@ -127,14 +140,22 @@ class CaseDetail(ApiView):
         return _versioned(s.CaseSerializer(case).data, case.version)
 
 
+class CaseSearch(ApiView):
+    @extend_schema(request=s.CaseFilterSerializer, parameters=PAGE_PARAMETERS, responses=paginated(s.CaseSummarySerializer), summary="Search cases (a name goes in the body, never in the URL)")
+    def post(self, request):
+        return self.case_list(request, self.filters(s.CaseFilterSerializer, request.data))
+
+
 class PersonList(ApiView):
-    @extend_schema(parameters=[s.PersonFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.PersonSerializer), summary="List the people of your cases", operation_id="persons_list")
+    @extend_schema(parameters=[s.PersonPlainFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.PersonSerializer), summary="List the people of your cases", operation_id="persons_list")
     def get(self, request):
-        qs = api_selectors.persons_for(request.user, **self.filters(s.PersonFilterSerializer, request.query_params))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        auditing.read(request, action=actions.CASE_LIST_VIEWED, data={"cases": [str(c.pk) for c in page], "persons": True})
-        return paginator.get_paginated_response(s.PersonSerializer([c.person for c in page], many=True).data)
+        return self.person_list(request, self.filters(s.PersonFilterSerializer, request.query_params, in_url=True))
+
+
+class PersonSearch(ApiView):
+    @extend_schema(request=s.PersonFilterSerializer, parameters=PAGE_PARAMETERS, responses=paginated(s.PersonSerializer), summary="Search the people of your cases (by POST)")
+    def post(self, request):
+        return self.person_list(request, self.filters(s.PersonFilterSerializer, request.data))
 
 
 class PersonDetail(ApiView):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_versions'),
+        ('cases', '0006_reindex_names_issue_20'),
     ]
 
     operations = [

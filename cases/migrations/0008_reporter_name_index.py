@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('cases', '0006_ill_treatment_istanbul'),
+        ('cases', '0007_ill_treatment_istanbul'),
     ]
 
     operations = [
