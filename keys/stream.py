@@ -134,9 +134,12 @@ class OverlappedSHA256:
 
     def _hand_over(self) -> None:
         batch, self._batch, self._batched = self._batch, [], 0
+        # One buffer, one update call: the pool thread takes the GIL once per batch, not once per segment
+        # (each take may wait out the switch interval while the caller's thread is busy decrypting).
+        data = batch[0] if len(batch) == 1 else b"".join(batch)
         self._wait()
-        if batch:
-            self._pending = _hash_pool().submit(_hash_all, self._hash, batch)
+        if data:
+            self._pending = _hash_pool().submit(self._hash.update, data)
 
     def _wait(self) -> None:
         if self._pending is not None:
@@ -150,11 +153,6 @@ class OverlappedSHA256:
         self._hand_over()
         self._wait()
         return self._hash.digest()
-
-
-def _hash_all(digest, pieces: list[bytes]) -> None:
-    for piece in pieces:
-        digest.update(piece)
 
 
 _POOL = None
