@@ -123,9 +123,9 @@ def query_groups(query: str) -> list[set[str]]:
     return groups
 
 
-def person_ids_matching(query: str) -> list | None:
-    """People whose names hold every word of `query` in any of the forms the matcher knows, whose case has a
-    reporter whose name holds them all, or born on `query`.
+def person_ids_matching(query: str, *, reporters: bool = False) -> list | None:
+    """People whose names hold every word of `query` in any of the forms the matcher knows, or born on `query`;
+    with `reporters`, the people whose case has a reporter whose name holds them all.
 
     A word matches by its root: Umarzoda finds Умаров, Asylbekov finds Ermek Asylbek uulu, Karimovich finds
     Karim o‘g‘li. Initials are ignored. None when the query holds nothing the index can answer. Candidates that
@@ -141,12 +141,12 @@ def person_ids_matching(query: str) -> list | None:
     groups = query_groups(query)
     if not groups:
         return None
+    if reporters:
+        # A family often shares a surname: the reporters' names are searched only when asked for.
+        names = _reporter_names(_holding_every_group(REPORTER_NAME, groups))
+        return [pk for pk, held in names.items() if any(all(group & set(tokens(n or "")) for group in groups) for n in held)]
     people = Person.objects.filter(pk__in=_holding_every_group(NAME, groups)).only("pk", *NAME_FIELDS, "birth_date")
-    found = [p.pk for p in people if all(group & person_name_tokens(p) for group in groups)]
-    reporters = _reporter_names(_holding_every_group(REPORTER_NAME, groups))
-    found += [pk for pk, names in reporters.items()
-              if pk not in found and any(all(group & set(tokens(name or "")) for group in groups) for name in names)]
-    return found
+    return [p.pk for p in people if all(group & person_name_tokens(p) for group in groups)]
 
 
 def _holding_every_group(index: str, groups: list[set[str]]):

@@ -370,6 +370,10 @@ def _any(choices):
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Reference or name, in Latin or Cyrillic")}))
+    search_in = forms.ChoiceField(
+        label=_("Search in"), required=False,
+        choices=[("", _("The person's names")), ("reporter", _("The names of those who reported the case"))],
+    )
     status = forms.ChoiceField(label=_("Status"), choices=_any(Case.Status.choices), required=False)
     nationality = forms.ChoiceField(label=_("Nationality"), choices=_any(Person._meta.get_field("nationality").choices), required=False)
     pathway = forms.ChoiceField(label=_("Pathway"), choices=_any(Case.Pathway.choices), required=False)
@@ -387,6 +391,7 @@ class CaseFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return {
             "query": data.get("q", "").strip(),
+            "search_in": data.get("search_in", ""),
             "status": data.get("status", ""),
             "nationality": data.get("nationality", ""),
             "pathway": data.get("pathway", ""),
