@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -60,3 +62,21 @@ def test_prod_check_prints_the_failing_deploy_lines_and_refuses_development_keys
     assert "(security.W008)" in out  # the real line, not "see check --deploy"
     assert "drf_spectacular" not in out
     assert "FAIL  DALIL_AUDIT_KEY_FILE point into the development key folder" in out
+
+
+def test_server_timing_says_where_the_time_goes(rf, django_assert_num_queries, db):
+    from django.http import HttpResponse
+
+    from accounts.models import User
+    from ops.timing import ServerTimingMiddleware
+
+    def view(request):
+        User.objects.count()
+        return HttpResponse("ok")
+
+    response = ServerTimingMiddleware(view)(rf.get("/"))
+    assert re.fullmatch(r'app;dur=[\d.]+, db;dur=[\d.]+;desc="1 queries"', response["Server-Timing"])
+
+
+def test_server_timing_is_off_unless_asked_for(settings):
+    assert "ops.timing.ServerTimingMiddleware" not in settings.MIDDLEWARE
