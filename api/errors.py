@@ -8,6 +8,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.versions import PreconditionFailed, etag
+from cases.services import StaleEdit
+
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
@@ -29,6 +32,9 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
+    stale = exc if isinstance(exc, StaleEdit) else None
+    if stale is not None:
+        exc = PreconditionFailed()
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
@@ -53,6 +59,8 @@ def exception_handler(exc, context):
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         body["code"] = codes if isinstance(codes, str) else "error"
     response.data = body
+    if stale is not None:
+        response["ETag"] = etag(stale.current.version)
     return response
 
 

@@ -30,7 +30,8 @@ def fingerprint(*parts) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), b"dalil-idempotency\x00" + material, hashlib.sha256).hexdigest()
 
 
-def _begin(*, user, key: str, endpoint: str, print_: str) -> tuple[IdempotencyRecord, bool]:
+def begin(*, user, key: str, endpoint: str, print_: str) -> tuple[IdempotencyRecord, bool]:
+    """Hold `key` for this user (fresh=True), or return the record already holding it (fresh=False)."""
     try:
         with transaction.atomic(durable=not _in_test_transaction()):
             IdempotencyRecord.objects.filter(user=user, created_at__lt=timezone.now() - KEEP).delete()
@@ -55,7 +56,7 @@ def run(request, *, endpoint: str, print_: str, perform: Callable[[], tuple[Resp
             _("The Idempotency-Key header must be 1 to 255 printable characters."),
             code="invalid", status_code=400, fields={HEADER: [_("Not a valid key.")]},
         )
-    record, fresh = _begin(user=request.user, key=key, endpoint=endpoint, print_=print_)
+    record, fresh = begin(user=request.user, key=key, endpoint=endpoint, print_=print_)
     if not fresh:
         if record.endpoint != endpoint or record.fingerprint != print_:
             return error_response(
@@ -71,6 +72,11 @@ def run(request, *, endpoint: str, print_: str, perform: Callable[[], tuple[Resp
         response.status_code = record.status_code or response.status_code
         response["Idempotent-Replayed"] = "true"
         return response
+    return perform_once(record, perform)
+
+
+def perform_once(record: IdempotencyRecord, perform: Callable[[], tuple]) -> object:
+    """Run perform() -> (response, target_id) under a fresh record: kept as done, or freed if nothing was made."""
     try:
         response, target_id = perform()
     except BaseException:

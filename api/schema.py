@@ -35,8 +35,11 @@ ERROR_CODES = {
     "403": "The token's scope or its user's role does not allow this.",
     "404": "Not found, or not yours: the two are not told apart.",
     "409": "A request with this Idempotency-Key is still in progress.",
+    "412": "If-Match names a version that is no longer stored: someone changed the record since you read it. "
+           "Nothing was changed; the response's ETag is the stored version.",
     "413": "The request is too large.",
     "422": "The Idempotency-Key was already used for a different request.",
+    "428": "If-Match is missing: a change must name the version (ETag) it was made from.",
     "429": "Too many requests for this token; retry after the Retry-After seconds.",
 }
 
@@ -62,6 +65,8 @@ def add_error_responses(result, generator, request, public):
             codes = ["400", "401", "403", "404", "413", "429"]
             if method == "post":
                 codes += ["409", "422"]
+            if method == "patch":
+                codes += ["412", "428"]
             for code in codes:
                 responses.setdefault(code, {"description": ERROR_CODES[code], "content": error})
     return result

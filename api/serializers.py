@@ -28,6 +28,7 @@ class PersonSerializer(serializers.Serializer):
     nationality = serializers.ChoiceField(choices=Nationality.choices)
     status_in_russia = serializers.ChoiceField(choices=Person.StatusInRussia.choices)
     home_region = serializers.CharField()
+    version = serializers.IntegerField()
 
     def get_case(self, person) -> str:
         return person.case.reference
@@ -60,6 +61,7 @@ class CaseSerializer(CaseSummarySerializer):
     risk_urgent_medical = serializers.BooleanField()
     notes = serializers.CharField()
     contacts = serializers.SerializerMethodField()
+    version = serializers.IntegerField(help_text=_("Also the ETag; covers the person too."))
 
     def get_contacts(self, case) -> int:
         return case.contacts.count()
@@ -99,6 +101,7 @@ class EventSerializer(serializers.Serializer):
     what_was_said = serializers.CharField()
     perpetrators = PerpetratorSerializer(many=True)
     sources = serializers.SerializerMethodField()
+    version = serializers.IntegerField(help_text=_("Also the ETag."))
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -116,6 +119,7 @@ class SourceSerializer(serializers.Serializer):
     url = serializers.CharField()
     received_on = serializers.DateField(allow_null=True)
     contact = serializers.UUIDField(source="contact_id", allow_null=True)
+    version = serializers.IntegerField(help_text=_("Also the ETag."))
     created_at = serializers.DateTimeField()
 
 
@@ -173,18 +177,23 @@ class ContactInputSerializer(serializers.Serializer):
     consents_to_contact = serializers.BooleanField(required=False, default=False)
 
 
-class CaseCreateSerializer(serializers.Serializer):
-    person = PersonInputSerializer()
-    contact = ContactInputSerializer(required=False, help_text=_("The reporter or relative who brought the case."))
-    contacts = ContactInputSerializer(many=True, required=False, help_text=_("More contacts, if there are several."))
+class CaseFieldsSerializer(serializers.Serializer):
+    """The case's own fields, each optional, as a new case or a change gives them."""
+
     pathway = serializers.ChoiceField(choices=Case.Pathway.choices, required=False)
     whereabouts = serializers.ChoiceField(choices=Case.Whereabouts.choices, required=False)
     whereabouts_detail = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     risk_family_charges = serializers.BooleanField(required=False)
     risk_reprisal = serializers.BooleanField(required=False)
     risk_urgent_medical = serializers.BooleanField(required=False)
-    is_sensitive = serializers.BooleanField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+
+
+class CaseCreateSerializer(CaseFieldsSerializer):
+    person = PersonInputSerializer()
+    contact = ContactInputSerializer(required=False, help_text=_("The reporter or relative who brought the case."))
+    contacts = ContactInputSerializer(many=True, required=False, help_text=_("More contacts, if there are several."))
+    is_sensitive = serializers.BooleanField(required=False)
 
     def validate_contacts(self, value):
         if len(value) > 20:
@@ -214,6 +223,49 @@ class EventCreateSerializer(serializers.Serializer):
         return attrs
 
 
+# --- Changes (PATCH, with If-Match) ---------------------------------------------
+# Only the fields sent are changed; the service refuses the change if the ETag is stale.
+
+
+class PersonUpdateSerializer(PersonInputSerializer):
+    nationality = serializers.ChoiceField(choices=Nationality.choices, required=False)
+    birth_date = ApproximateDateField(help_text=_("YYYY, YYYY-MM or YYYY-MM-DD; sent empty to clear"))
+    birth_date_approximate = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        person = self.context["person"]
+        names = [attrs.get(name, getattr(person, name)) for name in ("name_latin", "name_cyrillic")]
+        if not any((name or "").strip() for name in names):
+            raise serializers.ValidationError({"name_latin": [_("Enter the name in Latin or Cyrillic script.")]})
+        if "birth_date" in attrs or "birth_date_approximate" in attrs:
+            attrs["birth_date"], attrs["birth_date_precision"] = _parse_date(attrs, "birth_date", "birth_date_approximate")
+        return attrs
+
+
+class CaseUpdateSerializer(CaseFieldsSerializer):
+    person = PersonUpdateSerializer(required=False, help_text=_("The fields of the person to change; one of the two names must remain."))
+    status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
+
+
+class EventUpdateSerializer(EventCreateSerializer):
+    type = serializers.ChoiceField(choices=Event.Type.choices, required=False)
+    date_approximate = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        if "date" in attrs or "date_approximate" in attrs:
+            attrs["date"], attrs["date_precision"] = _parse_date(attrs, "date", "date_approximate")
+        return attrs
+
+
+class SourceUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=200)
+    kind = serializers.ChoiceField(choices=Source.Kind.choices, required=False)
+    reliability = serializers.ChoiceField(choices=Source.Reliability.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    received_on = serializers.DateField(required=False, allow_null=True)
+
+
 class CaseFilterSerializer(serializers.Serializer):
     """The web case list's filters."""
 
@@ -227,6 +279,18 @@ class CaseFilterSerializer(serializers.Serializer):
 class PersonFilterSerializer(serializers.Serializer):
     query = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text=_("Name in either script, or reference"))
     nationality = serializers.ChoiceField(choices=Nationality.choices, required=False, allow_blank=True)
+
+
+class CasePlainFilterSerializer(CaseFilterSerializer):
+    """The filters a URL may carry: all but the search text (POST it to cases/search/)."""
+
+    query = None
+
+
+class PersonPlainFilterSerializer(PersonFilterSerializer):
+    """The filters a URL may carry: all but the search text (POST it to persons/search/)."""
+
+    query = None
 
 
 @extend_schema_field({"type": "string", "format": "binary"})

@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import auditing, idempotency
+from api import auditing, idempotency, versions
 from api.errors import error_response
 from api import selectors as api_selectors
 from api import serializers as s
@@ -55,19 +55,32 @@ class ApiView(APIView):
         return page, paginator.get_paginated_response(serializer_class(page, many=True).data)
 
     @staticmethod
-    def filters(serializer_class, query_params) -> dict:
-        form = serializer_class(data=query_params)
+    def filters(serializer_class, data, *, in_url: bool = False) -> dict:
+        # A name in a query string lands in proxy and server logs: name searches are POSTed (…/search/).
+        if in_url and "query" in data:
+            raise ValidationError({"query": [_("Send a search by POST to the list's search/ address, never in the URL.")]})
+        form = serializer_class(data=data)
         form.is_valid(raise_exception=True)
         return {k: v for k, v in form.validated_data.items() if v}
 
-
-class CaseListCreate(ApiView):
-    @extend_schema(parameters=[s.CaseFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases", operation_id="cases_list")
-    def get(self, request):
-        qs = selectors.case_list_for(request.user, **self.filters(s.CaseFilterSerializer, request.query_params))
+    def case_list(self, request, filters: dict):
+        qs = selectors.case_list_for(request.user, **filters)
         page, response = self.paginate(qs, s.CaseSummarySerializer)
         auditing.read(request, action=actions.CASE_LIST_VIEWED, data={"cases": [str(c.pk) for c in page]})
         return response
+
+    def person_list(self, request, filters: dict):
+        qs = api_selectors.persons_for(request.user, **filters)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        auditing.read(request, action=actions.CASE_LIST_VIEWED, data={"cases": [str(c.pk) for c in page], "persons": True})
+        return paginator.get_paginated_response(s.PersonSerializer([c.person for c in page], many=True).data)
+
+
+class CaseListCreate(ApiView):
+    @extend_schema(parameters=[s.CasePlainFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases", operation_id="cases_list")
+    def get(self, request):
+        return self.case_list(request, self.filters(s.CaseFilterSerializer, request.query_params, in_url=True))
 
     @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseSerializer}, parameters=[IDEMPOTENCY_PARAMETER], summary="Open a case with its person and contact")
     @sensitive_variables("data", "person", "contacts")
@@ -98,22 +111,51 @@ class CaseListCreate(ApiView):
         return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED, headers={"Location": f"{self.request.path}{case.reference}/"})
 
 
+def _versioned(data, version: int) -> Response:
+    return Response(data, headers={"ETag": versions.etag(version)})
+
+
 class CaseDetail(ApiView):
-    @extend_schema(parameters=[REFERENCE], responses=s.CaseSerializer, summary="Read a case")
+    @extend_schema(parameters=[REFERENCE, versions.ETAG_RESPONSE], responses=s.CaseSerializer, summary="Read a case")
     def get(self, request, reference):
         case = self.case(reference)
         auditing.read(request, action=actions.CASE_VIEWED, target=case)
-        return Response(s.CaseSerializer(case).data)
+        return _versioned(s.CaseSerializer(case).data, case.version)
+
+    @extend_schema(
+        parameters=[REFERENCE, versions.IF_MATCH_PARAMETER, versions.ETAG_RESPONSE], request=s.CaseUpdateSerializer,
+        responses=s.CaseSerializer, summary="Change a case and its person",
+    )
+    @sensitive_variables("data", "person")
+    def patch(self, request, reference):
+        case = self.case(reference, perm="change_case")
+        version = versions.expected_version(request)
+        form = s.CaseUpdateSerializer(data=request.data, context={"person": case.person})
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        person = data.pop("person", {})
+        person.pop("birth_date_approximate", None)
+        services.case_update(actor=request.user, case=case, person=person, data=data, version=version)
+        case = selectors.case_get_for(request.user, reference=reference)
+        return _versioned(s.CaseSerializer(case).data, case.version)
+
+
+class CaseSearch(ApiView):
+    @extend_schema(request=s.CaseFilterSerializer, parameters=PAGE_PARAMETERS, responses=paginated(s.CaseSummarySerializer), summary="Search cases (a name goes in the body, never in the URL)")
+    def post(self, request):
+        return self.case_list(request, self.filters(s.CaseFilterSerializer, request.data))
 
 
 class PersonList(ApiView):
-    @extend_schema(parameters=[s.PersonFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.PersonSerializer), summary="List the people of your cases", operation_id="persons_list")
+    @extend_schema(parameters=[s.PersonPlainFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.PersonSerializer), summary="List the people of your cases", operation_id="persons_list")
     def get(self, request):
-        qs = api_selectors.persons_for(request.user, **self.filters(s.PersonFilterSerializer, request.query_params))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        auditing.read(request, action=actions.CASE_LIST_VIEWED, data={"cases": [str(c.pk) for c in page], "persons": True})
-        return paginator.get_paginated_response(s.PersonSerializer([c.person for c in page], many=True).data)
+        return self.person_list(request, self.filters(s.PersonFilterSerializer, request.query_params, in_url=True))
+
+
+class PersonSearch(ApiView):
+    @extend_schema(request=s.PersonFilterSerializer, parameters=PAGE_PARAMETERS, responses=paginated(s.PersonSerializer), summary="Search the people of your cases (by POST)")
+    def post(self, request):
+        return self.person_list(request, self.filters(s.PersonFilterSerializer, request.data))
 
 
 class PersonDetail(ApiView):
@@ -138,6 +180,20 @@ class EventListCreate(ApiView):
         form = s.EventCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
+        sources, perpetrators = self.relations(request, case, data)
+
+        def perform():
+            event = services.event_add(actor=request.user, case=case, data=data, perpetrators=perpetrators, sources=sources)
+            return self._created(case, event.pk), str(event.pk)
+
+        return idempotency.run(
+            request, endpoint=f"events.create:{case.pk}", print_=idempotency.fingerprint(request.data),
+            perform=perform, replay=lambda event_id: self._created(case, event_id),
+        )
+
+    @staticmethod
+    def relations(request, case, data: dict) -> tuple[list, list]:
+        """Resolve the ids in `data` (changed in place: a place id becomes the place) to this case's records."""
         source_ids = data.pop("sources", [])
         perpetrator_ids = data.pop("perpetrators", [])
         sources = list(selectors.sources_for(request.user, case=case).filter(pk__in=source_ids))
@@ -150,18 +206,9 @@ class EventListCreate(ApiView):
             data["location"] = api_selectors.location_get(data["location"])
             if data["location"] is None:
                 raise ValidationError({"location": [_("No such place.")]})
-        else:
-            data.pop("location", None)
-        data = {k: v for k, v in data.items() if v is not None or k in ("date", "location")}
-
-        def perform():
-            event = services.event_add(actor=request.user, case=case, data=data, perpetrators=perpetrators, sources=sources)
-            return self._created(case, event.pk), str(event.pk)
-
-        return idempotency.run(
-            request, endpoint=f"events.create:{case.pk}", print_=idempotency.fingerprint(request.data),
-            perform=perform, replay=lambda event_id: self._created(case, event_id),
-        )
+        for name in [k for k, v in data.items() if v is None and k not in ("date", "location")]:
+            del data[name]
+        return sources, perpetrators
 
     def _created(self, case, event_id):
         event = selectors.event_get_for(self.request.user, case=case, event_id=event_id)
@@ -169,10 +216,32 @@ class EventListCreate(ApiView):
 
 
 class EventDetail(ApiView):
-    @extend_schema(parameters=[REFERENCE], responses=s.EventSerializer, summary="Read an event")
+    @extend_schema(parameters=[REFERENCE, versions.ETAG_RESPONSE], responses=s.EventSerializer, summary="Read an event")
     def get(self, request, reference, event_id):
         case = self.case(reference)
-        return Response(s.EventSerializer(selectors.event_get_for(request.user, case=case, event_id=event_id)).data)
+        event = selectors.event_get_for(request.user, case=case, event_id=event_id)
+        return _versioned(s.EventSerializer(event).data, event.version)
+
+    @extend_schema(
+        parameters=[REFERENCE, versions.IF_MATCH_PARAMETER, versions.ETAG_RESPONSE], request=s.EventUpdateSerializer,
+        responses=s.EventSerializer, summary="Change an event",
+    )
+    @sensitive_variables("data")
+    def patch(self, request, reference, event_id):
+        case = self.case(reference, perm="change_case")
+        event = selectors.event_get_for(request.user, case=case, event_id=event_id)
+        version = versions.expected_version(request)
+        form = s.EventUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        sources, perpetrators = EventListCreate.relations(request, case, data)
+        services.event_update(
+            actor=request.user, event=event, data=data, version=version,
+            sources=sources if "sources" in request.data else None,
+            perpetrators=perpetrators if "perpetrators" in request.data else None,
+        )
+        event = selectors.event_get_for(request.user, case=case, event_id=event_id)
+        return _versioned(s.EventSerializer(event).data, event.version)
 
 
 class SourceList(ApiView):
@@ -184,10 +253,26 @@ class SourceList(ApiView):
 
 
 class SourceDetail(ApiView):
-    @extend_schema(parameters=[REFERENCE], responses=s.SourceSerializer, summary="Read a source")
+    @extend_schema(parameters=[REFERENCE, versions.ETAG_RESPONSE], responses=s.SourceSerializer, summary="Read a source")
     def get(self, request, reference, source_id):
         case = self.case(reference)
-        return Response(s.SourceSerializer(selectors.source_get_for(request.user, case=case, source_id=source_id)).data)
+        source = selectors.source_get_for(request.user, case=case, source_id=source_id)
+        return _versioned(s.SourceSerializer(source).data, source.version)
+
+    @extend_schema(
+        parameters=[REFERENCE, versions.IF_MATCH_PARAMETER, versions.ETAG_RESPONSE], request=s.SourceUpdateSerializer,
+        responses=s.SourceSerializer, summary="Change a source",
+    )
+    @sensitive_variables("form")
+    def patch(self, request, reference, source_id):
+        case = self.case(reference, perm="change_case")
+        source = selectors.source_get_for(request.user, case=case, source_id=source_id)
+        version = versions.expected_version(request)
+        form = s.SourceUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.source_update(actor=request.user, source=source, data=dict(form.validated_data), version=version)
+        source = selectors.source_get_for(request.user, case=case, source_id=source_id)
+        return _versioned(s.SourceSerializer(source).data, source.version)
 
 
 FILE_ID = OpenApiParameter("file_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Evidence file id (UUID)")

@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.roles import is_admin
 from audit import actions
 from audit.models import AuditEvent
-from cases.selectors import case_get_for
 
 PAGE_SIZE = 50
 SIGN_IN_ACTIONS = (actions.SIGN_IN, actions.SIGN_IN_FAILED, actions.SECOND_FACTOR_FAILED)
@@ -53,9 +52,9 @@ def audit_events_for(
     return qs.order_by("-seq")
 
 
-def _shown_in_list(case) -> Q:
-    """List-page reads that showed this case (their data is {"cases": [ids]}; ids are UUIDs, references also match)."""
-    keys = [str(case.pk), case.reference]
+def _shown_in_list(case_id, reference: str) -> Q:
+    """List-page reads that showed a case (their data is {"cases": [ids]}; ids are UUIDs, references also match)."""
+    keys = [str(case_id), reference]
     if connection.vendor == "postgresql":
         return Q(action=actions.CASE_LIST_VIEWED) & (Q(data__cases__contains=[keys[0]]) | Q(data__cases__contains=[keys[1]]))
     shown = RawSQL(
@@ -65,20 +64,21 @@ def _shown_in_list(case) -> Q:
     return Q(action=actions.CASE_LIST_VIEWED, pk__in=shown)
 
 
-def case_access_history(user, *, reference: str) -> tuple[object, QuerySet[AuditEvent]]:
-    """Who saw and changed this case, newest first; for anyone who may view the case."""
-    case = case_get_for(user, reference=reference)
+def case_events(*, case_id, reference: str) -> QuerySet[AuditEvent]:
+    """Every event about one case, by its id and reference, newest first. The caller has scoped the case for its user.
+
+    The log records ids and types only, so the case's own app resolves and scopes the case (cases/history.py).
+    """
     # Ordered by "seq + 0", not "seq": otherwise PostgreSQL walks the whole log backwards by seq looking
     # for this case's events. This way it collects them through the case_ref and list-view indexes
     # (cost: the events about this one case) and sorts those.
-    return case, AuditEvent.objects.filter(Q(case_ref=case.reference) | _shown_in_list(case)).order_by((F("seq") + 0).desc())
+    return AuditEvent.objects.filter(Q(case_ref=reference) | _shown_in_list(case_id, reference)).order_by((F("seq") + 0).desc())
 
 
-def object_access_history(user, *, reference: str, target_type: str, target_id: str) -> tuple[object, QuerySet[AuditEvent]]:
-    """Who saw and changed one object of a case (a file, a person...), scoped by the case the user may view."""
-    case = case_get_for(user, reference=reference)
-    qs = AuditEvent.objects.filter(case_ref=case.reference, target_type=target_type, target_id=str(target_id))
-    return case, qs.order_by("-seq")
+def object_events(*, reference: str, target_type: str, target_id: str) -> QuerySet[AuditEvent]:
+    """Every event about one object of a case, newest first. The caller has scoped the case for its user."""
+    qs = AuditEvent.objects.filter(case_ref=reference, target_type=target_type, target_id=str(target_id))
+    return qs.order_by("-seq")
 
 
 def recent_sign_ins(user, *, limit: int = 10) -> list[AuditEvent]:

@@ -8,6 +8,4 @@ urlpatterns = [
     path("", views.log, name="log"),
     re_path(r"^export\.(?P<fmt>csv|jsonl)$", views.export, name="export"),
     path("sign-ins/", views.my_sign_ins, name="sign_ins"),
-    path("case/<str:reference>/", views.case_history, name="case_history"),
-    path("case/<str:reference>/<str:target_type>/<str:target_id>/", views.object_history, name="object_history"),
 ]

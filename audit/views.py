@@ -15,7 +15,8 @@ EXPORT_COLUMNS = ("seq", "at", "actor_id", "actor_label", "action", "target_type
                   "user_agent", "fields", "data", "mac", "leaf_hash")
 
 
-def _before(request) -> int | None:
+def before_of(request) -> int | None:
+    """The `before` query parameter of keyset paging (audit.selectors.page), or None."""
     try:
         value = int(request.GET.get("before", ""))
     except ValueError:
@@ -33,7 +34,7 @@ def log(request):
         return render(request, "audit/log.html", {"form": form, "events": []}, status=400)
     filters = form.filters() if form.is_bound else {}
     qs = selectors.audit_events_for(request.user, **filters)
-    events, next_before = selectors.page(qs, before=_before(request))
+    events, next_before = selectors.page(qs, before=before_of(request))
     audit_read(actor=request.user, action=actions.AUDIT_LOG_VIEWED, data={"filters": _jsonable(filters)})
     query = request.GET.copy()
     query.pop("before", None)
@@ -93,29 +94,6 @@ def export(request, fmt):
         )
     response["Content-Disposition"] = f'attachment; filename="audit-log.{"csv" if fmt == "csv" else "jsonl"}"'
     return response
-
-
-@login_required
-@require_GET
-def case_history(request, reference):
-    """The access history tab of a case: for anyone who may view the case."""
-    case, qs = selectors.case_access_history(request.user, reference=reference)
-    events, next_before = selectors.page(qs, before=_before(request))
-    audit_read(actor=request.user, action=actions.AUDIT_HISTORY_VIEWED, target=case)
-    return render(request, "audit/history.html", {"case": case, "events": events, "next_before": next_before})
-
-
-@login_required
-@require_GET
-def object_history(request, reference, target_type, target_id):
-    """The access history of one object of a case (an evidence file, the person...)."""
-    case, qs = selectors.object_access_history(request.user, reference=reference, target_type=target_type, target_id=target_id)
-    events, next_before = selectors.page(qs, before=_before(request))
-    audit_read(actor=request.user, action=actions.AUDIT_HISTORY_VIEWED, case=case,
-               data={"target_type": target_type, "target_id": str(target_id)})
-    return render(request, "audit/history.html", {
-        "case": case, "events": events, "next_before": next_before, "target_type": target_type, "target_id": target_id,
-    })
 
 
 @login_required

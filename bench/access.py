@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dalil_bench_access")
 os.environ.setdefault("DALIL_SECRET_KEY", "bench-only")
 os.environ.setdefault("DALIL_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DALIL_AUDIT_KEY", "YmVuY2gtb25seS1hdWRpdC1rZXktMzItYnl0ZXMhISE=")  # a throwaway key for a throwaway database
+os.environ.setdefault("DALIL_AUDIT_KEY", "dalil-key-v1:audit-chain:bench:YmVuY2gtb25seS1hdWRpdC1rZXktMzItYnl0ZXMhISE=")  # a throwaway key for a throwaway database
 
 TOTAL = int(os.environ.get("BENCH_CASES", 100_000))
 GRANTED = int(os.environ.get("BENCH_GRANTED", 1_000))

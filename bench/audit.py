@@ -25,8 +25,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dalil_
 os.environ.setdefault("DALIL_SECRET_KEY", "bench-only")
 os.environ.setdefault("DALIL_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DALIL_2FA_REQUIRED_FOR", "")
-os.environ.setdefault("DALIL_AUDIT_KEY", "YmVuY2gtb25seS1hdWRpdC1rZXktMzItYnl0ZXMhISE=")  # throwaway keys, throwaway database
-os.environ.setdefault("DALIL_AUDIT_SIGNING_KEY", "YmVuY2gtb25seS1zaWduaW5nLWtleS0zMi1ieXRlcyE=")
+os.environ.setdefault("DALIL_AUDIT_KEY", "dalil-key-v1:audit-chain:bench:YmVuY2gtb25seS1hdWRpdC1rZXktMzItYnl0ZXMhISE=")  # throwaway keys, throwaway database
+os.environ.setdefault("DALIL_AUDIT_SIGNING_KEY", "dalil-key-v1:audit-signing:bench:YmVuY2gtb25seS1zaWduaW5nLWtleS0zMi1ieXRlcyE=")
 os.environ.setdefault("DALIL_AUDIT_CHECKPOINT_DIR", tempfile.mkdtemp(prefix="dalil-bench-audit-"))
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", 1_000_000))

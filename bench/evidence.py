@@ -5,7 +5,7 @@
 Each phase runs in its own process so that its peak RSS is its own:
 
 * encrypt  - evidence.sealing.seal() over the plaintext (SHA-256 + STREAM + writing the blob to storage)
-* decrypt  - evidence.sealing.plaintext_chunks() over that blob, hashing the plaintext (what the sweep does)
+* decrypt  - evidence.sealing.plaintext_sha256() over that blob: decrypting and hashing (what the sweep does)
 * bare-enc - the unavoidable work over the same segments: hashlib.sha256 + AESGCM.encrypt, nothing stored
 * bare-dec - AESGCM.decrypt of the same segments + hashlib.sha256
 
@@ -95,15 +95,13 @@ def phase(name: str, total: int, state: Path) -> dict:
         }))
     elif name == "decrypt":
         _django()
-        from evidence.sealing import plaintext_chunks
+        from evidence.sealing import plaintext_sha256
 
         info = json.loads(state.read_text())
         t = time.perf_counter()
-        digest = hashlib.sha256()
-        for chunk in plaintext_chunks(_Record(info)):
-            digest.update(chunk)
+        digest = plaintext_sha256(_Record(info))
         secs = time.perf_counter() - t
-        assert digest.hexdigest() == info["sha256"], "decrypted plaintext differs"
+        assert digest == info["sha256"], "decrypted plaintext differs"
     elif name == "bare-enc":
         aead, nonce = AESGCM(secrets.token_bytes(32)), secrets.token_bytes(12)
         t = time.perf_counter()
@@ -354,10 +352,10 @@ def main() -> None:
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(ROOT), "DALIL_DATA_DIR": str(data_dir),
         "DALIL_MEDIA_ROOT": str(data_dir / "blobs"), "DALIL_SECRET_KEY": secrets.token_urlsafe(40),
-        "DALIL_KEK": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "DALIL_KEK": "dalil-key-v1:kek:bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "DALIL_2FA_REQUIRED_FOR": "", "DALIL_EVIDENCE_MAX_BYTES": str(total + MIB),
-        "DALIL_AUDIT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "DALIL_AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "DALIL_AUDIT_KEY": "dalil-key-v1:audit-chain:bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "DALIL_AUDIT_SIGNING_KEY": "dalil-key-v1:audit-signing:bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
     })
     state = data_dir / "sealed.json"
     try:

@@ -33,7 +33,7 @@ def main() -> None:
     if not url.startswith("postgres"):
         sys.exit("bench/fields.py needs DATABASE_URL pointing at a PostgreSQL database it may drop and re-create")
     os.environ.setdefault("DALIL_SECRET_KEY", "bench")
-    os.environ.setdefault("DALIL_AUDIT_KEY", "bench-audit-key-" + "0" * 32)
+    os.environ.setdefault("DALIL_AUDIT_KEY", "dalil-key-v1:audit-chain:bench:" + "A" * 43 + "=")
 
     import django
     import psycopg

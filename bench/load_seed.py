@@ -18,11 +18,13 @@ def bench_keys() -> None:
 
     folder = ROOT / "var" / "bench-keys"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name, env in (("kek", "DALIL_KEK_FILE"), ("audit_key", "DALIL_AUDIT_KEY_FILE"), ("audit_signing_key", "DALIL_AUDIT_SIGNING_KEY_FILE")):
-        path = folder / name
+    for purpose, env in (("kek", "DALIL_KEK_FILE"), ("audit-chain", "DALIL_AUDIT_KEY_FILE"), ("audit-signing", "DALIL_AUDIT_SIGNING_KEY_FILE")):
+        path = folder / purpose  # one key line of its purpose (keys/keyfile.py)
         if not path.exists():
-            path.write_text(("bench:" if name == "kek" else "") + base64.b64encode(secrets.token_bytes(32)).decode())
+            path.write_text(f"dalil-key-v1:{purpose}:bench:" + base64.b64encode(secrets.token_bytes(32)).decode())
             path.chmod(0o600)
+        elif purpose == "kek" and path.read_text().startswith("bench:"):  # made before key purposes: same key, tagged
+            path.write_text("dalil-key-v1:kek:" + path.read_text().strip())
         os.environ[env] = str(path)
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import dates
 from cases.models import Case, Consent, Contact, Event, Location, Perpetrator, Person, Source
 
-DATE_HELP = _("Type YYYY, YYYY-MM or YYYY-MM-DD as far as it is known; leave empty if unknown.")
+DATE_HELP = _("As far as it is known: 12.03.2024, 03.2024 or 2024 (or 2024-03-12); “about 06.2023” if unsure; empty if unknown.")
 
 
 def detached(obj):
@@ -48,6 +48,26 @@ class DalilFormMixin:
         except dates.DateParseError as exc:
             self.add_error(name, str(exc))
             return None
+
+
+class VersionedFormMixin:
+    """A hidden `version`: the version of the record when this form was read. The service refuses the
+    save if the record has moved on since (cases.services.StaleEdit)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def read_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+    def advance_version(self, version: int) -> None:
+        """After a refused save: the form keeps what was typed and now carries the stored version."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
 
 
 def _model_values(form: forms.ModelForm, names) -> dict:
@@ -94,7 +114,7 @@ class PersonForm(DalilFormMixin, forms.ModelForm):
         return data
 
 
-class CaseForm(DalilFormMixin, forms.ModelForm):
+class CaseForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = [
@@ -109,7 +129,7 @@ class CaseForm(DalilFormMixin, forms.ModelForm):
 # --- Contacts ----------------------------------------------------------------
 
 
-class ContactForm(DalilFormMixin, forms.ModelForm):
+class ContactForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
@@ -149,7 +169,7 @@ TYPE_FIELDS = {
 TYPE_FIELD_EMPTY = {"contract_term_months": None, "contact_with": None}
 
 
-class EventForm(DalilFormMixin, forms.ModelForm):
+class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     date = forms.CharField(label=_("Date"), required=False, help_text=DATE_HELP)
     date_approximate = forms.BooleanField(label=_("The date is approximate"), required=False)
 
@@ -251,11 +271,11 @@ class EventForm(DalilFormMixin, forms.ModelForm):
 # --- Sources and consent --------------------------------------------------------
 
 
-class SourceForm(DalilFormMixin, forms.ModelForm):
+class SourceForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     class Meta:
         model = Source
         fields = ["title", "kind", "reliability", "contact", "description", "url", "received_on"]
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"received_on": dates.DayInput()}
 
     def __init__(self, *args, contacts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -278,7 +298,7 @@ class ConsentForm(DalilFormMixin, forms.ModelForm):
         fields = [
             "given_by", "contact", *Consent.SCOPES, "given_on", "method", "notes",
         ]
-        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"given_on": dates.DayInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, contacts, **kwargs):
         super().__init__(*args, **kwargs)

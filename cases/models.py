@@ -139,6 +139,7 @@ class Person(ChoiceLabels, models.Model):
         _("status in Russia"), max_length=10, choices=StatusInRussia.choices, default=StatusInRussia.UNKNOWN
     )
     home_region = models.CharField(_("home region"), max_length=120, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name_plural = _("people")
@@ -200,6 +201,8 @@ class Case(ChoiceLabels, models.Model):
         _("sensitive"), default=False, help_text=_("Only the named assignees may see a sensitive case.")
     )
     notes = ProtectedTextField(_("notes"), blank=True)
+    # Raised by every saved change to the case or its person; an edit made from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -272,6 +275,7 @@ class Contact(ChoiceLabels, models.Model):
     address = ProtectedTextField(_("address"), blank=True)
     safe_contact_notes = ProtectedTextField(_("how to reach them safely"), blank=True)
     consents_to_contact = models.BooleanField(_("consents to be contacted"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -311,6 +315,7 @@ class Source(ChoiceLabels, models.Model):
     description = ProtectedTextField(_("description"), blank=True)
     url = ProtectedCharField(_("URL or citation"), blank=True, max_length=500, validators=[URLValidator()])
     received_on = models.DateField(_("received on"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -377,6 +382,7 @@ class Event(ChoiceLabels, models.Model):
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("who was contacted")
     )
     what_was_said = ProtectedTextField(_("what was said"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

@@ -37,7 +37,7 @@ RULES: tuple[Rule, ...] = (
     R("kk-ә", "Kazakh Cyrillic", "letter", "ә", "a", ("Әбдіқадыр", "Abdikadyr")),
     R("kk-ғ", "Kazakh/Uzbek/Tajik Cyrillic", "letter", "ғ", "gh", ("Ғалымжан", "Galymzhan", "Ghalymzhan")),
     R("kk-қ", "Kazakh/Uzbek/Tajik Cyrillic", "letter", "қ", "q", ("Қайрат", "Qairat", "Kairat")),
-    R("kk-ң", "Kazakh/Kyrgyz Cyrillic", "letter", "ң", "ng", ("Мөңке", "Monke")),
+    R("kk-ң", "Kazakh/Kyrgyz Cyrillic (ң before г is one n: Чыңгыз)", "letter", "ң", "n", ("Мөңке", "Monke", "Mongke")),
     R("kk-ө", "Kazakh/Kyrgyz Cyrillic", "letter", "ө", "o", ("Өмірбек", "Omirbek")),
     R("kk-ұ", "Kazakh Cyrillic", "letter", "ұ", "u", ("Нұрлан", "Nurlan")),
     R("kk-ү", "Kazakh/Kyrgyz Cyrillic", "letter", "ү", "u", ("Үсөн", "Uson")),
@@ -53,21 +53,21 @@ RULES: tuple[Rule, ...] = (
     # --- Latin letters: Kazakh 2018 (acute) and 2021 (Turkic), Turkmen, Uzbek ---------------------------------
     R("kz18-á", "Kazakh Latin 2018", "letter", "á", "a", ("Dáýren", "Даурен")),
     R("kz18-ǵ", "Kazakh Latin 2018", "letter", "ǵ", "g", ("Ǵalymjan", "Ғалымжан")),
-    R("kz18-ń", "Kazakh Latin 2018", "letter", "ń", "ng", ("Meńdibek", "Меңдібек")),
+    R("kz18-ń", "Kazakh Latin 2018", "letter", "ń", "n", ("Meńdibek", "Меңдібек")),
     R("kz18-ó", "Kazakh Latin 2018", "letter", "ó", "o", ("Ómirbek", "Өмірбек")),
     R("kz18-ú", "Kazakh Latin 2018", "letter", "ú", "u", ("Úsen", "Үсен")),
     R("kz18-ý", "Kazakh Latin 2018 (у); Turkmen ý is й", "letter", "ý", "u|y", ("Baýyrjan", "Бауыржан")),
     R("kz-ı", "Kazakh Latin 2018/2021 (і)", "letter", "ı", "i", ("Ilııas", "Ілияс")),
     R("kz21-ä", "Kazakh 2021, Turkmen", "letter", "ä", "a", ("Äbdiqadyr", "Әбдіқадыр")),
     R("kz21-ğ", "Kazakh 2021", "letter", "ğ", "g", ("Ğalymjan", "Ғалымжан")),
-    R("kz21-ñ", "Kazakh 2021", "letter", "ñ", "ng", ("Meñdibek", "Меңдібек")),
+    R("kz21-ñ", "Kazakh 2021", "letter", "ñ", "n", ("Meñdibek", "Меңдібек")),
     R("kz21-ö", "Kazakh 2021, Turkmen", "letter", "ö", "o", ("Ömirbek", "Өмірбек")),
     R("kz21-ū", "Kazakh 2021", "letter", "ū", "u", ("Nūrlan", "Нұрлан")),
     R("kz21-ü", "Kazakh 2021, Turkmen", "letter", "ü", "u", ("Üsen", "Үсен")),
     R("kz21-ş", "Kazakh 2021, Turkmen, Turkish", "letter", "ş", "sh", ("Şamşiyev", "Шамшиев")),
     R("kz21-ç", "Kazakh 2021, Turkmen", "letter", "ç", "ch", ("Çingiz", "Чингиз")),
     R("tk-ž", "Turkmen Latin", "letter", "ž", "zh", ("Žumabaý", "Жумабай")),
-    R("tk-ň", "Turkmen Latin", "letter", "ň", "ng", ("Meňli", "Меңли")),
+    R("tk-ň", "Turkmen Latin", "letter", "ň", "n", ("Meňli", "Меңли")),
     R("az-ə", "Azerbaijani Latin", "letter", "ə", "a", ("Əliyev", "Алиев")),
     R("kz17-c'", "Kazakh Latin 2017 (apostrophes)", "digraph", "c'", "ch", ("C'ingiz", "Чингиз")),
     R("kz17-s'", "Kazakh Latin 2017 (apostrophes)", "digraph", "s'", "sh", ("S'amshi", "Шамши")),
@@ -79,7 +79,7 @@ RULES: tuple[Rule, ...] = (
     R("kh", "х: kh, Uzbek x, Tajik h", "fold", "kh|x", "h", ("Khasanov", "Xasanov", "Hasanov", "Хасанов")),
     R("gh", "ғ: gh, gʻ, g", "fold", "gh", "g", ("Ghulom", "Gʻulom", "Gulom", "Ғулом")),
     R("q", "қ: Kazakh/Uzbek q, Russian к", "fold", "q", "k", ("Qasymov", "Kasymov", "Қасымов")),
-    R("ts", "ц: ts, GOST 52535 tc, ISO c, German z", "fold", "ts|tc|tz", "c", ("Tsoi", "Tcoi", "Цой")),
+    R("ts", "ц: ts, GOST 52535 tc, ISO c (German z: German-style reading)", "fold", "ts|tc", "c", ("Tsoi", "Tcoi", "Цой")),
     R("w", "в: German and Turkmen w", "fold", "w", "v", ("Berdimuhamedow", "Бердимухамедов")),
     R("ng", "ң: ng, n (Russian spelling drops it)", "fold", "ng", "n", ("Мөңке", "Monke", "Mongke")),
     R("y", "ы/и/й: y, i (ICAO й=i)", "fold", "y", "i", ("Nysanbaev", "Nisanbaev", "Нысанбаев")),
@@ -95,8 +95,9 @@ RULES: tuple[Rule, ...] = (
     # --- German-style spellings (a second reading of tokens with w, sch, tsch) ----------------------------------
     R("de-tsch", "German-style: tsch for ч", "german", "tsch", "ch", ("Tscholpon", "Чолпон")),
     R("de-dsch", "German-style: dsch for дж", "german", "dsch", "j", ("Dschamschid", "Джамшид")),
-    R("de-sch", "German-style: sch for ш", "german", "sch", "sh", ("Schuchrat", "Шухрат")),
-    R("de-ch", "German-style: ch for х", "german", "ch", "h", ("Chassanow", "Хасанов")),
+    R("de-sch", "German-style: sch for ш", "german", "sch", "sh", ("Schuchrat Jussupow", "Шухрат Юсупов")),
+    R("de-sh", "German-style: sh for ж", "german", "sh", "zh", ("Schamschiew Ershan", "Шамшиев Ержан")),
+    R("de-ch", "German-style: ch for х (in a name with w, tsch or dsch)", "german", "ch", "h", ("Chassanow", "Хасанов")),
     R("de-j", "German-style: j for й (ja, ju, jo, je = я, ю, ё, е)", "german", "j", "y", ("Jussupow", "Юсупов")),
     R("de-s", "German-style: ss for с, s between vowels for з", "german", "ss|VsV", "s|VzV", ("Nasarow", "Назаров")),
     # --- word forms: surname endings and patronymics ------------------------------------------------------------
@@ -155,5 +156,6 @@ DISTINCT_GIVEN_NAMES = frozenset(
     shukur egam iuldash iuldosh iuldi iakub ahmadjon azamat azizbek beishen duishen joldosh jusup kochkor
     orozbek sagimbai usenbai chalpanbai sharshen ismailbek abai baitursin ermek janizak iskak oshan sarsen
     tastan utesh mamadali uzak utegen kasim galimjan aidin aidar aidos erlan ernis ernist nurlan nurbol
+    asan usen uson usan hasanbek husanbek fatima zuhra fotima zuhro said saad saidbek
     """.split()
 )

@@ -28,14 +28,45 @@ def _next_reference(year: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{counter.last:04d}"
 
 
+def _changes(obj, data: dict) -> list[str]:
+    """The names of the given attributes whose value differs from the record's."""
+    return [name for name, value in data.items() if getattr(obj, name) != value]
+
+
 def _assign(obj, data: dict) -> list[str]:
     """Set the given attributes, returning the names of those whose value changed."""
-    changed = []
-    for name, value in data.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed.append(name)
+    changed = _changes(obj, data)
+    for name in changed:
+        setattr(obj, name, data[name])
     return changed
+
+
+class StaleEdit(Exception):
+    """The record was saved by someone else after the form or request editing it was read.
+
+    `current` is the record as it is now stored (unchanged by the refused edit), so that the
+    caller can show the two versions side by side."""
+
+    def __init__(self, current):
+        super().__init__(f"{type(current).__name__} is at version {current.version}")
+        self.current = current
+
+
+def _refuse_if_stale(current, version: int | None, changes: list[str]) -> None:
+    # Checked on the locked row, inside the transaction that saves: two saves from forms read at the same
+    # version cannot both pass. Resending a form already saved changes nothing and is not a conflict.
+    if version is not None and version != current.version and changes:
+        raise StaleEdit(current)
+
+
+def _locked(model, pk, *related: str):
+    # Only the edited row is locked; the related rows are read for the audit event and the case's clock.
+    return model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+
+
+def _save_version(obj, changed: list[str], *extra: str) -> None:
+    obj.version += 1
+    obj.save(update_fields=[*changed, "version", *extra])
 
 
 @service
@@ -71,19 +102,25 @@ def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iter
 
 
 @service
-def case_update(*, actor, case: Case, person: dict | None = None, data: dict | None = None) -> list[str]:
-    """Change a case and its person. Caller holds change_case. Audit: case.updated."""
-    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+def case_update(
+    *, actor, case: Case, person: dict | None = None, data: dict | None = None, version: int | None = None
+) -> list[str]:
+    """Change a case and its person, refused (StaleEdit) when the case is no longer at `version`.
+    Caller holds change_case. Audit: case.updated."""
+    case = _locked(Case, case.pk, "person")
+    _refuse_if_stale(case, version, _changes(case.person, person or {}) + _changes(case, data or {}))
     changed_person = _assign(case.person, person or {})
     if changed_person:
         case.person.full_clean()
-        case.person.save(update_fields=changed_person)
+        _save_version(case.person, changed_person)
         if {*NAME_FIELDS, "birth_date"} & set(changed_person):
             person_index_update(person=case.person)
     changed_case = _assign(case, data or {})
     case.updated_by = actor
     case.full_clean(exclude=["reference"])
-    case.save(update_fields=[*changed_case, "updated_by", "updated_at"])
+    if changed_case or changed_person:
+        # The case's version covers its person: the case form and the API edit both at once.
+        _save_version(case, changed_case, "updated_by", "updated_at")
     changed = [f"person.{n}" for n in changed_person] + changed_case
     audit_record(actor=actor, action=actions.CASE_UPDATED, target=case, fields=changed)
     return changed
@@ -106,14 +143,26 @@ def contact_add(*, actor, case: Case, data: dict) -> Contact:
 
 
 @service
-def contact_update(*, actor, contact: Contact, data: dict) -> list[str]:
-    """Change a contact. Caller holds change_case. Audit: contact.updated."""
+def contact_update(*, actor, contact: Contact, data: dict, version: int | None = None) -> list[str]:
+    """Change a contact, refused (StaleEdit) when it is no longer at `version`. Caller holds change_case.
+    Audit: contact.updated."""
+    contact = _locked(Contact, contact.pk, "case")
+    _refuse_if_stale(contact, version, _changes(contact, data))
     changed = _assign(contact, data)
     contact.full_clean()
     if changed:
-        contact.save(update_fields=changed)
+        _save_version(contact, changed)
     _touch(contact.case, actor)
     audit_record(actor=actor, action=actions.CONTACT_UPDATED, target=contact, case=contact.case, fields=changed)
+    return changed
+
+
+def _relation_changes(event: Event, perpetrators, sources) -> list[str]:
+    changed = []
+    if perpetrators is not None and set(event.perpetrators.all()) != set(perpetrators):
+        changed.append("perpetrators")
+    if sources is not None and set(event.sources.all()) != set(sources):
+        changed.append("sources")
     return changed
 
 
@@ -147,16 +196,25 @@ def event_add(
 
 @service
 def event_update(
-    *, actor, event: Event, data: dict, perpetrators: Iterable[Perpetrator] | None = None, sources: Iterable[Source] | None = None
+    *,
+    actor,
+    event: Event,
+    data: dict,
+    perpetrators: Iterable[Perpetrator] | None = None,
+    sources: Iterable[Source] | None = None,
+    version: int | None = None,
 ) -> list[str]:
-    """Change an event. Caller holds change_case. Audit: event.updated."""
+    """Change an event, refused (StaleEdit) when it is no longer at `version`. Caller holds change_case.
+    Audit: event.updated."""
+    perpetrators = None if perpetrators is None else list(perpetrators)
+    sources = None if sources is None else list(sources)
+    event = _locked(Event, event.pk, "case")
+    _refuse_if_stale(event, version, _changes(event, data) + _relation_changes(event, perpetrators, sources))
     changed = _assign(event, data)
     event.full_clean()
+    changed += _set_event_relations(event, perpetrators, sources)
     if changed:
-        event.save(update_fields=[*changed, "updated_at"])
-    changed += _set_event_relations(
-        event, None if perpetrators is None else list(perpetrators), None if sources is None else list(sources)
-    )
+        _save_version(event, [n for n in changed if n not in ("perpetrators", "sources")], "updated_at")
     _touch(event.case, actor)
     audit_record(actor=actor, action=actions.EVENT_UPDATED, target=event, case=event.case, fields=changed)
     return changed
@@ -176,14 +234,17 @@ def source_add(*, actor, case: Case, data: dict) -> Source:
 
 
 @service
-def source_update(*, actor, source: Source, data: dict) -> list[str]:
-    """Change a source. Caller holds change_case. Audit: source.updated."""
+def source_update(*, actor, source: Source, data: dict, version: int | None = None) -> list[str]:
+    """Change a source, refused (StaleEdit) when it is no longer at `version`. Caller holds change_case.
+    Audit: source.updated."""
     if data.get("contact") is not None and data["contact"].case_id != source.case_id:
         raise ValueError("A contact of another case cannot be a source here.")
+    source = _locked(Source, source.pk, "case")
+    _refuse_if_stale(source, version, _changes(source, data))
     changed = _assign(source, data)
     source.full_clean()
     if changed:
-        source.save(update_fields=changed)
+        _save_version(source, changed)
     _touch(source.case, actor)
     audit_record(actor=actor, action=actions.SOURCE_UPDATED, target=source, case=source.case, fields=changed)
     return changed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import history, views
 
 app_name = "cases"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("cases/<str:reference>/sources/new/", views.source_edit, name="source_add"),
     path("cases/<str:reference>/sources/<uuid:source_id>/edit/", views.source_edit, name="source_edit"),
     path("cases/<str:reference>/consent/new/", views.consent_add, name="consent_add"),
+    path("cases/<str:reference>/history/", history.case_history, name="history"),
+    path("cases/<str:reference>/history/<str:target_type>/<str:target_id>/", history.object_history, name="object_history"),
 ]

@@ -14,13 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
-from cases import searches, selectors, services
+from cases import once, searches, selectors, services
 from cases.blind_index import sort_by_person_name
+from cases.conflicts import conflict_rows
 from cases.forms import (
     CaseFilterForm,
     CaseForm,
@@ -50,6 +52,7 @@ def _posted(request: HttpRequest):
 
 def _form_response(request: HttpRequest, template: str, context: dict, forms) -> HttpResponse | None:
     """The page to show instead of saving: the form on GET, the form with its errors (400) on a bad POST."""
+    context["form_token"] = once.token_for(request)
     if request.method != "POST":
         if (case := context.get("case")) is not None:
             # An edit page shows the record it edits: that is a read too.
@@ -60,9 +63,28 @@ def _form_response(request: HttpRequest, template: str, context: dict, forms) ->
     return None
 
 
+def _stale(request: HttpRequest, template: str, context: dict, form, current, rows: list[dict]) -> HttpResponse:
+    """A save refused because someone else saved first: the form again, with what was typed, beside what is stored."""
+    form.advance_version(current.version)
+    context["conflict"] = rows
+    return render(request, template, context, status=409)
+
+
 def _case_url(case, anchor: str = "") -> str:
     url = reverse("cases:detail", kwargs={"reference": case.reference})
     return f"{url}#{anchor}" if anchor else url
+
+
+def _create_once(request: HttpRequest, case, name: str, create) -> HttpResponse:
+    """create() -> the case page's anchor for what it made; run once per rendered form (cases.once)."""
+
+    def perform():
+        anchor = create()
+        return redirect(_case_url(case, anchor)), anchor
+
+    return once.run(
+        request, endpoint=f"{name}:{case.pk}", perform=perform, replay=lambda anchor: redirect(_case_url(case, anchor))
+    )
 
 
 # --- List and case page -----------------------------------------------------------
@@ -113,10 +135,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # Names are encrypted: the database cannot order them, so each page is sorted once decrypted.
         page.object_list = sort_by_person_name(page.object_list)
     record_read(request, actions.CASE_LIST_VIEWED, data={"cases": [str(case.pk) for case in page]})
+    filtered = any(filters.values())
+    # An administrator with no case shared sees how many cases there are and why none is listed.
+    unshared = selectors.case_total() if not page.paginator.count and not filtered and request.user.has_perm("accounts.manage_users") else 0
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "page": page, "filtered": any(filters.values()), "querystring": querystring},
+        {"form": form, "page": page, "filtered": filtered, "querystring": querystring, "unshared": unshared},
     )
 
 
@@ -159,15 +184,22 @@ def case_create(request: HttpRequest) -> HttpResponse:
     forms = [person_form, case_form, contact_form] if with_contact else [person_form, case_form]
     if (response := _form_response(request, "cases/case_form.html", context, forms)) is not None:
         return response
-    case = services.case_create(
-        actor=request.user,
-        person=person_form.service_data(),
-        case=case_form.service_data(),
-        contacts=[contact_form.service_data()] if with_contact else [],
-    )
-    messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
-    _warn_of_duplicates(request, case)
-    return redirect(_case_url(case))
+
+    def perform():
+        case = services.case_create(
+            actor=request.user,
+            person=person_form.service_data(),
+            case=case_form.service_data(),
+            contacts=[contact_form.service_data()] if with_contact else [],
+        )
+        messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
+        _warn_of_duplicates(request, case)
+        return redirect(_case_url(case)), case.reference
+
+    def replay(reference: str):
+        return redirect(reverse("cases:detail", kwargs={"reference": reference}) if reference else reverse("cases:list"))
+
+    return once.run(request, endpoint="cases.create", perform=perform, replay=replay)
 
 
 def _warn_of_duplicates(request: HttpRequest, case) -> None:
@@ -181,7 +213,7 @@ def _warn_of_duplicates(request: HttpRequest, case) -> None:
             request,
             format_html(
                 '{} <a href="{}">{}</a>',
-                _("This person may already be documented in %(count)s other case(s).") % {"count": len(candidates)},
+                ngettext("This person may already be documented in %(count)s other case.", "This person may already be documented in %(count)s other cases.", len(candidates)) % {"count": len(candidates)},
                 url,
                 _("Compare them"),
             ),
@@ -200,9 +232,14 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     context = {"case": case, "person_form": person_form, "case_form": case_form}
     if (response := _form_response(request, "cases/case_form.html", context, [person_form, case_form])) is not None:
         return response
-    changed = services.case_update(
-        actor=request.user, case=case, person=person_form.service_data(), data=case_form.service_data()
-    )
+    person_data, case_data = person_form.service_data(), case_form.service_data()
+    try:
+        changed = services.case_update(
+            actor=request.user, case=case, person=person_data, data=case_data, version=case_form.read_version()
+        )
+    except services.StaleEdit as stale:
+        rows = conflict_rows(stale.current.person, person_data) + conflict_rows(stale.current, case_data)
+        return _stale(request, "cases/case_form.html", context, case_form, stale.current, rows)
     if changed:
         messages.success(request, _("Case %(reference)s saved.") % {"reference": case.reference})
     else:
@@ -225,11 +262,20 @@ def contact_edit(request: HttpRequest, reference: str, contact_id=None) -> HttpR
     context = {"case": case, "form": form, "contact": contact}
     if (response := _form_response(request, "cases/contact_form.html", context, [form])) is not None:
         return response
+    values = form.service_data()
     if contact is None:
-        contact = services.contact_add(actor=request.user, case=case, data=form.service_data())
-        messages.success(request, _("Contact added."))
+
+        def create():
+            made = services.contact_add(actor=request.user, case=case, data=values)
+            messages.success(request, _("Contact added."))
+            return f"contact-{made.pk}"
+
+        return _create_once(request, case, "contact.add", create)
     else:
-        services.contact_update(actor=request.user, contact=contact, data=form.service_data())
+        try:
+            services.contact_update(actor=request.user, contact=contact, data=values, version=form.read_version())
+        except services.StaleEdit as stale:
+            return _stale(request, "cases/contact_form.html", context, form, stale.current, conflict_rows(stale.current, values))
         messages.success(request, _("Contact saved."))
     return redirect(_case_url(case, "contacts"))
 
@@ -254,21 +300,37 @@ def event_edit(request: HttpRequest, reference: str, event_id=None) -> HttpRespo
     context = {"case": case, "form": form, "event": event}
     if (response := _form_response(request, "cases/event_form.html", context, [form])) is not None:
         return response
+    event_data, perpetrators = _event_values(request, form)
+    sources = list(form.cleaned_data["sources"])
+    if event is None:
+
+        def create():
+            made = services.event_add(actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources)
+            messages.success(request, _("Event added to the timeline."))
+            return f"event-{made.pk}"
+
+        return _create_once(request, case, "event.add", create)
+    try:
+        services.event_update(
+            actor=request.user, event=event, data=event_data, perpetrators=perpetrators, sources=sources,
+            version=form.read_version(),
+        )
+    except services.StaleEdit as stale:
+        rows = conflict_rows(stale.current, {**event_data, "perpetrators": perpetrators, "sources": sources})
+        return _stale(request, "cases/event_form.html", context, form, stale.current, rows)
+    messages.success(request, _("Event saved."))
+    return redirect(_case_url(case, f"event-{event.pk}"))
+
+
+def _event_values(request: HttpRequest, form) -> tuple[dict, list]:
+    """The event's fields and perpetrators; shared places and perpetrators typed in on the page become records first."""
     event_data = form.service_data()
     perpetrators = list(form.cleaned_data["perpetrators"])
-    # Shared places and perpetrators typed in on this page become reusable records first.
     if (location_data := form.new_location_data()) is not None:
         event_data["location"] = services.location_create(actor=request.user, data=location_data)
     if (perpetrator_data := form.new_perpetrator_data()) is not None:
         perpetrators.append(services.perpetrator_create(actor=request.user, data=perpetrator_data))
-    sources = list(form.cleaned_data["sources"])
-    if event is None:
-        event = services.event_add(actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources)
-        messages.success(request, _("Event added to the timeline."))
-    else:
-        services.event_update(actor=request.user, event=event, data=event_data, perpetrators=perpetrators, sources=sources)
-        messages.success(request, _("Event saved."))
-    return redirect(_case_url(case, f"event-{event.pk}"))
+    return event_data, perpetrators
 
 
 # --- Sources and consent ----------------------------------------------------------------
@@ -288,11 +350,20 @@ def source_edit(request: HttpRequest, reference: str, source_id=None) -> HttpRes
     context = {"case": case, "form": form, "source": source}
     if (response := _form_response(request, "cases/source_form.html", context, [form])) is not None:
         return response
+    values = form.service_data()
     if source is None:
-        services.source_add(actor=request.user, case=case, data=form.service_data())
-        messages.success(request, _("Source added."))
+
+        def create():
+            made = services.source_add(actor=request.user, case=case, data=values)
+            messages.success(request, _("Source added."))
+            return f"source-{made.pk}"
+
+        return _create_once(request, case, "source.add", create)
     else:
-        services.source_update(actor=request.user, source=source, data=form.service_data())
+        try:
+            services.source_update(actor=request.user, source=source, data=values, version=form.read_version())
+        except services.StaleEdit as stale:
+            return _stale(request, "cases/source_form.html", context, form, stale.current, conflict_rows(stale.current, values))
         messages.success(request, _("Source saved."))
     return redirect(_case_url(case, "sources"))
 
@@ -308,6 +379,10 @@ def consent_add(request: HttpRequest, reference: str) -> HttpResponse:
     context = {"case": case, "form": form, "consent": selectors.consent_in_force(request.user, case=case)}
     if (response := _form_response(request, "cases/consent_form.html", context, [form])) is not None:
         return response
-    services.consent_record(actor=request.user, case=case, data=form.service_data())
-    messages.success(request, _("Consent recorded. It replaces any earlier record."))
-    return redirect(_case_url(case, "consent"))
+
+    def create():
+        services.consent_record(actor=request.user, case=case, data=form.service_data())
+        messages.success(request, _("Consent recorded. It replaces any earlier record."))
+        return "consent"
+
+    return _create_once(request, case, "consent.record", create)

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateResponseMiddleware",  # no-store, private for signed-in users and the API
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -180,7 +181,10 @@ SECURE_COOKIES = env_bool("DALIL_SECURE_COOKIES", not (DEBUG or EMBEDDED or TEST
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("DALIL_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DALIL_BEHIND_PROXY", False) else None
+DALIL_BEHIND_PROXY = env_bool("DALIL_BEHIND_PROXY", False)
+# How many reverse proxies, each appending to X-Forwarded-For, stand before Dalil (audit.middleware.client_ip).
+DALIL_TRUSTED_PROXIES = max(1, env_int("DALIL_TRUSTED_PROXIES", 1))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DALIL_BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env_int("DALIL_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -192,6 +196,7 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # one date style per language: "1 Dec 2026", "1 декабря 2026 г."
 TIME_ZONE = env_str("DALIL_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -302,6 +307,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client's address (behind nginx too)
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client address, behind the proxy too
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are audited; not every success
 
 # django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
@@ -367,9 +373,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Audit log (audit/, docs/audit-log.md) ---------------------------------
 # Both keys live outside the database; *_FILE variants are read by env_str. Unset: development
-# keys under var/keys/ with a warning (a production install fails with one clear line instead).
-DALIL_AUDIT_KEY = env_str("DALIL_AUDIT_KEY", "")  # HMAC-SHA256 chain key, 32+ bytes as base64 or hex
-DALIL_AUDIT_SIGNING_KEY = env_str("DALIL_AUDIT_SIGNING_KEY", "")  # Ed25519 seed (base64/hex) or PEM: signs checkpoints
+# keys under var/keys/<purpose>/ with a warning (a production install fails with one clear line instead).
+DALIL_AUDIT_KEY = env_str("DALIL_AUDIT_KEY", "")  # key line of purpose audit-chain: the HMAC-SHA256 chain key
+DALIL_AUDIT_SIGNING_KEY = env_str("DALIL_AUDIT_SIGNING_KEY", "")  # key line of purpose audit-signing: the Ed25519 seed
 DALIL_AUDIT_ORIGIN = env_str("DALIL_AUDIT_ORIGIN", "dalil.invalid/audit")  # checkpoint origin line and note key name
 # Checkpoints are published where the database admin cannot rewrite them: a directory (ideally a
 # write-once or remote mount), an e-mail address, a witness's HTTP endpoint.
@@ -404,6 +410,10 @@ DALIL_KEK_CURRENT = os.environ.get("DALIL_KEK_CURRENT", "")  # the id of the key
 DALIL_KMS_KEY_ID = os.environ.get("DALIL_KMS_KEY_ID", "")
 DALIL_KMS_ENDPOINT_URL = os.environ.get("DALIL_KMS_ENDPOINT_URL", "")
 DALIL_KMS_REGION = os.environ.get("DALIL_KMS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+# Every key is a key line of one purpose (keys/keyfile.py), made by `manage.py keys_generate --purpose …`;
+# these two, like the audit keys above, hold the line itself (or read it from *_FILE).
+DALIL_TOKEN_PEPPER = env_str("DALIL_TOKEN_PEPPER", "")  # purpose token-pepper: HMAC key of stored token hashes
+DALIL_INTAKE_KEY = env_str("DALIL_INTAKE_KEY", "")  # purpose intake: the age X25519 identity submissions are sealed to
 
 # --- Evidence files (evidence/, docs/evidence-format.md) ------------------------
 DALIL_EVIDENCE_MAX_BYTES = env_int("DALIL_EVIDENCE_MAX_BYTES", 2 * 1024**3)

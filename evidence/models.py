@@ -29,11 +29,6 @@ class SealedBlob(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def key_context(self) -> bytes:
-        """Binds the wrapped key to this record: moved onto another row, it does not unwrap."""
-        return f"dalil.evidence:{self._meta.label_lower}:{self.pk}".encode()
-
 
 class EvidenceFile(SealedBlob):
     """The evidentiary copy of one received file."""

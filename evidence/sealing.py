@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_variables
 from evidence import blobs
 from keys import ring
 from keys.purposes import EVIDENCE, key_context
-from keys.stream import SEGMENT_SIZE, VERSION, Encryptor, decrypt_range
+from keys.stream import SEGMENT_SIZE, VERSION, Encryptor, OverlappedSHA256, decrypt_range
 
 
 class TooLarge(ValueError):
@@ -116,6 +116,14 @@ def plaintext_chunks(record, *, start_segment: int = 0) -> Iterator[bytes]:
         yield from decrypt_range(reader.read, reader.seek, data_key, record.pk, size=record.size, start_segment=start_segment)
     finally:
         reader.close()
+
+
+def plaintext_sha256(record) -> str:
+    """SHA-256 (hex) of a file's verified plaintext, hashed on a second core beside the decryption, as sealing does."""
+    digest = OverlappedSHA256()
+    for chunk in plaintext_chunks(record):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def plaintext_range(record, start: int, end: int) -> Iterator[bytes]:

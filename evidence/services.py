@@ -21,7 +21,7 @@ from audit.services import audit_record
 from common.transactions import on_rollback, service
 from evidence import blobs
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
-from evidence.sealing import SealedBlob, TooLarge, plaintext_chunks, read_chunks, record_context, seal
+from evidence.sealing import SealedBlob, TooLarge, plaintext_chunks, plaintext_sha256, read_chunks, record_context, seal
 from keys import ring
 from keys.stream import EvidenceFormatError, TamperedError
 
@@ -287,12 +287,8 @@ def evidence_integrity_result(*, actor, file_id, ok: bool, detail: str, sha256: 
 
 def check_file(file) -> tuple[bool, str, str]:
     """(ok, detail, recomputed sha256) after decrypting the whole blob of an EvidenceFile or WorkingCopy."""
-    import hashlib
-
-    digest = hashlib.sha256()
     try:
-        for chunk in plaintext_chunks(file):
-            digest.update(chunk)
+        digest = plaintext_sha256(file)
     except TamperedError as exc:
         return False, f"blob altered: {exc}", ""
     except EvidenceFormatError as exc:
@@ -301,9 +297,9 @@ def check_file(file) -> tuple[bool, str, str]:
         return False, f"key unavailable: {exc}", ""
     except FileNotFoundError:
         return False, "blob missing", ""
-    if digest.hexdigest() != file.sha256:
-        return False, "SHA-256 differs from the intake hash", digest.hexdigest()
-    return True, "SHA-256 matches the intake hash", digest.hexdigest()
+    if digest != file.sha256:
+        return False, "SHA-256 differs from the intake hash", digest
+    return True, "SHA-256 matches the intake hash", digest
 
 
 def evidence_verify(*, file_id, actor=None) -> bool:

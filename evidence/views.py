@@ -19,6 +19,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -126,7 +127,7 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
             return _no_store(render(request, "evidence/upload.html", {**context, "form": form}, status=400))
         handler.claim(up.sealed)
         made.append(record)
-    messages.success(request, _("%(count)d file(s) received, encrypted and recorded.") % {"count": len(made)})
+    messages.success(request, ngettext("%(count)d file received, encrypted and recorded.", "%(count)d files received, encrypted and recorded.", len(made)) % {"count": len(made)})
     if len(made) == 1:
         return redirect("evidence:detail", reference=case.reference, file_id=made[0].pk)
     return redirect("evidence:list", reference=case.reference)

@@ -14,6 +14,7 @@ class KeysConfig(AppConfig):
 
         register_rewrapper(rewrap_protection_keys)
         checks.register(key_checks.check_protection_keys, checks.Tags.database)
+        checks.register(key_checks.check_key_layout)
         # A flush (tests) or a restore empties the key table: cached key ids must not outlive their rows.
         post_migrate.connect(_forget_keys, dispatch_uid="keys.forget_protection_keys")
         # A missing or unusable key-encryption key stops start-up with one line, before any page is served.

@@ -127,6 +127,7 @@ class Index:
     def __init__(self, records: Iterable[Record]):
         self.records: list[Record] = []
         self.blocks: dict[tuple, list[int]] = defaultdict(list)
+        self.last_compared = 0  # pairs compared by the last `match` (for the bench)
         for record in records:
             if not record.variants:
                 continue
@@ -175,7 +176,15 @@ class Index:
             if m is not None and m.score >= min_score:
                 out.append(m)
         out.sort(key=lambda m: (-m.score, str(m.b)))
+        self.last_compared = len(candidates)
         return out, len(candidates)
+
+    def best(self, record: Record) -> Match | None:
+        """The one record that is the same person as `record`, or None (nothing, or a tie: see `link`)."""
+        found = [m for m in self.match(record, min_score=THRESHOLD)[0] if m.same]
+        if found and (len(found) == 1 or found[1].score < found[0].score - TIE):
+            return found[0]
+        return None
 
 
 def match_records(a: Iterable[Record], b: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE, stats: dict | None = None) -> list[Match]:
@@ -214,13 +223,7 @@ def link(list_a: Iterable[Record], list_b: Iterable[Record]) -> list[Match]:
     telling birth date) is left unlinked: precision first.
     """
     index = Index(list_b)
-    out = []
-    for record in list_a:
-        found, _ = index.match(record, min_score=THRESHOLD)
-        found = [m for m in found if m.same]
-        if found and (len(found) == 1 or found[1].score < found[0].score - TIE):
-            out.append(found[0])
-    return out
+    return [m for m in (index.best(record) for record in list_a) if m is not None]
 
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$|^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*$")

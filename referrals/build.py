@@ -39,7 +39,7 @@ from referrals import custody
 from referrals import manifest as manifests
 from referrals.dossier import dossier_data, exhibit_number, organisation_name
 from referrals.models import Referral
-from referrals.package import ExhibitIntegrityError, exhibit_path, write_package
+from referrals.package import ExhibitIntegrityError, age_encrypt, exhibit_path, write_package
 from referrals.pdf import render_pdf
 from referrals.selectors import PERM
 from referrals.services import passphrase_for_build
@@ -55,7 +55,7 @@ class BuildFailed(Exception):
 
 
 def package_name(referral: Referral, build_id) -> str:
-    return f"referrals/{referral.pk}/{build_id}.zip"
+    return f"referrals/{referral.pk}/{build_id}.zip" + (".age" if referral.recipient_age_key else "")
 
 
 def package_open(name: str):
@@ -227,7 +227,7 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     wanted = sorted({i for ids in custody_ids.values() for i in ids})
     proofs = {p["event_id"]: p for p in checkpoints.inclusion_proofs(wanted, checkpoint=row)} if wanted else {}
     stamps = _timestamps(row, proofs)
-    passphrase = passphrase_for_build(referral)
+    passphrase = None if referral.recipient_age_key else passphrase_for_build(referral)
 
     def chunks_for(x):
         return _verified_chunks(files[x["file_id"]], x["number"])
@@ -260,7 +260,12 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
         except ExhibitIntegrityError as exc:
             raise BuildFailed(f"Integrity check failed: {exc}. The build was stopped; nothing was written.") from None
         progress(97, "Storing the encrypted package", force=True)
-        return _publish(out, package_name(referral, build_id))
+        if not referral.recipient_age_key:
+            return _publish(out, package_name(referral, build_id))
+        with tempfile.TemporaryFile(prefix="dalil-referral-age-") as sealed:
+            out.seek(0)
+            age_encrypt(out, sealed, referral.recipient_age_key)
+            return _publish(sealed, package_name(referral, build_id))
 
 
 def _timestamps(row, proofs: dict) -> list[dict]:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import PALERMO_ELEMENTS, Redaction, Referral, RecipientKind, Strength
+from cases.dates import DayInput
 
 
 class ItemForm(forms.Form):
@@ -73,6 +74,10 @@ class ReviewRequestForm(forms.Form):
 class ReferralForm(forms.Form):
     recipient_name = forms.CharField(label=_("Recipient organisation"), max_length=200)
     recipient_kind = forms.ChoiceField(label=_("Kind of recipient"), choices=RecipientKind.choices)
+    recipient_age_key = forms.CharField(
+        label=_("Recipient's age public key (optional)"), required=False, max_length=100,
+        help_text=_("age1… The package is then encrypted to the recipient's own key: no passphrase to pass on."),
+    )
     purpose = forms.CharField(label=_("Purpose of the referral"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     person_redaction = forms.ChoiceField(label=_("Redaction: the person"), choices=Redaction.choices, initial=Redaction.PSEUDONYM)
     family_redaction = forms.ChoiceField(label=_("Redaction: the family"), choices=Redaction.choices, initial=Redaction.PSEUDONYM)
@@ -98,12 +103,12 @@ class ReferralForm(forms.Form):
         return [self.objects[name][pk] for pk in self.cleaned_data.get(name, [])]
 
     def referral_data(self) -> dict:
-        keys = ("recipient_name", "recipient_kind", "purpose", "person_redaction", "family_redaction", "sources_redaction", "pseudonym", "include_assessment")
+        keys = ("recipient_name", "recipient_kind", "recipient_age_key", "purpose", "person_redaction", "family_redaction", "sources_redaction", "pseudonym", "include_assessment")
         return {k: self.cleaned_data[k] for k in keys}
 
 
 class SentForm(forms.Form):
-    sent_on = forms.DateField(label=_("Sent on"), widget=forms.DateInput(attrs={"type": "date"}))
+    sent_on = forms.DateField(label=_("Sent on"), widget=DayInput())
     channel = forms.ChoiceField(label=_("Sent by"), choices=Referral.Channel.choices)
 
     def clean_sent_on(self):
@@ -114,10 +119,10 @@ class SentForm(forms.Form):
 
 
 class AcknowledgedForm(forms.Form):
-    acknowledged_on = forms.DateField(label=_("Acknowledged on"), widget=forms.DateInput(attrs={"type": "date"}))
+    acknowledged_on = forms.DateField(label=_("Acknowledged on"), widget=DayInput())
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on = forms.DateField(label=_("Closed on"), widget=DayInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Referral.Outcome.choices)
     outcome_note = forms.CharField(label=_("Outcome note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)

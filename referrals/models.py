@@ -10,6 +10,7 @@ the consent in force, and it is built into an encrypted package by a Celery task
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -208,6 +209,16 @@ class Redaction(models.TextChoices):
     PSEUDONYM = "pseudonym", _("Pseudonym")
 
 
+def validate_age_recipient(value: str) -> None:
+    """An age X25519 recipient (age1…), as the recipient gave it (referrals/package.py encrypts to it)."""
+    from pyrage import x25519
+
+    try:
+        x25519.Recipient.from_str(value.strip())
+    except Exception:  # noqa: BLE001 - pyrage raises its own error types for every malformed key
+        raise ValidationError(_("This is not an age public key (it starts with age1).")) from None
+
+
 class Referral(models.Model):
     """A dossier for one named recipient organisation, and where it stands."""
 
@@ -246,6 +257,10 @@ class Referral(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     recipient_name = models.CharField(_("recipient organisation"), max_length=200)
     recipient_kind = models.CharField(_("kind of recipient"), max_length=12, choices=RecipientKind.choices)
+    recipient_age_key = models.CharField(
+        _("recipient's age public key"), max_length=100, blank=True, validators=[validate_age_recipient],
+        help_text=_("Optional: age1… (X25519). The package is then encrypted to this key instead of a passphrase."),
+    )
     purpose = models.TextField(_("purpose of the referral"), blank=True, max_length=4000)
     person_redaction = models.CharField(_("the person"), max_length=10, choices=Redaction.choices, default=Redaction.PSEUDONYM)
     family_redaction = models.CharField(_("the family"), max_length=10, choices=Redaction.choices, default=Redaction.PSEUDONYM)

@@ -36,17 +36,27 @@ def exhibit_path(number: str, extension: str) -> str:
     return f"exhibits/{number}.{ext}" if ext else f"exhibits/{number}"
 
 
-def _open(out, passphrase: str) -> pyzipper.AESZipFile:
+def _open(out, passphrase: str | None) -> pyzipper.AESZipFile:
+    if passphrase is None:  # encrypted as a whole to the recipient's age key afterwards (age_encrypt)
+        return pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_DEFLATED)
     zf = pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES)
     zf.setpassword(passphrase.encode("utf-8"))
     zf.setencryption(pyzipper.WZ_AES, nbits=256)
     return zf
 
 
+def age_encrypt(source, target, recipient_key: str) -> None:
+    """Encrypt the finished ZIP (a file object at its start) to an age X25519 recipient, streaming into `target`."""
+    import pyrage
+    from pyrage import x25519
+
+    pyrage.encrypt_io(source, target, [x25519.Recipient.from_str(recipient_key.strip())])
+
+
 def write_package(
     out,
     *,
-    passphrase: str,
+    passphrase: str | None,
     exhibits: list[dict],
     chunks_for: Callable[[dict], Iterable[bytes]],
     finish: Callable[[list[dict]], tuple[bytes, dict]],

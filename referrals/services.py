@@ -160,6 +160,7 @@ def _review_request_record(*, actor, case: Case, note: str, legal_user) -> Revie
 _DRAFT_FIELDS = (
     "recipient_name",
     "recipient_kind",
+    "recipient_age_key",
     "purpose",
     "person_redaction",
     "family_redaction",

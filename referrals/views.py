@@ -130,8 +130,8 @@ def review_request(request, reference):
             else:
                 messages.success(request, _("Legal staff have been asked to review this case, and it is shared with them."))
                 return redirect("cases:detail", reference=case.reference)
-        return render(request, "referrals/review_request.html", {"case": case, "form": form}, status=400)
-    return render(request, "referrals/review_request.html", {"case": case, "form": form})
+    context = {"case": case, "form": form, "consent": consent_in_force(request.user, case=case)}
+    return render(request, "referrals/review_request.html", context, status=400 if request.method == "POST" else 200)
 
 
 # --- referrals -----------------------------------------------------------
@@ -196,7 +196,7 @@ def referral_detail(request, referral_id):
     case = referral.case
     choices = _choices(request, case)
     initial = {
-        **{k: getattr(referral, k) for k in ("recipient_name", "recipient_kind", "purpose", "person_redaction", "family_redaction", "sources_redaction", "pseudonym", "include_assessment")},
+        **{k: getattr(referral, k) for k in ("recipient_name", "recipient_kind", "recipient_age_key", "purpose", "person_redaction", "family_redaction", "sources_redaction", "pseudonym", "include_assessment")},
         "events": [str(pk) for pk in referral.events.values_list("pk", flat=True)],
         "contacts": [str(pk) for pk in referral.contacts.values_list("pk", flat=True)],
         "files": list(referral.evidence_file_ids),
@@ -296,6 +296,8 @@ def referral_download(request, referral_id):
         messages.error(request, " ".join(exc.messages))
         return redirect("referrals:detail", referral_id=referral.pk)
     name = f"referral-{referral.case.reference}-{str(referral.pk)[:8]}.zip"
+    if referral.package_name.endswith(".age"):  # encrypted to the recipient's age key
+        return FileResponse(fh, as_attachment=True, filename=name + ".age", content_type="application/octet-stream")
     return FileResponse(fh, as_attachment=True, filename=name, content_type="application/zip")
 
 

@@ -53,14 +53,15 @@ def api(cast):
 @pytest.fixture(autouse=True)
 def _local_kek(settings, monkeypatch, tmp_path):
     """Evidence is wrapped with a key of this test's own, never the development key under var/."""
-    import base64
     import secrets
 
     from keys import ring
+    from keys.keyfile import key_line
+    from keys.purposes import KEK
 
     for name in ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KEK_CURRENT", "DALIL_KMS_KEY_ID"):
         monkeypatch.delenv(name, raising=False)
-    settings.DALIL_KEK = "test-1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    settings.DALIL_KEK = key_line(KEK, "test-1", secrets.token_bytes(32))
     ring.reset()
     yield
     ring.reset()

@@ -23,7 +23,11 @@ def test_schema_is_openapi_3_and_lists_every_endpoint(client):
         "/api/v1/persons/", "/api/v1/persons/{person_id}/",
     } <= paths
     listing = schema["paths"]["/api/v1/cases/"]["get"]
-    assert {"query", "status", "nationality", "pathway", "event_type", "page"} <= {p["name"] for p in listing["parameters"]}
+    assert {"status", "nationality", "pathway", "event_type", "page"} <= {p["name"] for p in listing["parameters"]}
+    # A search text is never a URL parameter: it is POSTed to …/search/ (issue 15, item 11).
+    assert "query" not in {p["name"] for p in listing["parameters"]}
+    body = schema["paths"]["/api/v1/cases/search/"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert "query" in schema["components"]["schemas"][body.rsplit("/", 1)[1]]["properties"]
     assert "Idempotency-Key" in {p["name"] for p in schema["paths"]["/api/v1/cases/"]["post"]["parameters"]}
     assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert client.get("/api/v1/schema/").status_code == 200  # YAML by default

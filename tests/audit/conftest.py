@@ -1,14 +1,15 @@
-import base64
 import contextlib
 
 import pytest
 from django.db import connection, transaction
 
 from audit import triggers
+from keys.keyfile import key_line
+from keys.purposes import AUDIT_CHAIN, AUDIT_SIGNING
 from tests.factories import UserFactory
 
-CHAIN_KEY = base64.b64encode(b"k" * 32).decode()
-SIGNING_KEY = base64.b64encode(b"s" * 32).decode()
+CHAIN_KEY = key_line(AUDIT_CHAIN, "chain-test", b"k" * 32)
+SIGNING_KEY = key_line(AUDIT_SIGNING, "signing-test", b"s" * 32)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@ from django.db import transaction
 from audit import actions, chain, context, keys
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_record
+from keys.keyfile import key_line
+from keys.purposes import AUDIT_CHAIN
 from tests.audit.conftest import add_events, as_database_admin
 from tests.factories import UserFactory
 
@@ -153,7 +155,7 @@ def test_reordered_rows_are_detected(user):
 
 def test_wrong_key_fails_at_the_first_event(user, settings):
     add_events(user, 2)
-    settings.DALIL_AUDIT_KEY = "ab" * 32
+    settings.DALIL_AUDIT_KEY = key_line(AUDIT_CHAIN, "other", b"\xab" * 32)
     _bad("event #0")
 
 

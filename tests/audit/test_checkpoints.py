@@ -10,6 +10,8 @@ from django.db import connection, transaction
 
 from audit import chain, checkpoints, keys, merkle, triggers
 from audit.models import AuditCheckpoint, AuditEvent
+from keys.keyfile import key_line
+from keys.purposes import AUDIT_SIGNING
 from tests.audit.conftest import add_events, as_database_admin
 
 
@@ -126,7 +128,7 @@ def test_a_checkpoint_signed_by_another_key_is_rejected(user, tmp_path, settings
     note = durable_checkpoint().note
     path = tmp_path / "cp"
     path.write_text(note)
-    settings.DALIL_AUDIT_SIGNING_KEY = "cd" * 32
+    settings.DALIL_AUDIT_SIGNING_KEY = key_line(AUDIT_SIGNING, "other", b"\xcd" * 32)
     with pytest.raises(CommandError, match="no signature by the audit checkpoint key"):
         run("verify_audit", "--no-stored", "--checkpoint", str(path))
 

@@ -119,7 +119,7 @@ def test_case_access_history_for_those_with_access(client, caseworker, case):
     audit_read(actor=caseworker, action=actions.CASE_LIST_VIEWED, data={"cases": [case.pk]})
     audit_read(actor=caseworker, action=actions.CASE_LIST_VIEWED, data={"cases": [uuid.uuid4()]})
     client.force_login(caseworker)
-    response = client.get(reverse("audit:case_history", args=[case.reference]))
+    response = client.get(reverse("cases:history", args=[case.reference]))
     assert response.status_code == 200
     shown = response.context["events"]
     assert {e.action for e in shown} >= {actions.CASE_CREATED, actions.CASE_LIST_VIEWED}
@@ -131,15 +131,15 @@ def test_case_access_history_for_those_with_access(client, caseworker, case):
 def test_access_history_is_404_for_an_outsider(client, case):
     outsider = in_group("caseworker", username="outsider")
     client.force_login(outsider)
-    assert client.get(reverse("audit:case_history", args=[case.reference])).status_code == 404
-    url = reverse("audit:object_history", args=[case.reference, "cases.person", case.person_id])
+    assert client.get(reverse("cases:history", args=[case.reference])).status_code == 404
+    url = reverse("cases:object_history", args=[case.reference, "cases.person", case.person_id])
     assert client.get(url).status_code == 404
-    assert client.get(reverse("audit:case_history", args=["DAL-1999-9999"])).status_code == 404
+    assert client.get(reverse("cases:history", args=["DAL-1999-9999"])).status_code == 404
 
 
 def test_object_access_history_is_scoped_by_case(client, caseworker, case):
     audit_read(actor=caseworker, action=actions.PERSON_VIEWED, target=case.person, case=case)
     client.force_login(caseworker)
-    response = client.get(reverse("audit:object_history", args=[case.reference, "cases.person", case.person_id]))
+    response = client.get(reverse("cases:object_history", args=[case.reference, "cases.person", case.person_id]))
     assert response.status_code == 200
     assert [e.action for e in response.context["events"]] == [actions.PERSON_VIEWED]

@@ -1,6 +1,5 @@
 """Evidence fixtures: a key ring per test, and moto's server mode on loopback for KMS and S3."""
 
-import base64
 import os
 import secrets
 import socket
@@ -11,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from keys.keyfile import key_line
+from keys.purposes import KEK
 from tests.conftest import need
 
 MOTO = Path(sys.executable).parent / "moto_server"
@@ -28,7 +29,7 @@ def _local_kek(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     # The cast's passwords need no real hashing here; Argon2 would cost seconds per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.DALIL_KEK = "test-1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    settings.DALIL_KEK = key_line(KEK, "test-1", secrets.token_bytes(32))
     ring.reset()
     yield
     ring.reset()
@@ -80,7 +81,7 @@ def kms_key(moto_server, settings):
     from keys import ring
 
     client = boto3.client("kms", endpoint_url=moto_server, region_name="us-east-1")
-    key_id = client.create_key(Description="dalil test")["KeyMetadata"]["KeyId"]
+    key_id = client.create_key(Description="dalil test", Tags=[{"TagKey": "dalil-purpose", "TagValue": "kek"}])["KeyMetadata"]["KeyId"]
     settings.DALIL_KMS_KEY_ID = key_id
     settings.DALIL_KMS_ENDPOINT_URL = moto_server
     settings.DALIL_KMS_REGION = "us-east-1"

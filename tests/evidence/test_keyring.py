@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from keys import ring
-from keys.purposes import EVIDENCE, key_context
+from keys.keyfile import key_line
+from keys.purposes import EVIDENCE, KEK, key_context
 from keys.rotation import register_rewrapper, rewrappers, unregister_rewrapper
 
 
@@ -18,9 +19,8 @@ def _file(n: int) -> bytes:
     return key_context(EVIDENCE, "evidence.evidencefile", n)
 
 
-def _key_text(kek_id=None):
-    key = base64.b64encode(secrets.token_bytes(32)).decode()
-    return f"{kek_id}:{key}" if kek_id else key
+def _key_text(kek_id):
+    return key_line(KEK, kek_id, secrets.token_bytes(32))
 
 
 def test_wrap_unwrap_round_trip_with_context():
@@ -55,20 +55,20 @@ def test_missing_and_wrong_key_raise_key_unavailable(settings):
 def test_key_dir_newest_file_encrypts(settings, tmp_path):
     folder = tmp_path / "keys"
     folder.mkdir()
-    (folder / "2024.key").write_text(_key_text() + "\n")
-    (folder / "2025.key").write_bytes(secrets.token_bytes(32))
+    (folder / "2024.key").write_text(_key_text("2024") + "\n")
+    (folder / "2025.key").write_text(_key_text("2025"))
     os.utime(folder / "2024.key", (time.time() - 100, time.time() - 100))
     settings.DALIL_KEK = ""
     settings.DALIL_KEK_DIR = str(folder)
     assert ring.current_kek_id() == "2025"
     assert ring.known_kek_ids()[-2:] == ["2024", "2025"]
-    (folder / "2026.key").write_text("kek-2026:" + secrets.token_hex(32))
+    (folder / "2026.key").write_text(_key_text("kek-2026"))
     assert ring.current_kek_id() == "kek-2026"
 
 
-def test_key_file_and_hex(settings, tmp_path):
+def test_key_file(settings, tmp_path):
     path = tmp_path / "master.key"
-    path.write_text(secrets.token_hex(32))
+    path.write_text(_key_text("master"))
     settings.DALIL_KEK = ""
     settings.DALIL_KEK_FILE = str(path)
     assert ring.current_kek_id() == "master"
@@ -77,15 +77,19 @@ def test_key_file_and_hex(settings, tmp_path):
 
 def test_embedded_default_makes_a_dev_key(settings):
     settings.DALIL_KEK = ""
-    assert ring.current_kek_id().startswith("dev-kek-")
-    files = list((settings.DATA_DIR / "keys").glob("dev-kek-*.key"))
+    assert ring.current_kek_id().startswith("kek-")
+    files = list((settings.DATA_DIR / "keys" / "kek").glob("kek-*.key"))
     assert len(files) == 1 and oct(files[0].stat().st_mode & 0o777) == "0o600"
     assert ring.current_kek_id() == files[0].stem  # made once
 
 
 @pytest.mark.parametrize(
     "value, message",
-    [("short:" + base64.b64encode(b"x" * 16).decode(), "32 bytes"), ("bad:!!not-a-key!!", "neither hex nor base64")],
+    [
+        ("dalil-key-v1:kek:short:" + base64.b64encode(b"x" * 16).decode(), "32 bytes"),
+        ("dalil-key-v1:kek:bad:!!not-a-key!!", "not standard base64"),
+        ("bad:" + base64.b64encode(b"x" * 32).decode(), "not a Dalil key line"),
+    ],
 )
 def test_bad_configuration_is_one_clear_line(settings, value, message):
     settings.DALIL_KEK = value
@@ -115,7 +119,8 @@ def test_local_key_rewraps_into_kms(settings, moto_server):
     key, kek_id, wrapped = ring.generate_data_key(context=C)
     import boto3
 
-    key_id = boto3.client("kms", endpoint_url=moto_server, region_name="us-east-1").create_key()["KeyMetadata"]["KeyId"]
+    client = boto3.client("kms", endpoint_url=moto_server, region_name="us-east-1")
+    key_id = client.create_key(Tags=[{"TagKey": "dalil-purpose", "TagValue": "kek"}])["KeyMetadata"]["KeyId"]
     settings.DALIL_KMS_KEY_ID = key_id
     settings.DALIL_KMS_ENDPOINT_URL = moto_server
     new_id, new_wrapped = ring.rewrap(kek_id, wrapped, context=C)

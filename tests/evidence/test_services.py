@@ -1,6 +1,5 @@
 """Intake, processing, custody, rotation, crypto-shredding and the integrity sweep, on the real database."""
 
-import base64
 import hashlib
 import io
 import secrets
@@ -12,6 +11,8 @@ from django.core.management.base import CommandError
 from audit.models import AuditEvent
 from evidence import blobs, services
 from keys import ring
+from keys.keyfile import key_line
+from keys.purposes import KEK
 from keys.rotation import register_rewrapper, unregister_rewrapper
 from keys.stream import HEADER_SIZE, SEGMENT_SIZE, TamperedError
 from evidence.models import EvidenceFile, WorkingCopy
@@ -66,10 +67,10 @@ def test_event_of_another_case_is_refused(cast, _media_root):
 
 def test_wrong_or_missing_key(cast, settings):
     f = attach(cast, b"testimony " * 1000)
-    settings.DALIL_KEK = "test-2:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    settings.DALIL_KEK = key_line(KEK, "test-2", secrets.token_bytes(32))
     with pytest.raises(ring.KeyUnavailable, match="not configured"):
         plaintext(f)
-    settings.DALIL_KEK = "test-1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    settings.DALIL_KEK = key_line(KEK, "test-1", secrets.token_bytes(32))
     with pytest.raises(ring.KeyUnavailable, match="does not open"):
         plaintext(f)
     ok, detail, _ = services.check_file(f)
@@ -87,7 +88,7 @@ def test_wrapped_key_moved_to_another_record_does_not_open(cast):
 def test_rotation_rewraps_without_touching_content(cast, settings):
     files = [attach(cast, secrets.token_bytes(1000 + n)) for n in range(3)]
     before = {f.pk: blob_path(f).read_bytes() for f in files}
-    settings.DALIL_KEK = settings.DALIL_KEK + ",test-2:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    settings.DALIL_KEK = settings.DALIL_KEK + "," + key_line(KEK, "test-2", secrets.token_bytes(32))
     out = io.StringIO()
     call_command("rotate_keys", stdout=out)
     assert "evidence keys re-wrapped: 3/3" in out.getvalue() and "under test-2" in out.getvalue()
@@ -110,7 +111,7 @@ def test_rotation_rewraps_without_touching_content(cast, settings):
 
 def test_rotation_resumes_after_an_interruption(cast, settings):
     files = [attach(cast, secrets.token_bytes(100)) for _ in range(4)]
-    settings.DALIL_KEK = settings.DALIL_KEK + ",test-2:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    settings.DALIL_KEK = settings.DALIL_KEK + "," + key_line(KEK, "test-2", secrets.token_bytes(32))
     calls = []
 
     def stop_after_two(done, total, label):

@@ -2,9 +2,11 @@ import pytest
 
 from keys import store
 from keys import ring
+from keys.keyfile import key_line
+from keys.purposes import KEK
 
-KEY_A = "kek-a:" + "11" * 32
-KEY_B = "kek-b:" + "22" * 32
+KEY_A = key_line(KEK, "kek-a", b"\x11" * 32)
+KEY_B = key_line(KEK, "kek-b", b"\x22" * 32)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 
 from cases import access, services
 from cases.models import Location
+from keys.keyfile import key_line
+from keys.purposes import AUDIT_SIGNING
 from tests.factories import UserFactory, make_case
 
 FULL_NAME = "Rustam Nysanbaev"
@@ -15,7 +17,7 @@ SISTER = "Aigerim Nysanbaeva"
 
 
 # A fixed checkpoint key for the tests (any Ed25519 seed works; this one's verifier key has no '+' in its base64).
-SIGNING_SEED = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+SIGNING_SEED = key_line(AUDIT_SIGNING, "referrals-test", bytes(32))
 
 
 @pytest.fixture(autouse=True)

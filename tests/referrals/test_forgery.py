@@ -272,3 +272,39 @@ def test_time_stamps_travel_in_the_package_and_forged_ones_fail(legal, case, cas
     stamps = {t["kind"]: t for t in manifest["timestamps"]}
     stamps["checkpoint"]["response"] = stamps["intake"]["response"]
     assert_both_fail(_with_manifest(entries, manifest), tmp_path / "b", passphrase, "time-stamp")
+
+
+def test_a_package_encrypted_to_the_recipients_age_key(legal, case, caseworker, django_capture_on_commit_callbacks, tmp_path):
+    import io
+
+    import pyrage
+    from django.core.exceptions import ValidationError
+    from pyrage import x25519
+
+    identity = x25519.Identity.generate()
+    with pytest.raises(ValidationError):
+        make_referral(legal, case, recipient_age_key="age1notakey")
+    exhibit = attach(caseworker, case)
+    referral = make_referral(legal, case, files=[exhibit], recipient_age_key=str(identity.to_public()))
+    referral = build_now(legal, referral, django_capture_on_commit_callbacks)
+    assert referral.build_status == Referral.BuildStatus.DONE, referral.build_error
+    assert referral.package_name.endswith(".zip.age")
+    sealed = download(legal, referral, tmp_path / "package.zip.age")
+    assert sealed.read_bytes().startswith(b"age-encryption.org/v1\n")
+    plain = io.BytesIO()
+    pyrage.decrypt_io(io.BytesIO(sealed.read_bytes()), plain, [identity])
+    (tmp_path / "package.zip").write_bytes(plain.getvalue())
+    # Inside: a plain ZIP (the age layer is the encryption) that the standard library opens, no passphrase.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "package.zip") as zf:
+        entries = {name: zf.read(name) for name in zf.namelist()}
+        assert not any(info.flag_bits & 0x1 for info in zf.infolist())
+    (tmp_path / "verify.py").write_bytes(entries["verify.py"])
+    result = run_own_verifier(tmp_path, "package.zip", "--public-key", _key(entries))
+    assert result.returncode == 0 and "VERIFIED" in result.stdout, result.stdout + result.stderr
+    (tmp_path / "me.txt").write_text(f"# recipient\n{identity}\n")
+    call_command("verify_referral", str(sealed), identity=str(tmp_path / "me.txt"), public_key=_key(entries))
+    (tmp_path / "other.txt").write_text(f"{x25519.Identity.generate()}\n")
+    with pytest.raises(CommandError, match="does not open with this age identity"):
+        call_command("verify_referral", str(sealed), identity=str(tmp_path / "other.txt"))

@@ -3,6 +3,7 @@
 import getpass
 import os
 import sys
+import tempfile
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -23,15 +24,24 @@ class Command(BaseCommand):
         parser.add_argument("--passphrase", help=_("the package passphrase (asked for if not given; or DALIL_REFERRAL_PASSPHRASE)"))
         parser.add_argument("--public-key", help=_("the organisation's checkpoint key as obtained from it directly (recommended)"))
         parser.add_argument("--consistency", metavar="FILE", help=_("a consistency proof from the package's checkpoint to a later one"))
+        parser.add_argument("--identity", metavar="FILE", help=_("for a package encrypted to your age key (.age): your age identity file"))
 
-    def handle(self, *args, package, passphrase=None, public_key=None, consistency=None, **options):
+    def handle(self, *args, package, passphrase=None, public_key=None, consistency=None, identity=None, **options):
         if not os.path.exists(package):
             raise CommandError(_("%(path)s: no such file") % {"path": package})
+        if identity:
+            with tempfile.TemporaryDirectory(prefix="dalil-verify-") as folder:
+                inner = os.path.join(folder, "package.zip")
+                _age_decrypt(package, inner, identity)
+                return self._verify(inner, None, public_key, consistency)
         passphrase = passphrase or os.environ.get("DALIL_REFERRAL_PASSPHRASE")
         if not passphrase and os.path.isfile(package):
             if not sys.stdin.isatty():
                 raise CommandError(_("give the passphrase with --passphrase (or DALIL_REFERRAL_PASSPHRASE)"))
             passphrase = getpass.getpass(_("Passphrase: "))
+        return self._verify(package, passphrase, public_key, consistency)
+
+    def _verify(self, package, passphrase, public_key, consistency):
         try:
             later = read_json(consistency) if consistency else None
             report = verify_package(open_package(package, passphrase), public_key=public_key, consistency=later)
@@ -50,3 +60,19 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(_("VERIFIED: every exhibit matches the manifest and every custody entry is in the signed audit log"))
         )
+
+
+def _age_decrypt(package: str, target: str, identity_file: str) -> None:
+    """Decrypt an age package (X25519) with the recipient's identity file, streaming into `target`."""
+    import pyrage
+    from pyrage import x25519
+
+    try:
+        with open(identity_file, encoding="utf-8") as fh:
+            keys = [x25519.Identity.from_str(line.strip()) for line in fh if line.strip().startswith("AGE-SECRET-KEY-")]
+        with open(package, "rb") as source, open(target, "wb") as out:
+            pyrage.decrypt_io(source, out, keys)
+    except OSError as exc:
+        raise CommandError(str(exc)) from None
+    except Exception:  # noqa: BLE001 - pyrage's errors: a wrong key, a damaged file
+        raise CommandError(_("the package does not open with this age identity")) from None
