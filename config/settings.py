@@ -362,7 +362,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "cases.models.DatePrecision"},  # one name for birth and event dates
+    # One name per choice set, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "cases.models.DatePrecision", "EventTypeEnum": "api.schema.EVENT_TYPE_CHOICES"},
     "APPEND_COMPONENTS": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "SECURITY": [{"bearer": []}],
     # Swagger UI from drf-spectacular-sidecar: served by us, nothing from a CDN.
