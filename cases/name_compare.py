@@ -24,10 +24,10 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from cases.name_rules import DISTINCT_GIVEN_NAMES
-from cases.names import NameForms, Part, loose_key, normalise
+from cases.names import NameForms, Part, loose_key, normalise, strict_key
 
 STRONG, MEDIUM, THRESHOLD = 88, 75, 80
-_DISTINCT = frozenset(loose_key(n) for n in DISTINCT_GIVEN_NAMES)
+_DISTINCT = frozenset(loose_key(strict_key(n)) for n in DISTINCT_GIVEN_NAMES)
 _FORM = {
     "": "bare root", "ru-ov": "-ov/-ev", "ru-ova": "-ova/-eva", "tg-zoda": "Tajik -zoda", "tg-pur": "Tajik -pur",
     "kg-uulu": "Kyrgyz uulu", "kg-kyzy": "kyzy/qizi", "kz-uly": "-uly/-uulu", "kz-kyzy": "-kyzy/-qizi",
@@ -42,6 +42,7 @@ class Match:
     why: str
     same: bool
     name_score: int = 0
+    raw: int = 0  # name score + date points, not clipped to 0-100: ranks candidates that both reach 100
 
 
 # --- dates --------------------------------------------------------------------------------------------------
@@ -224,7 +225,7 @@ def compare_forms(fa: NameForms, fb: NameForms, born_a=None, born_b=None) -> Mat
     same = not ruled_out and kind != "conflict" and (score >= STRONG or (score >= MEDIUM and kind == "exact"))
     total = max(0, min(100, score + points))
     total = max(total, THRESHOLD) if same else min(total, THRESHOLD - 1)
-    return Match(total, "; ".join(reasons), same, score)
+    return Match(total, "; ".join(reasons), same, score, score + points)
 
 
 def compare(a, b, *, born_a=None, born_b=None) -> Match:
