@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -70,7 +71,7 @@ class _Reader:
             return _link(ref, reverse("cases:detail", kwargs={"reference": ref}))
         return _link(ref, reverse("manage:case_access", kwargs={"reference": ref}) if self.manage_access else None)
 
-    def target(self, e) -> SafeString:
+    def target(self, e, *, capital: bool = False) -> SafeString:
         if e.target_type == "accounts.user":
             return self.user(None, int(e.target_id) if str(e.target_id).isdigit() else None)
         if e.target_type == "cases.case":
@@ -84,21 +85,27 @@ class _Reader:
                 url = reverse(url_name, kwargs={"reference": e.case_ref}) + f"#event-{e.target_id}"
             else:
                 url = reverse(url_name, kwargs={"referral_id": e.target_id})
-        return _link(_(word), url)
+        return _link(capfirst(_(word)) if capital else _(word), url)
+
+
+def _verbose(models: list, name: str) -> str:
+    for model in models:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - not this model's field; a field renamed since keeps its name
+            continue
+    return name
 
 
 def _field_names(e) -> list[str]:
-    try:
-        model = apps.get_model(e.target_type) if e.target_type else None
-    except (LookupError, ValueError):
-        model = None
-    names = []
-    for name in e.fields or []:
+    """Changed fields by their names on the page; a case's person's fields are looked up on the person."""
+    models = []
+    for label in (e.target_type, "cases.person"):
         try:
-            names.append(str(model._meta.get_field(name).verbose_name) if model else name)
-        except Exception:  # noqa: BLE001 - a field renamed since keeps its old name
-            names.append(name)
-    return names
+            models.append(apps.get_model(label))
+        except (LookupError, ValueError):
+            continue
+    return [_verbose(models, name.removeprefix("person.")) for name in e.fields or []]
 
 
 def _details(e) -> str:
@@ -122,9 +129,10 @@ def rows(reader, events) -> list[Row]:
     for e in events:
         data = e.data if isinstance(e.data, dict) else {}
         actor = who.user(e.actor_label, e.actor_id) if e.actor_id else conditional_escape(_("Dalil") if e.actor_label.startswith("system") else e.actor_label)
-        parts = {"actor": actor, "case": who.case(e.case_ref), "target": who.target(e),
+        sentence = str(sentence_for(e.action))
+        parts = {"actor": actor, "case": who.case(e.case_ref), "target": who.target(e, capital=sentence.startswith("%(target)s")),
                  "user": who.user(data.get("user")) if data.get("user") else conditional_escape(_("all legal staff") if data.get("group") else _("someone"))}
-        out.append(Row(e, mark_safe(conditional_escape(str(sentence_for(e.action))) % parts), _details(e)))  # noqa: S308 - every part escaped
+        out.append(Row(e, mark_safe(conditional_escape(sentence) % parts), _details(e)))  # noqa: S308 - every part escaped
     return out
 
 
