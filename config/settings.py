@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "referrals",
     "patterns",
     "patterns.estimation",
+    "intake",
     "ops",
     "rest_framework",
     "drf_spectacular",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "cases.drafts.DraftMiddleware",  # before CSRF: an oversized or signed-out form is kept (cases/drafts.py)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateResponseMiddleware",  # no-store, private for signed-in users and the API
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,7 +179,10 @@ SECURE_COOKIES = env_bool("DALIL_SECURE_COOKIES", not (DEBUG or EMBEDDED or TEST
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("DALIL_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DALIL_BEHIND_PROXY", False) else None
+DALIL_BEHIND_PROXY = env_bool("DALIL_BEHIND_PROXY", False)
+# How many reverse proxies, each appending to X-Forwarded-For, stand before Dalil (audit.middleware.client_ip).
+DALIL_TRUSTED_PROXIES = max(1, env_int("DALIL_TRUSTED_PROXIES", 1))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DALIL_BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env_int("DALIL_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -252,6 +257,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DALIL_LOG_LEVEL", "INFO")},
+    # Pillow logs every metadata tag it reads or writes at DEBUG (a photo's GPS position, its camera): never.
+    "loggers": {"PIL": {"level": "WARNING"}},
 }
 
 # --- Dalil ----------------------------------------------------------------
@@ -291,6 +298,11 @@ DALIL_2FA_CHANGE_RECENT_MINUTES = env_int("DALIL_2FA_CHANGE_RECENT_MINUTES", 5)
 DALIL_2FA_ENROLMENT_LINK_HOURS = env_int("DALIL_2FA_ENROLMENT_LINK_HOURS", 72)
 PASSWORD_RESET_TIMEOUT = DALIL_INVITE_DAYS * 24 * 3600  # the one-time set-password link of an invitation
 
+# Refusals (404/403) and wrong second-factor codes of one signed-in user: this many within this many minutes
+# raise an alert for admins on the audit page and on that user's page (audit/denials.py).
+DALIL_DENIAL_ALERT_COUNT = env_int("DALIL_DENIAL_ALERT_COUNT", 10)
+DALIL_DENIAL_ALERT_MINUTES = env_int("DALIL_DENIAL_ALERT_MINUTES", 60)
+
 # django-axes: lock a username, and separately a client address, after repeated failures.
 AXES_FAILURE_LIMIT = env_int("DALIL_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("DALIL_LOCKOUT_MINUTES", 30) / 60  # hours
@@ -300,6 +312,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client's address (behind nginx too)
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client address, behind the proxy too
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are audited; not every success
 
 # django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
@@ -440,3 +453,27 @@ DALIL_BACKUP_DIR = env_str("DALIL_BACKUP_DIR", "")
 DALIL_BACKUP_KEEP = env_int("DALIL_BACKUP_KEEP", 14)
 if DALIL_BACKUP_DIR:
     CELERY_BEAT_SCHEDULE["ops-backup"] = {"task": "ops.backup_run", "schedule": env_int("DALIL_BACKUP_EVERY_HOURS", 24) * 3600.0}
+
+# --- Families report directly: the public form (intake/, docs/intake.md) ---
+# "full": one process set serves the internal Dalil and the public form (the embedded default);
+# "intake": only the public form, with its own database and only the intake public key (a separate host).
+DALIL_MODE = env_str("DALIL_MODE", "full")
+if DALIL_MODE not in ("full", "intake"):
+    raise ImproperlyConfigured("DALIL_MODE must be 'full' or 'intake'.")
+if DALIL_MODE == "intake":
+    ROOT_URLCONF = "intake.site_urls"
+# The organisation's intake public key (age1…); where unset, derived from the intake key of the key ring.
+DALIL_INTAKE_PUBLIC_KEY = env_str("DALIL_INTAKE_PUBLIC_KEY", "")
+DALIL_INTAKE_LANGUAGES = [("en", "English"), ("ru", "Русский"), ("uz", "Oʻzbekcha"), ("kk", "Қазақша"), ("ky", "Кыргызча"), ("tg", "Тоҷикӣ")]
+DALIL_INTAKE_MAX_FILES = env_int("DALIL_INTAKE_MAX_FILES", 5)
+DALIL_INTAKE_MAX_FILE_BYTES = env_int("DALIL_INTAKE_MAX_FILE_BYTES", 10 * 2**20)
+DALIL_INTAKE_MAX_TEXT = env_int("DALIL_INTAKE_MAX_TEXT", 20_000)  # characters in all free-text answers
+DALIL_INTAKE_RATE_PER_MINUTE = env_int("DALIL_INTAKE_RATE_PER_MINUTE", 600)  # all visitors together
+DALIL_INTAKE_QUEUE_CAP = env_int("DALIL_INTAKE_QUEUE_CAP", 20_000)  # untriaged reports held before refusing more
+DALIL_INTAKE_FOLLOWUP_TRIES_PER_HOUR = env_int("DALIL_INTAKE_FOLLOWUP_TRIES_PER_HOUR", 10)
+DALIL_INTAKE_RETENTION_DAYS = env_int("DALIL_INTAKE_RETENTION_DAYS", 90)  # the default; admins set it on the queue page
+# A separate public host: the internal side fetches sealed reports from it (docs/intake.md).
+DALIL_INTAKE_FETCH_URL = env_str("DALIL_INTAKE_FETCH_URL", "")
+DALIL_INTAKE_FETCH_TOKEN = env_str("DALIL_INTAKE_FETCH_TOKEN", "")
+CELERY_BEAT_SCHEDULE["intake-destroy-expired"] = {"task": "intake.destroy_expired", "schedule": 6 * 3600.0}
+CELERY_BEAT_SCHEDULE["intake-fetch"] = {"task": "intake.fetch", "schedule": 60.0}
