@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from accounts import gate
 from accounts.otp import second_factor_step
@@ -54,4 +55,23 @@ class SessionRenewalMiddleware:
         now = int(time.time())
         if session.modified or now - session.get(self.KEY, 0) >= settings.DALIL_SESSION_RENEW_SECONDS:
             session[self.KEY] = now
+        return response
+
+
+class PrivateResponseMiddleware:
+    """`Cache-Control: no-store, private` (Django's never-cache headers) on every response to a signed-in
+    user and on every API response, whatever the view set: nothing a signed-in user saw may stay in
+    a browser's or a shared proxy's cache. Sits right after AuthenticationMiddleware."""
+
+    API_PREFIX = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path_info.startswith(self.API_PREFIX) or (user is not None and user.is_authenticated):
+            response.headers.pop("Cache-Control", None)
+            add_never_cache_headers(response)
         return response

@@ -11,7 +11,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import factors, otp, services
@@ -21,6 +23,7 @@ from accounts.roles import roles_of
 from cases import access
 from cases.models import Case, CaseAssignment
 from cases.selectors import case_get_for
+from config.confirm import confirm_step
 
 User = get_user_model()
 PAGE_SIZE = 50
@@ -117,7 +120,14 @@ def _user_action(request, pk: int, service, done_message: str):
 @manage_users_required
 @recent_login_required
 def user_deactivate(request, pk: int):
-    return _user_action(request, pk, services.user_deactivate, _("%(name)s is deactivated and signed out everywhere."))
+    person = get_object_or_404(User, pk=pk)
+    name = {"name": person.get_username()}
+    page = confirm_step(
+        request, title=_("Deactivate %(name)s?") % name, button=_("Deactivate %(name)s") % name,
+        consequence=_("%(name)s is signed out on every device at once and cannot sign in until the account is reactivated. Their cases, records and audit trail stay as they are.") % name,
+        undo=_("You can undo this: the account's page has a Reactivate button."), back=reverse("manage:user_detail", kwargs={"pk": pk}),
+    )
+    return page or _user_action(request, pk, services.user_deactivate, _("%(name)s is deactivated and signed out everywhere. Reactivate below to undo."))
 
 
 @require_POST
@@ -166,15 +176,30 @@ def assignments(request):
                 try:
                     if form.cleaned_data["action"] == "assign":
                         changed = access.case_assign(actor=request.user, user=user, cases=cases)
+                    elif page_ := _confirm_unassign(request, user, [c.reference for c in cases]):
+                        return page_
                     else:
                         changed = access.case_unassign(actor=request.user, user=user, cases=cases)
                 except access.AccessError as exc:
                     form.add_error("user", str(exc))
                 else:
-                    messages.success(request, _("%(count)s case(s) changed for %(name)s.") % {"count": len(changed), "name": user.get_username()})
+                    messages.success(request, ngettext("%(count)s case changed for %(name)s.", "%(count)s cases changed for %(name)s.", len(changed)) % {"count": len(changed), "name": user.get_username()})
                     return redirect("manage:assignments")
         status = 400
     return render(request, "accounts/manage/assignments.html", {"form": form, "page": page, "ref": request.GET.get("ref", "")}, status=status)
+
+
+def _confirm_unassign(request, user, references: list[str]):
+    """The confirmation page before a person loses every grant on these cases, or None once confirmed."""
+    what = {"name": user.get_username(), "refs": ", ".join(references), "count": len(references)}
+    return confirm_step(
+        request, title=_("Remove all access of %(name)s?") % what, button=_("Remove all access of %(name)s") % what,
+        consequence=ngettext(
+            "%(name)s loses every grant on %(refs)s at once and can no longer open it, unless another rule still lets them.",
+            "%(name)s loses every grant on these %(count)s cases at once (%(refs)s) and can no longer open them, unless another rule still lets them.",
+            len(references)) % what,
+        undo=_("You can assign them again later; the audit log keeps both changes."), back=request.path,
+    )
 
 
 def _managed_case(reference: str) -> Case:
@@ -208,6 +233,14 @@ def case_access_change(request, reference: str):
             status=400,
         )
     action, user, actor = form.cleaned_data["action"], form.cleaned_data.get("user"), request.user
+    if action == "unassign" and (page := _confirm_unassign(request, user, [case.reference])):
+        return page
+    if action == "unshare_legal_all" and (page := confirm_step(
+        request, title=_("Stop sharing %(ref)s with all legal staff?") % {"ref": case.reference}, button=_("Stop sharing"),
+        consequence=_("Legal staff who see %(ref)s only through the sharing with all of them lose access at once; those named on the case keep it.") % {"ref": case.reference},
+        back=reverse("manage:case_access", kwargs={"reference": case.reference}), undo=_("You can share it again later."),
+    )):
+        return page
     try:
         if action == "assign":
             access.case_assign(actor=actor, user=user, cases=[case])

@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiToken
@@ -7,7 +6,6 @@ from api.services import max_days
 
 
 class TokenIssueForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("User"), queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
     scope = forms.ChoiceField(label=_("Scope"), choices=ApiToken.Scope.choices)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
     name = forms.CharField(label=_("Label"), max_length=80, required=False, help_text=_("What the token is for, e.g. 'Bishkek intake phone'."))

@@ -26,7 +26,13 @@ def max_days() -> int:
 
 @transaction.atomic(durable=True)
 def token_issue(*, actor, user, scope: str, days: int, name: str = "", system: str = "") -> tuple[ApiToken, str]:
-    """Issue a token for `user`; returns it with its only plaintext copy. Caller: an admin. Audit: api.token.issued."""
+    """Issue a token for `user`; returns it with its only plaintext copy. Audit: api.token.issued.
+
+    A person issues tokens only for themself (a token reads as its user: an admin minting one for
+    someone else would read that person's cases as them); `actor=None` with `system` is the
+    operator's command on the server."""
+    if getattr(actor, "is_authenticated", False) and actor.pk != user.pk:
+        raise ValueError("a token is issued only by its own user")
     if scope not in ApiToken.Scope.values:
         raise ValueError(f"scope must be one of {', '.join(ApiToken.Scope.values)}")
     if not 1 <= days <= max_days():

@@ -2,12 +2,16 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
+from audit.middleware import client_ip
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    """Requests per token (not per address: many phones share one carrier NAT)."""
+    """Requests per token (not per address: many phones share one carrier NAT); without a token, per client address."""
 
     scope = "token"
+
+    def get_ident(self, request):
+        return client_ip(request) or ""
 
     def get_rate(self):
         return settings.DALIL_API_RATE

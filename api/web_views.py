@@ -1,4 +1,5 @@
-"""The admin page that issues and revokes API tokens (/api/tokens/)."""
+"""The API tokens page (/api/tokens/): each user issues and revokes their own tokens; an admin may
+also revoke anyone's, but issues tokens for nobody else (a token reads as its user)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,47 +10,57 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
-from accounts.roles import is_admin
+from accounts.decorators import has_recent_login, redirect_to_reauthenticate
+from accounts.roles import is_admin, roles_of
 from api import services
 from api.forms import TokenIssueForm
 from api.models import ApiToken
 
 
-def _require_admin(request) -> None:
-    if not is_admin(request.user):
+def _require_role(request) -> None:
+    if not roles_of(request.user):
         raise Http404
 
 
-def _tokens():
-    return ApiToken.objects.select_related("user", "created_by").order_by("-created_at")[:500]
+def _tokens(user):
+    tokens = ApiToken.objects.select_related("user", "created_by").order_by("-created_at")
+    return (tokens if is_admin(user) else tokens.filter(user=user))[:500]
 
 
 @never_cache
 @login_required
 @sensitive_variables("raw")
 def token_list(request):
-    """List tokens and issue one; the new token is shown on this response only, never stored or redirected."""
-    _require_admin(request)
+    """List tokens and issue one for oneself after a fresh password; the new token is shown on this response only."""
+    _require_role(request)
     raw = None
     status = 200
     form = TokenIssueForm(request.POST or None)
     if request.method == "POST":
+        if not has_recent_login(request):
+            return redirect_to_reauthenticate(request)
         if form.is_valid():
             token, raw = services.token_issue(
-                actor=request.user, user=form.cleaned_data["user"], scope=form.cleaned_data["scope"],
+                actor=request.user, user=request.user, scope=form.cleaned_data["scope"],
                 days=form.cleaned_data["days"], name=form.cleaned_data["name"],
             )
             form = TokenIssueForm()
         else:
             status = 400
-    return render(request, "api/tokens.html", {"form": form, "tokens": _tokens(), "new_token": raw}, status=status)
+    context = {"form": form, "tokens": _tokens(request.user), "new_token": raw, "sees_all": is_admin(request.user)}
+    return render(request, "api/tokens.html", context, status=status)
 
 
 @login_required
 @require_POST
 def token_revoke(request, token_id: int):
-    _require_admin(request)
-    token = get_object_or_404(ApiToken, pk=token_id)
+    """The token's own user, or an admin, revokes it."""
+    _require_role(request)
+    token = get_object_or_404(_tokens_revocable_by(request.user), pk=token_id)
     if services.token_revoke(actor=request.user, token=token):
         messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("api_tokens:list")
+
+
+def _tokens_revocable_by(user):
+    return ApiToken.objects.all() if is_admin(user) else ApiToken.objects.filter(user=user)

@@ -1,7 +1,8 @@
 """The person blind index: find a person by a whole name (either script) or an exact date of birth without storing either.
 
-The keyed HMAC and its key come from keys/blind_index.py; this module chooses what is indexed (name tokens
-normalised by cases/names.py, the ISO date of birth) and how wide each index is. Truncation follows
+The keyed HMAC and its key come from keys/blind_index.py; this module chooses what is indexed (the matcher's
+search tokens, cases.names.tokens: one loose root per word, so that Умаров, Umarzoda and Umar, or Асылбеков and
+Asylbek uulu, meet; the ISO date of birth) and how wide each index is. Truncation follows
 CipherSweet's guidance: with R indexed values, each index value should be shared by C = R / 2**bits >= 2
 of them on average, and C < sqrt(R). A search therefore returns a few false candidates, which
 `person_ids_matching` removes by opening the candidates' names. docs/data-protection.md gives the figures.
@@ -20,16 +21,17 @@ from django.db import transaction
 from django.db.models import Count
 
 from cases.models import Case, Person, PersonIndexEntry
-from cases.names import name_tokens
+from cases.names import normalise, tokens
 from keys import blind_index
 
 NAME = PersonIndexEntry.Index.NAME
 BIRTH_DATE = PersonIndexEntry.Index.BIRTH_DATE
 
-# Sized for ~100,000 people: ~300,000 name tokens / 2**16 = 4.6 per value, 100,000 dates / 2**15 = 3.1 per value.
+# Sized for ~100,000 people: ~260,000 name roots / 2**16 = 4.0 per value, 100,000 dates / 2**15 = 3.1 per value
+# (docs/data-protection.md).
 BITS = {NAME: 16, BIRTH_DATE: 15}
 NAME_FIELDS = ("name_latin", "name_cyrillic", "aliases")
-_DATE_QUERY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_QUERY = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})$")
 
 
 def index_value(index: str, token: str, *, key: bytes | None = None) -> int:
@@ -37,10 +39,10 @@ def index_value(index: str, token: str, *, key: bytes | None = None) -> int:
 
 
 def person_name_tokens(person: Person) -> set[str]:
-    tokens: set[str] = set()
+    found: set[str] = set()
     for name in NAME_FIELDS:
-        tokens.update(name_tokens(getattr(person, name) or ""))
-    return tokens
+        found.update(tokens(getattr(person, name) or ""))
+    return found
 
 
 def _entries(person: Person, keys: dict[str, bytes]) -> list[PersonIndexEntry]:
@@ -84,46 +86,68 @@ def rebuild_index(*, batch_size: int = 1000, progress: Callable[[int, int], None
 
 
 def _parse_date(query: str) -> datetime.date | None:
+    """A full date of birth typed as YYYY-MM-DD or DD.MM.YYYY (as lists print it)."""
+    from cases.name_compare import birth
+
     if not _DATE_QUERY.match(query):
         return None
-    try:
-        return datetime.date.fromisoformat(query)
-    except ValueError:
+    born = birth(query)
+    if born is None or not born.day:
         return None
+    return datetime.date(born.year, born.month, born.day)
+
+
+def query_groups(query: str) -> list[set[str]]:
+    """Per word of a name query, the search tokens any of which may stand for it (a second reading adds one)."""
+    groups = []
+    for part in normalise(query).parts:
+        if part.role != "initial":
+            group = {part.root} | ({part.alt} if part.alt else set())
+            if group not in groups:
+                groups.append(group)
+    return groups
 
 
 def person_ids_matching(query: str) -> list | None:
-    """People whose names hold every whole-name token of `query` (either script), or born on `query` (YYYY-MM-DD).
+    """People whose names hold every word of `query` in any of the forms the matcher knows, or born on `query`.
 
-    None when the query holds nothing the index can answer. Candidates that match only by a truncation
-    coincidence are dropped after their names are opened, so the answer is exact.
+    A word matches by its root: Umarzoda finds Умаров, Asylbekov finds Ermek Asylbek uulu, Karimovich finds
+    Karim o‘g‘li. Initials are ignored. None when the query holds nothing the index can answer. Candidates that
+    match only by a truncation coincidence are dropped after their names are opened, so the answer is exact.
     """
     query = (query or "").strip()
     birth_date = _parse_date(query)
     if birth_date is not None:
-        wanted = [(BIRTH_DATE, index_value(BIRTH_DATE, birth_date.isoformat()))]
-        tokens: set[str] = set()
-    else:
-        tokens = set(name_tokens(query))
-        if not tokens:
-            return None
-        key = blind_index.index_key(NAME)
-        wanted = [(NAME, index_value(NAME, t, key=key)) for t in tokens]
-    # The people holding every wanted value, intersected by the database: a common token ("Karimov")
-    # may match thousands of people, and only those holding all of them come back.
-    index = wanted[0][0]
-    values = {value for _, value in wanted}
-    candidates = (
-        PersonIndexEntry.objects.filter(index=index, value__in=values)
-        .values("person_id")
-        .annotate(held=Count("value", distinct=True))
-        .filter(held=len(values))
-        .values("person_id")
-    )
-    people = Person.objects.filter(pk__in=candidates).only("pk", *NAME_FIELDS, "birth_date")
-    if birth_date is not None:
+        value = index_value(BIRTH_DATE, birth_date.isoformat())
+        held = PersonIndexEntry.objects.filter(index=BIRTH_DATE, value=value).values("person_id")
+        people = Person.objects.filter(pk__in=held).only("pk", "birth_date")
         return [p.pk for p in people if p.birth_date == birth_date]
-    return [p.pk for p in people if tokens <= person_name_tokens(p)]
+    groups = query_groups(query)
+    if not groups:
+        return None
+    key = blind_index.index_key(NAME)
+    wanted = [{index_value(NAME, t, key=key) for t in group} for group in groups]
+    people = Person.objects.filter(pk__in=_holding_every_group(wanted)).only("pk", *NAME_FIELDS, "birth_date")
+    return [p.pk for p in people if all(group & person_name_tokens(p) for group in groups)]
+
+
+def _holding_every_group(wanted: list[set[int]]):
+    """The ids of people holding a value of every group (a common root such as "karim" is held by thousands)."""
+    values = set().union(*wanted)
+    if all(len(group) == 1 for group in wanted):
+        # One value per word: the database intersects and returns only the people holding all of them.
+        return (
+            PersonIndexEntry.objects.filter(index=NAME, value__in=values)
+            .values("person_id")
+            .annotate(held=Count("value", distinct=True))
+            .filter(held=len(values))
+            .values("person_id")
+        )
+    held: dict = {}
+    rows = PersonIndexEntry.objects.filter(index=NAME, value__in=values).values_list("person_id", "value")
+    for person_id, value in rows.iterator(chunk_size=5000):
+        held.setdefault(person_id, set()).add(value)
+    return [pid for pid, got in held.items() if all(got & group for group in wanted)]
 
 
 def sort_by_person_name(cases: Iterable[Case], *, descending: bool = False) -> list[Case]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import dates
 from cases.models import Case, Consent, Contact, Event, Location, Perpetrator, Person, Source
 
-DATE_HELP = _("Type YYYY, YYYY-MM or YYYY-MM-DD as far as it is known; leave empty if unknown.")
+DATE_HELP = _("As far as it is known: 12.03.2024, 03.2024 or 2024 (or 2024-03-12); “about 06.2023” if unsure; empty if unknown.")
 
 
 def detached(obj):
@@ -275,7 +275,7 @@ class SourceForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     class Meta:
         model = Source
         fields = ["title", "kind", "reliability", "contact", "description", "url", "received_on"]
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"received_on": dates.DayInput()}
 
     def __init__(self, *args, contacts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,7 +298,7 @@ class ConsentForm(DalilFormMixin, forms.ModelForm):
         fields = [
             "given_by", "contact", *Consent.SCOPES, "given_on", "method", "notes",
         ]
-        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"given_on": dates.DayInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, contacts, **kwargs):
         super().__init__(*args, **kwargs)

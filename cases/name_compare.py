@@ -24,10 +24,10 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from cases.name_rules import DISTINCT_GIVEN_NAMES
-from cases.names import NameForms, Part, loose_key, normalise
+from cases.names import NameForms, Part, loose_key, normalise, strict_key
 
 STRONG, MEDIUM, THRESHOLD = 88, 75, 80
-_DISTINCT = frozenset(loose_key(n) for n in DISTINCT_GIVEN_NAMES)
+_DISTINCT = frozenset(loose_key(strict_key(n)) for n in DISTINCT_GIVEN_NAMES)
 _FORM = {
     "": "bare root", "ru-ov": "-ov/-ev", "ru-ova": "-ova/-eva", "tg-zoda": "Tajik -zoda", "tg-pur": "Tajik -pur",
     "kg-uulu": "Kyrgyz uulu", "kg-kyzy": "kyzy/qizi", "kz-uly": "-uly/-uulu", "kz-kyzy": "-kyzy/-qizi",
@@ -42,6 +42,7 @@ class Match:
     why: str
     same: bool
     name_score: int = 0
+    raw: int = 0  # name score + date points, not clipped to 0-100: ranks candidates that both reach 100
 
 
 # --- dates --------------------------------------------------------------------------------------------------
@@ -107,9 +108,9 @@ def compare_dates(a: BirthDate | None, b: BirthDate | None) -> tuple[str, int, s
         return "conflict", -40, "different birth dates"
     if a.year == b.year:
         placeholder = (a.month, a.day) == (1, 1) or (b.month, b.day) == (1, 1)
-        return "weak", 2, "same birth year (01.01 placeholder)" if placeholder else "same birth year (one side gives the year only)"
-    if sum(x != y for x, y in zip(f"{a.year:04d}", f"{b.year:04d}")) == 1 and abs(a.year - b.year) < 10:
-        return "weak", 0, "birth years one digit apart"
+        return "weak", 5, "same birth year (01.01 placeholder)" if placeholder else "same birth year (one side gives the year only)"
+    if abs(a.year - b.year) == 1:
+        return "weak", 0, "birth years one apart (one side gives the year only)"
     return "conflict", -40, "different birth years"
 
 
@@ -126,8 +127,8 @@ def _word_sim(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
         return 0.0, ""
     longest = max(len(a), len(b))
     d = OSA.distance(a, b, score_cutoff=2)
-    if d == 1 and longest >= 4:
-        return (0.85 if longest >= 5 else 0.8), "one letter off (typo or OCR slip)"
+    if d == 1 and longest >= 5:
+        return 0.85, "one letter off (typo or OCR slip)"
     if d == 2 and longest >= 8:
         return 0.75, "two letters off (typo or OCR slip)"
     return 0.0, ""
@@ -135,8 +136,8 @@ def _word_sim(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
 
 def _pair(x: Part, y: Part) -> tuple[float, str]:
     if "initial" in (x.role, y.role):
-        other = y if x.role == "initial" else x
-        if other.role == "initial" or other.key[:1] != (x if other is y else y).key[:1]:
+        initial, other = (x, y) if x.role == "initial" else (y, x)
+        if other.role == "initial" or not other.key.startswith(initial.key):
             return 0.0, ""
         return 0.6, "initial"
     best = (0.0, "")
@@ -211,7 +212,7 @@ def name_score(fa: NameForms, fb: NameForms) -> tuple[int, list[str], bool]:
         if sim >= 0.7:
             score += 4
             reasons.append(f"patronymic {_FORM.get(x.rule, x.rule)} ~ {_FORM.get(y.rule, y.rule)}" + ("" if how == "same" or "form" in how else f" ({how})"))
-        elif sim < 0.5:
+        elif OSA.normalized_similarity(x.root, y.root) < 0.5:  # not a mangled spelling of the same name
             ruled_out = True
             reasons.append("different father's name")
     return int(round(min(score, 100.0))), reasons, ruled_out
@@ -224,7 +225,7 @@ def compare_forms(fa: NameForms, fb: NameForms, born_a=None, born_b=None) -> Mat
     same = not ruled_out and kind != "conflict" and (score >= STRONG or (score >= MEDIUM and kind == "exact"))
     total = max(0, min(100, score + points))
     total = max(total, THRESHOLD) if same else min(total, THRESHOLD - 1)
-    return Match(total, "; ".join(reasons), same, score)
+    return Match(total, "; ".join(reasons), same, score, score + points)
 
 
 def compare(a, b, *, born_a=None, born_b=None) -> Match:

@@ -47,15 +47,30 @@ def _is_cyrillic(ch: str) -> bool:
     return "\u0400" <= ch <= "\u04ff"
 
 
+def _has_cyrillic(text: str) -> bool:
+    return any(_is_cyrillic(c) for c in text)
+
+
+_LATIN_LOOKALIKES = frozenset(chr(c) for c in LATIN_TO_CYRILLIC)
+_CYRILLIC_LOOKALIKES = frozenset(chr(c) for c in CYRILLIC_TO_LATIN)
+_INNER_DIGIT = re.compile(r"(?<=[^\W\d_])\d(?=[^\W\d_])")
+
+
 def _repair_word(word: str) -> str:
-    """Latin look-alikes and digits inside a word, read by the script most of its letters are in."""
+    """Latin look-alikes, and digits between letters, read by the script most of the word's letters are in.
+
+    A digit at the edge of a word stays a digit ("Person3" is a label, not "Persone").
+    """
     cyr = sum(1 for c in word if _is_cyrillic(c))
     lat = sum(1 for c in word if c.isascii() and c.isalpha())
-    if not (cyr or lat) or (word.isdigit()):
+    if not (cyr and lat) and not _INNER_DIGIT.search(word):
         return word
-    if cyr >= lat:
-        return word.translate(LATIN_TO_CYRILLIC).translate(DIGITS_IN_CYRILLIC) if lat or any(c.isdigit() for c in word) else word
-    return word.translate(CYRILLIC_TO_LATIN).translate(DIGITS_IN_LATIN) if cyr or any(c.isdigit() for c in word) else word
+    # The script is told by the letters that look like nothing in the other one (ф, и, ч...; f, i, s...).
+    own_cyr = sum(1 for c in word if _is_cyrillic(c) and c not in _CYRILLIC_LOOKALIKES)
+    own_lat = sum(1 for c in word if c.isascii() and c.isalpha() and c not in _LATIN_LOOKALIKES)
+    cyrillic = own_cyr > own_lat or (own_cyr == own_lat and cyr >= lat)
+    letters, digits = (LATIN_TO_CYRILLIC, DIGITS_IN_CYRILLIC) if cyrillic else (CYRILLIC_TO_LATIN, DIGITS_IN_LATIN)
+    return _INNER_DIGIT.sub(lambda m: m.group(0).translate(digits), word.translate(letters))
 
 
 def _letter(ch: str, word: str, i: int) -> str:
@@ -93,16 +108,19 @@ def _to_latin(text: str) -> str:
 _FOLDS = (
     ("shch", "sh"), ("shh", "sh"), ("sch", "sh"),
     ("dzh", "j"), ("dj", "j"), ("zh", "j"),
-    ("ch", "\x01"), ("tc", "c"), ("ts", "c"), ("tz", "c"), ("\x01", "ch"),
+    ("ch", "\x01"), ("tc", "c"), ("ts", "c"), ("\x01", "ch"),
     ("kh", "h"), ("x", "h"), ("gh", "g"), ("q", "k"), ("w", "v"),
     ("ng", "n"), ("ou", "u"),
     ("y", "i"),
 )
 _DOUBLES = re.compile(r"([a-z])\1+")
 _IOTATED_E_AFTER_VOWEL = re.compile(r"([aeiou])ie")
-_GERMAN = (("tsch", "\x01"), ("dsch", "\x02"), ("sch", "sh"), ("ch", "h"), ("\x01", "ch"), ("j", "y"), ("\x02", "j"), ("z", "c"))
+_GERMAN = (
+    ("z", "c"), ("tsch", "\x01"), ("dsch", "\x02"), ("sch", "\x03"), ("sh", "zh"), ("ch", "h"),
+    ("\x01", "ch"), ("\x03", "sh"), ("j", "y"), ("\x02", "j"),
+)
 _GERMAN_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
-_LOOKS_GERMAN = re.compile(r"sch|w|ch.*(ow|ew)a?$")
+_LOOKS_GERMAN = re.compile(r"tsch|dsch|w")  # sch alone is also щ (Mosmetro, Yandex)
 
 
 @lru_cache(maxsize=200_000)
@@ -129,8 +147,6 @@ def loose_key(key: str) -> str:
 
 
 def _german_key(raw: str) -> str:
-    if not _LOOKS_GERMAN.search(raw):
-        return ""
     for a, b in _GERMAN:
         raw = raw.replace(a, b)
     return strict_key(_GERMAN_S.sub("z", raw).replace("ss", "s"))
@@ -193,9 +209,13 @@ class NameForms:
         return [p for p in self.parts if p.role in roles]
 
 
+# What one Cyrillic letter becomes: an initial ("Ш.", "Ю.") may come out as two Latin letters.
+_ONE_LETTER = frozenset({"sh", "ch", "iu", "ia", "io", "ts", "c"})
+
+
 def _role(key: str) -> tuple[str, str, str, str, str]:
     """(role, strict stem, loose root, rule id, sex) of one strict key, by the table's endings."""
-    if len(key) == 1:
+    if len(key) == 1 or key in _ONE_LETTER:
         return "initial", key, key, "", ""
     for ending, target, rule_id in _SUFFIXES:
         if key.endswith(ending) and len(key) - len(ending) >= _MIN_ROOT:
@@ -207,10 +227,10 @@ def _role(key: str) -> tuple[str, str, str, str, str]:
     return "name", key, loose_key(key), "", ""
 
 
-def _word_part(raw: str) -> Part:
+def _word_part(raw: str, german_looking: bool) -> Part:
     key = strict_key(raw)
     role, stem, root, rule_id, sex = _role(key)
-    german = _german_key(raw)
+    german = _german_key(raw) if german_looking else ""
     alt = _role(german)[2] if german and german != key else ""
     return Part(role, key, root, rule_id, sex, alt if alt != root else "", stem)
 
@@ -219,6 +239,8 @@ def _word_part(raw: str) -> Part:
 def normalise(name: str) -> NameForms:
     """The words of a name with their roles and keys (see the module docstring)."""
     raws = [r for r in _TOKEN_SPLIT.split(_to_latin(name)) if r]
+    # A German-style spelling shows in some words (sch, w, -owitsch): every word then gets a second reading.
+    german_looking = any(_LOOKS_GERMAN.search(r) for r in raws) and not _has_cyrillic(name)
     parts: list[Part] = []
     for raw in raws:
         key = strict_key(raw)
@@ -227,9 +249,8 @@ def normalise(name: str) -> NameForms:
             prev = parts.pop()
             parts.append(Part("father", prev.key, loose_key(prev.key), rule_id, sex, prev.alt, prev.key))
             continue
-        part = _word_part(raw)
-        if part not in parts:
-            parts.append(part)
+        parts.append(_word_part(raw, german_looking))
+    parts = [p for i, p in enumerate(parts) if p not in parts[:i]]
     sexes = {p.sex for p in parts if p.sex}
     turkic = any(p.role == "father" and p.rule.startswith(("kg-", "kz-", "uz-")) for p in parts)
     return NameForms(

@@ -228,3 +228,8 @@ def consents_for(user, *, case: Case) -> QuerySet[Consent]:
 def consent_in_force(user, *, case: Case) -> Consent | None:
     """The newest consent record of the case: it replaces every earlier one."""
     return consents_for(user, case=case).order_by("-recorded_at").first()
+
+
+def case_total() -> int:
+    """How many cases there are in all: a number those who manage access may know (never which cases)."""
+    return Case.objects.count()

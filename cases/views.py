@@ -14,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
-from cases import once, searches, selectors, services
+from cases import drafts, once, searches, selectors, services
 from cases.blind_index import sort_by_person_name
 from cases.conflicts import conflict_rows
 from cases.forms import (
@@ -52,6 +53,11 @@ def _posted(request: HttpRequest):
 def _form_response(request: HttpRequest, template: str, context: dict, forms) -> HttpResponse | None:
     """The page to show instead of saving: the form on GET, the form with its errors (400) on a bad POST."""
     context["form_token"] = once.token_for(request)
+    if notice := drafts.held(request):
+        # Too large, or typed before the session ended: shown as typed, with its errors, and not saved.
+        [form.is_valid() for form in forms]
+        messages.warning(request, notice)
+        return render(request, template, context, status=drafts.held_status(request))
     if request.method != "POST":
         if (case := context.get("case")) is not None:
             # An edit page shows the record it edits: that is a read too.
@@ -134,10 +140,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # Names are encrypted: the database cannot order them, so each page is sorted once decrypted.
         page.object_list = sort_by_person_name(page.object_list)
     record_read(request, actions.CASE_LIST_VIEWED, data={"cases": [str(case.pk) for case in page]})
+    filtered = any(filters.values())
+    # An administrator with no case shared sees how many cases there are and why none is listed.
+    unshared = selectors.case_total() if not page.paginator.count and not filtered and request.user.has_perm("accounts.manage_users") else 0
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "page": page, "filtered": any(filters.values()), "querystring": querystring},
+        {"form": form, "page": page, "filtered": filtered, "querystring": querystring, "unshared": unshared},
     )
 
 
@@ -209,7 +218,7 @@ def _warn_of_duplicates(request: HttpRequest, case) -> None:
             request,
             format_html(
                 '{} <a href="{}">{}</a>',
-                _("This person may already be documented in %(count)s other case(s).") % {"count": len(candidates)},
+                ngettext("This person may already be documented in %(count)s other case.", "This person may already be documented in %(count)s other cases.", len(candidates)) % {"count": len(candidates)},
                 url,
                 _("Compare them"),
             ),

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DALIL_DATA_DIR") or BASE_DIR / "var")
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "referrals",
     "patterns",
     "patterns.estimation",
+    "intake",
     "ops",
     "rest_framework",
     "drf_spectacular",
@@ -84,8 +85,10 @@ MIDDLEWARE = [
     "accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cases.drafts.DraftMiddleware",  # before CSRF: an oversized or signed-out form is kept (cases/drafts.py)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateResponseMiddleware",  # no-store, private for signed-in users and the API
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -94,6 +97,10 @@ MIDDLEWARE = [
     "audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+
+# bench/load.py: each response says its server time, query count and database time (ops/timing.py).
+if env_bool("DALIL_SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "ops.timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -176,7 +183,10 @@ SECURE_COOKIES = env_bool("DALIL_SECURE_COOKIES", not (DEBUG or EMBEDDED or TEST
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("DALIL_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DALIL_BEHIND_PROXY", False) else None
+DALIL_BEHIND_PROXY = env_bool("DALIL_BEHIND_PROXY", False)
+# How many reverse proxies, each appending to X-Forwarded-For, stand before Dalil (audit.middleware.client_ip).
+DALIL_TRUSTED_PROXIES = max(1, env_int("DALIL_TRUSTED_PROXIES", 1))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DALIL_BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env_int("DALIL_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -188,6 +198,7 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # one date style per language: "1 Dec 2026", "1 декабря 2026 г."
 TIME_ZONE = env_str("DALIL_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -250,6 +261,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DALIL_LOG_LEVEL", "INFO")},
+    # Pillow logs every metadata tag it reads or writes at DEBUG (a photo's GPS position, its camera): never.
+    "loggers": {"PIL": {"level": "WARNING"}},
 }
 
 # --- Dalil ----------------------------------------------------------------
@@ -289,6 +302,11 @@ DALIL_2FA_CHANGE_RECENT_MINUTES = env_int("DALIL_2FA_CHANGE_RECENT_MINUTES", 5)
 DALIL_2FA_ENROLMENT_LINK_HOURS = env_int("DALIL_2FA_ENROLMENT_LINK_HOURS", 72)
 PASSWORD_RESET_TIMEOUT = DALIL_INVITE_DAYS * 24 * 3600  # the one-time set-password link of an invitation
 
+# Refusals (404/403) and wrong second-factor codes of one signed-in user: this many within this many minutes
+# raise an alert for admins on the audit page and on that user's page (audit/denials.py).
+DALIL_DENIAL_ALERT_COUNT = env_int("DALIL_DENIAL_ALERT_COUNT", 10)
+DALIL_DENIAL_ALERT_MINUTES = env_int("DALIL_DENIAL_ALERT_MINUTES", 60)
+
 # django-axes: lock a username, and separately a client address, after repeated failures.
 AXES_FAILURE_LIMIT = env_int("DALIL_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("DALIL_LOCKOUT_MINUTES", 30) / 60  # hours
@@ -298,6 +316,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client's address (behind nginx too)
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"  # the one rule for the client address, behind the proxy too
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are audited; not every success
 
 # django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
@@ -352,7 +371,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "cases.models.DatePrecision"},  # one name for birth and event dates
+    # One name per choice set, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "cases.models.DatePrecision", "EventTypeEnum": "api.schema.EVENT_TYPE_CHOICES"},
     "APPEND_COMPONENTS": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "SECURITY": [{"bearer": []}],
     # Swagger UI from drf-spectacular-sidecar: served by us, nothing from a CDN.
@@ -371,14 +391,14 @@ DALIL_AUDIT_ORIGIN = env_str("DALIL_AUDIT_ORIGIN", "dalil.invalid/audit")  # che
 # write-once or remote mount), an e-mail address, a witness's HTTP endpoint.
 DALIL_AUDIT_CHECKPOINT_DIR = env_str("DALIL_AUDIT_CHECKPOINT_DIR", "") or str(DATA_DIR / "audit-checkpoints")
 DALIL_AUDIT_CHECKPOINT_EMAIL = env_list("DALIL_AUDIT_CHECKPOINT_EMAIL", [])
-DALIL_AUDIT_WITNESS_URL = env_str("DALIL_AUDIT_WITNESS_URL", "")
+DALIL_AUDIT_WITNESS_URL = env_url("DALIL_AUDIT_WITNESS_URL")
 CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
 }
 # RFC 3161 time-stamping authority (audit/timestamps.py): every checkpoint and intake hash batch is stamped;
 # beat retries the ones still unstamped while the authority is unreachable. Empty URL: no stamps.
-DALIL_TSA_URL = env_str("DALIL_TSA_URL", "")
+DALIL_TSA_URL = env_url("DALIL_TSA_URL")
 DALIL_TSA_CA_FILE = env_str("DALIL_TSA_CA_FILE", "")  # PEM root(s) the authority's certificate must chain to
 CELERY_BEAT_SCHEDULE["audit-timestamp"] = {"task": "audit.timestamp", "schedule": env_int("DALIL_TSA_RETRY_MINUTES", 5) * 60.0}
 
@@ -438,3 +458,27 @@ DALIL_BACKUP_DIR = env_str("DALIL_BACKUP_DIR", "")
 DALIL_BACKUP_KEEP = env_int("DALIL_BACKUP_KEEP", 14)
 if DALIL_BACKUP_DIR:
     CELERY_BEAT_SCHEDULE["ops-backup"] = {"task": "ops.backup_run", "schedule": env_int("DALIL_BACKUP_EVERY_HOURS", 24) * 3600.0}
+
+# --- Families report directly: the public form (intake/, docs/intake.md) ---
+# "full": one process set serves the internal Dalil and the public form (the embedded default);
+# "intake": only the public form, with its own database and only the intake public key (a separate host).
+DALIL_MODE = env_str("DALIL_MODE", "full")
+if DALIL_MODE not in ("full", "intake"):
+    raise ImproperlyConfigured("DALIL_MODE must be 'full' or 'intake'.")
+if DALIL_MODE == "intake":
+    ROOT_URLCONF = "intake.site_urls"
+# The organisation's intake public key (age1…); where unset, derived from the intake key of the key ring.
+DALIL_INTAKE_PUBLIC_KEY = env_str("DALIL_INTAKE_PUBLIC_KEY", "")
+DALIL_INTAKE_LANGUAGES = [("en", "English"), ("ru", "Русский"), ("uz", "Oʻzbekcha"), ("kk", "Қазақша"), ("ky", "Кыргызча"), ("tg", "Тоҷикӣ")]
+DALIL_INTAKE_MAX_FILES = env_int("DALIL_INTAKE_MAX_FILES", 5)
+DALIL_INTAKE_MAX_FILE_BYTES = env_int("DALIL_INTAKE_MAX_FILE_BYTES", 10 * 2**20)
+DALIL_INTAKE_MAX_TEXT = env_int("DALIL_INTAKE_MAX_TEXT", 20_000)  # characters in all free-text answers
+DALIL_INTAKE_RATE_PER_MINUTE = env_int("DALIL_INTAKE_RATE_PER_MINUTE", 600)  # all visitors together
+DALIL_INTAKE_QUEUE_CAP = env_int("DALIL_INTAKE_QUEUE_CAP", 20_000)  # untriaged reports held before refusing more
+DALIL_INTAKE_FOLLOWUP_TRIES_PER_HOUR = env_int("DALIL_INTAKE_FOLLOWUP_TRIES_PER_HOUR", 10)
+DALIL_INTAKE_RETENTION_DAYS = env_int("DALIL_INTAKE_RETENTION_DAYS", 90)  # the default; admins set it on the queue page
+# A separate public host: the internal side fetches sealed reports from it (docs/intake.md).
+DALIL_INTAKE_FETCH_URL = env_str("DALIL_INTAKE_FETCH_URL", "")
+DALIL_INTAKE_FETCH_TOKEN = env_str("DALIL_INTAKE_FETCH_TOKEN", "")
+CELERY_BEAT_SCHEDULE["intake-destroy-expired"] = {"task": "intake.destroy_expired", "schedule": 6 * 3600.0}
+CELERY_BEAT_SCHEDULE["intake-fetch"] = {"task": "intake.fetch", "schedule": 60.0}

@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("evidence/", include("evidence.urls")),
     path("patterns/", include("patterns.urls")),
+    path("intake/", include("intake.urls")),
+    path("", include("intake.public_urls")),
     path("", include("referrals.urls")),
     path("", include("cases.urls")),
 ]

@@ -37,6 +37,7 @@ class EvidenceFile(SealedBlob):
         UPLOAD = "upload", _("Upload")
         CLI = "cli", _("Command-line import")
         API = "api", _("API")
+        PUBLIC_FORM = "form", _("Received through the public form")
 
     class State(models.TextChoices):
         PROCESSING = "processing", _("Processing")

@@ -19,10 +19,13 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from audit import actions
+from audit.services import audit_read
 from cases.selectors import case_get_for, events_for, sources_for
 from common import csv_export
 from evidence import selectors, services
@@ -64,6 +67,7 @@ def _file(request, reference, file_id, *, perm="view_case"):
 def file_list(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for(request.user, reference=reference)
     files = selectors.files_for(request.user, case=case)
+    audit_read(actor=request.user, action=actions.EVIDENCE_LIST_VIEWED, case=case, data={"files": [str(f.pk) for f in files]})
     return _no_store(render(request, "evidence/file_list.html", {"case": case, "files": files}))
 
 
@@ -126,7 +130,7 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
             return _no_store(render(request, "evidence/upload.html", {**context, "form": form}, status=400))
         handler.claim(up.sealed)
         made.append(record)
-    messages.success(request, _("%(count)d file(s) received, encrypted and recorded.") % {"count": len(made)})
+    messages.success(request, ngettext("%(count)d file received, encrypted and recorded.", "%(count)d files received, encrypted and recorded.", len(made)) % {"count": len(made)})
     if len(made) == 1:
         return redirect("evidence:detail", reference=case.reference, file_id=made[0].pk)
     return redirect("evidence:list", reference=case.reference)
@@ -139,6 +143,7 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
 @GET
 def file_detail(request: HttpRequest, reference: str, file_id) -> HttpResponse:
     case, file = _file(request, reference, file_id)
+    audit_read(actor=request.user, action=actions.EVIDENCE_FILE_PAGE_VIEWED, target=file, case=case)
     custody = selectors.custody_for(request.user, file=file)
     may_download = selectors.files_for(request.user, case=case, perm=DOWNLOAD_PERM).filter(pk=file.pk).exists()
     context = {

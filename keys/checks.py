@@ -15,17 +15,16 @@ from keys import keyfile
 def startup_check() -> None:
     """Raise ImproperlyConfigured (one line) unless the newest KEK can wrap and unwrap.
 
-    Two states start anyway, so that the commands that cure them can run: development keys in the layout
-    before purposes (``repair_key_purposes``; the development default is refused until then), and a
-    production install with no KEK yet (``keys_generate``; the first use, ``check`` and ``prod_check`` say
-    what is missing).
+    Configured keys only: with none, development keys are made on first use, and a production install with
+    no KEK yet can still run ``keys_generate`` (the first use and ``prod_check`` say what is missing). Keys in
+    the layout before purposes only warn here, so that ``repair_key_purposes`` can run.
     """
     from keys import ring
 
     if keyfile.legacy_files() and not settings.TESTING:
         warnings.warn(str(_legacy_error()), stacklevel=2)
-    if not ring.configured() and (keyfile.legacy_files() or not keyfile.dev_allowed()):
-        return
+    if not ring.configured():
+        return  # development keys are made on first use, not by every command (keys_generate, collectstatic)
     ring.check_keys()
 
 

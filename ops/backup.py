@@ -287,6 +287,35 @@ def prune(*, dest: Path, keep: int) -> list[str]:
     return removed
 
 
+def backups_rewrap(*, progress) -> int:
+    """The rotate_keys re-wrapper of the backups in DALIL_BACKUP_DIR: each manifest's data key moves to the newest KEK.
+
+    Registered in OpsConfig.ready. A manifest is replaced whole (written aside, then renamed), so a stop leaves
+    each backup under one KEK or the other; a rerun skips those already done. Backups kept elsewhere are
+    re-wrapped by restoring them, or by pointing DALIL_BACKUP_DIR at them for one run.
+    """
+    from django.conf import settings
+
+    root = Path(settings.DALIL_BACKUP_DIR) / "backups" if settings.DALIL_BACKUP_DIR else None
+    manifests = sorted(root.glob("*/manifest.json")) if root and root.is_dir() else []
+    newest = ring.current_kek_id()
+    done = 0
+    for path in manifests:
+        manifest = json.loads(path.read_text())
+        if manifest.get("format") != FORMAT or manifest["kek_id"] == newest:
+            continue
+        manifest["kek_id"], wrapped = ring.rewrap(
+            manifest["kek_id"], base64.b64decode(manifest["wrapped_key"]), context=_context(manifest["backup_id"])
+        )
+        manifest["wrapped_key"] = base64.b64encode(wrapped).decode()
+        partial = path.with_name(".manifest.json.partial")
+        partial.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        os.replace(partial, path)
+        done += 1
+        progress(done, len(manifests), "backups")
+    return done
+
+
 def latest_backup(src: str | os.PathLike) -> Path:
     src = Path(src)
     if (src / "manifest.json").exists():

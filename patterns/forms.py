@@ -5,6 +5,7 @@ from cases.models import Case, Event, Nationality
 from patterns import stats
 from patterns.lists import FIELDS, REQUIRED
 from patterns.models import SourceList
+from common.widgets import DayInput
 
 FIELD_LABELS = {
     "full_name": _("Full name"), "birth_date": _("Date of birth"), "region": _("Region"), "nationality": _("Nationality"),
@@ -25,8 +26,8 @@ class FilterForm(forms.Form):
     event_type = forms.ChoiceField(label=_("Event type"), choices=_blank(Event.Type.choices), required=False)
     coercion_means = forms.ChoiceField(label=_("Coercion means"), choices=_blank(Event.CoercionMeans.choices), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=120)
-    date_from = forms.DateField(label=_("Events from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Events to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("Events from"), required=False, widget=DayInput())
+    date_to = forms.DateField(label=_("Events to"), required=False, widget=DayInput())
 
     def filters(self) -> dict:
         data = self.cleaned_data
@@ -37,7 +38,7 @@ class SourceListForm(forms.ModelForm):
     class Meta:
         model = SourceList
         fields = ["title", "publisher", "url", "published_on", "description"]
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"published_on": DayInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
 
 class UploadForm(forms.Form):

@@ -64,6 +64,12 @@ class Result:
     def title(self) -> str:
         return str(DIMENSIONS[self.dimension])
 
+    @property
+    def overlaps(self) -> bool:
+        """Cases or people counted by something of their events (a month, a kind of event): one case may count
+        in several rows, so the rows add up to more than the cases."""
+        return self.measure != "events" and self.dimension not in CASE_DIMENSIONS
+
 
 def small_cell_k() -> int:
     return settings.DALIL_SMALL_CELL_K
@@ -208,7 +214,7 @@ def counts(user, *, measure: str = "cases", dimension: str = "nationality", filt
         rows = [Row(str(v or ""), places.get(v, str(_("No place recorded"))), n) for v, n in found.items()]
     elif choices:
         # Every category, zeros included, so charts of different filters line up.
-        rows = [Row(str(key), str(label), found.pop(key, 0)) for key, label in choices if key != "" or key in found]
+        rows = [Row(str(key), _label(None, key) if key == "" else str(label), found.pop(key, 0)) for key, label in choices if key != "" or key in found]
         rows += [Row(str(v or ""), _label(None, v), n) for v, n in found.items()]
     else:
         rows = [Row(str(v or ""), _label(None, v), n) for v, n in found.items()]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +15,7 @@ from audit import actions
 from audit.services import audit_read
 from common import csv_export
 from cases.selectors import case_get_for
+from config.confirm import confirm_step
 from patterns import list_imports, selectors, services, stats
 from patterns.access import can_view_aggregates
 from patterns.forms import FilterForm, MappingForm, SourceListForm, UploadForm
@@ -233,6 +235,13 @@ def duplicate_action(request):
     kept = case_get_for(request.user, reference=request.POST.get("kept", ""), perm="change_case")
     other = case_get_for(request.user, reference=request.POST.get("other", ""), perm="change_case")
     if request.POST.get("action") == "merge":
+        what = {"kept": kept.reference, "merged": other.reference}
+        if page := confirm_step(
+            request, title=_("Merge %(merged)s into %(kept)s?") % what, button=_("Merge %(merged)s into %(kept)s") % what,
+            consequence=_("The events, sources, contacts and consents of %(merged)s move to %(kept)s, its person's names become aliases there, and %(merged)s is closed. Evidence files stay with %(merged)s.") % what,
+            back=reverse("patterns:duplicates"), undo=_("A merge is not undone here: both histories are kept, but separating the cases again is work by hand."),
+        ):
+            return page
         try:
             services.case_merge(actor=request.user, kept=kept, merged=other)
         except ValueError as exc:

@@ -37,7 +37,7 @@ def case_decision(user, *, case, recipient_kind: str) -> ConsentDecision:
     if consent is None:
         return ConsentDecision(
             False,
-            _("No consent is recorded for this case, so nothing of it may be shared with a %(kind)s.") % {"kind": str(kind_label).lower()},
+            _("No consent is recorded for this case, so nothing of it may be shared (recipient: %(kind)s).") % {"kind": str(kind_label).lower()},
             None,
             scope,
         )
@@ -45,8 +45,8 @@ def case_decision(user, *, case, recipient_kind: str) -> ConsentDecision:
         given = formats.date_format(consent.given_on, "DATE_FORMAT")
         return ConsentDecision(
             False,
-            _("The consent in force (%(by)s, %(date)s) does not cover %(scope)s, which a %(kind)s needs.")
-            % {"by": consent.get_given_by_display(), "date": given, "scope": scope_label(scope), "kind": str(kind_label).lower()},
+            _("The consent in force (%(by)s, %(date)s) does not cover %(scope)s, which this recipient (%(kind)s) needs.")
+            % {"by": str(consent.get_given_by_display()).lower(), "date": given, "scope": scope_label(scope), "kind": str(kind_label).lower()},
             consent,
             scope,
         )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import PALERMO_ELEMENTS, Redaction, Referral, RecipientKind, Strength
+from common.widgets import DayInput
 
 
 class ItemForm(forms.Form):
@@ -107,7 +108,7 @@ class ReferralForm(forms.Form):
 
 
 class SentForm(forms.Form):
-    sent_on = forms.DateField(label=_("Sent on"), widget=forms.DateInput(attrs={"type": "date"}))
+    sent_on = forms.DateField(label=_("Sent on"), widget=DayInput())
     channel = forms.ChoiceField(label=_("Sent by"), choices=Referral.Channel.choices)
 
     def clean_sent_on(self):
@@ -118,10 +119,10 @@ class SentForm(forms.Form):
 
 
 class AcknowledgedForm(forms.Form):
-    acknowledged_on = forms.DateField(label=_("Acknowledged on"), widget=forms.DateInput(attrs={"type": "date"}))
+    acknowledged_on = forms.DateField(label=_("Acknowledged on"), widget=DayInput())
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on = forms.DateField(label=_("Closed on"), widget=DayInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Referral.Outcome.choices)
     outcome_note = forms.CharField(label=_("Outcome note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)

@@ -76,6 +76,12 @@ def unknown_object(kwargs, method="get"):
     return signed_in(kwargs, status=404, method=method)
 
 
+def real_object(kwargs, method="get"):
+    """A real object of the case (not this visitor's unless on the team): the team gets an answer, others 404."""
+    team = {200, 302, 400, 404, 409}  # the state of a draft decides which; the others' 404 is what counts
+    return entry(kwargs, method, anonymous=LOGIN, caseworker=team, legal=team, admin=404, outsider=404)
+
+
 def REF(m):
     return {"reference": m.case.reference}
 
@@ -124,7 +130,7 @@ MATRIX = {
     "manage:user_detail": admin_only(kwargs=lambda m: {"pk": m.spare.pk}),
     "manage:user_enrolment_link": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post"),
     "manage:user_roles": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
-    "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
+    "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=200),  # the confirmation step
     "manage:user_reactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_sign_out": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:assignments": admin_only(),
@@ -150,12 +156,14 @@ MATRIX = {
     # --- evidence (ev): files hang off a case the visitor must be able to see
     "evidence:list": case_page(),
     "evidence:upload": case_edit(),
-    "evidence:detail": case_page(ref_and(file_id=lambda m: m.any_id), caseworker=404, legal=404),
-    "evidence:download": case_page(ref_and(file_id=lambda m: m.any_id), caseworker=404, legal=404),
-    "evidence:working_copy": case_page(ref_and(file_id=lambda m: m.any_id, copy_id=lambda m: m.any_id), caseworker=404, legal=404),
-    "evidence:progress": case_page(ref_and(file_id=lambda m: m.any_id), caseworker=404, legal=404),
-    "evidence:custody_export": case_page(ref_and(file_id=lambda m: m.any_id, fmt=lambda m: "json"), caseworker=404, legal=404),
-    "evidence:destroy": case_page(ref_and(file_id=lambda m: m.any_id), method="post", caseworker=404, legal=404),
+    # A real file of caseworker1's case, with its real preview (working copy): never a made-up id.
+    "evidence:detail": case_page(ref_and(file_id=lambda m: m.file.pk)),
+    "evidence:download": case_page(ref_and(file_id=lambda m: m.file.pk)),
+    "evidence:working_copy": case_page(ref_and(file_id=lambda m: m.file.pk, copy_id=lambda m: m.file.preview.pk)),
+    "evidence:progress": case_page(ref_and(file_id=lambda m: m.file.pk)),
+    "evidence:custody_export": case_page(ref_and(file_id=lambda m: m.file.pk, fmt=lambda m: "json")),
+    # No reason given: the team's form error (400) leaves the file whole; legal may not destroy at all.
+    "evidence:destroy": case_edit(ref_and(file_id=lambda m: m.file.pk), method="post", caseworker=400),
     # --- referrals (ref)
     "referrals:assessment": case_page(),
     "referrals:assessment_item": case_page(ref_and(code=lambda m: "no-such-item"), caseworker=404, legal=404),
@@ -163,23 +171,28 @@ MATRIX = {
     "referrals:review_request": case_edit(),
     "referrals:list": case_page(),
     "referrals:create": case_page(),
-    "referrals:detail": unknown_object(lambda m: {"referral_id": m.any_id}),
-    "referrals:build": unknown_object(lambda m: {"referral_id": m.any_id}, method="post"),
-    "referrals:progress": unknown_object(lambda m: {"referral_id": m.any_id}),
-    "referrals:progress_json": unknown_object(lambda m: {"referral_id": m.any_id}),
-    "referrals:passphrase": unknown_object(lambda m: {"referral_id": m.any_id}, method="post"),
-    "referrals:download": unknown_object(lambda m: {"referral_id": m.any_id}),
-    "referrals:transition": unknown_object(lambda m: {"referral_id": m.any_id, "to": "sent"}, method="post"),
+    # A real draft referral legal1 made on the case: its team gets an answer, everyone else 404.
+    "referrals:detail": real_object(lambda m: {"referral_id": m.referral.pk}),
+    "referrals:build": real_object(lambda m: {"referral_id": m.referral.pk}, method="post"),
+    "referrals:progress": real_object(lambda m: {"referral_id": m.referral.pk}),
+    "referrals:progress_json": real_object(lambda m: {"referral_id": m.referral.pk}),
+    "referrals:passphrase": real_object(lambda m: {"referral_id": m.referral.pk}, method="post"),
+    "referrals:download": real_object(lambda m: {"referral_id": m.referral.pk}),
+    "referrals:transition": real_object(lambda m: {"referral_id": m.referral.pk, "to": "sent"}, method="post"),
     # --- patterns (pat): aggregates, published lists, duplicates
     "patterns:dashboard": signed_in(),
     "patterns:stats_csv": signed_in(status={200, 400}),  # 400 without its filter parameters
     "patterns:research_export": signed_in(),
     "patterns:list_index": signed_in(),
-    "patterns:list_detail": unknown_object(lambda m: {"list_id": m.any_id}),
-    "patterns:upload_detail": unknown_object(lambda m: {"list_id": m.any_id, "upload_id": m.any_id}),
-    "patterns:upload_progress": unknown_object(lambda m: {"list_id": m.any_id, "upload_id": m.any_id}),
-    "patterns:list_match": unknown_object(lambda m: {"list_id": m.any_id}, method="post"),
-    "patterns:candidate_decide": unknown_object(lambda m: {"list_id": m.any_id, "candidate_id": 1, "decision": "confirm"}, method="post"),
+    # A real list caseworker1 imported, matched to the case's person. Lists are shared by all staff; the
+    # candidate (and the case in it) only with the case's team: the outsider's pages must not name it.
+    "patterns:list_detail": signed_in(lambda m: {"list_id": m.source_list.pk}),
+    "patterns:upload_detail": signed_in(lambda m: {"list_id": m.source_list.pk, "upload_id": m.upload.pk}),
+    "patterns:upload_progress": signed_in(lambda m: {"list_id": m.source_list.pk, "upload_id": m.upload.pk}),
+    "patterns:list_match": signed_in(lambda m: {"list_id": m.source_list.pk}, method="post", status=302),
+    "patterns:candidate_decide": case_edit(
+        lambda m: {"list_id": m.source_list.pk, "candidate_id": m.candidate.pk, "decision": "reject"}, method="post", caseworker=302
+    ),
     "patterns:duplicates": signed_in(),
     "patterns:duplicate_action": signed_in(method="post", status={400, 404}),
     # --- API (api): token-only JSON; the schema and its docs are public
@@ -204,7 +217,7 @@ MATRIX = {
     "audit:sign_ins": signed_in(),  # each user's own sign-ins
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
-    "api_tokens:list": signed_in(status={200, 403, 404}),
+    "api_tokens:list": signed_in(),  # each user's own tokens (an admin sees all, to revoke)
     "api_tokens:revoke": unknown_object(lambda m: {"token_id": 999999}, method="post"),
 }
 
@@ -237,8 +250,39 @@ def test_every_url_pattern_has_an_entry():
     assert not stale, f"Entries for URLs that no longer exist: {stale}"
 
 
+def _real_objects(cast, capture) -> dict:
+    """A real evidence file with its preview, a real referral and a real imported list with a candidate."""
+    import io
+
+    from PIL import Image
+
+    from evidence.services import evidence_attach
+    from patterns import list_imports
+    from patterns.models import MatchCandidate
+    from referrals.services import referral_create
+
+    image = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 30, 30)).save(image, format="JPEG")
+    with capture(execute=True):
+        file = evidence_attach(actor=cast.caseworker1, case=cast.case, content=image.getvalue(), original_name="x.jpg", source_label="sister")
+    file.refresh_from_db()
+    referral = referral_create(
+        actor=cast.legal1, case=cast.case, data={"recipient_name": "Justice Partners", "recipient_kind": "lawyer", "person_redaction": "pseudonym",
+                                                 "family_redaction": "pseudonym", "sources_redaction": "pseudonym"},
+    )
+    source_list = list_imports.source_list_create(actor=cast.caseworker1, data={"title": "Matrix list"})
+    with capture(execute=True):
+        upload = list_imports.list_upload_create(
+            actor=cast.caseworker1, source_list=source_list, filename="l.csv", content="name;dob\nRustam Nysanbaev;1994-05-17\n".encode()
+        )
+    with capture(execute=True):
+        list_imports.list_import_start(actor=cast.caseworker1, upload=upload, mapping={"full_name": "name", "birth_date": "dob"})
+    candidate = MatchCandidate.objects.get(person=cast.case.person)
+    return {"file": file, "referral": referral, "source_list": source_list, "upload": upload, "candidate": candidate}
+
+
 @pytest.fixture
-def m(cast):
+def m(cast, django_capture_on_commit_callbacks):
     from cases import services
 
     event = services.event_add(actor=cast.caseworker1, case=cast.case, data={"type": "detention", "date_precision": "unknown"})
@@ -251,6 +295,7 @@ def m(cast):
         spare=make_user("spare", "caseworker", password=None),
         file_id=uuid.uuid4(),
         any_id=uuid.uuid4(),
+        **_real_objects(cast, django_capture_on_commit_callbacks),
     )
 
 
@@ -299,7 +344,8 @@ def test_access_matrix(m):
                 failures.append(f"{name} {spec['method'].upper()} {url} as {visitor}: got {response.status_code} {where}, expected {expected}")
             if visitor == "outsider":
                 body = b"".join(response.streaming_content) if response.streaming else response.content
-                text = body.decode("utf-8", "replace")
+                # The visitor's own address (echoed back as the language switch's "next") is theirs, not a leak.
+                text = body.decode("utf-8", "replace").replace(f'value="{url}"', "")
                 leaked = [s for s in secrets if s and s in text]
                 if leaked:
                     failures.append(f"{name} {url} as outsider: the response contains {leaked}")

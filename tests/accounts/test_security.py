@@ -197,7 +197,7 @@ def test_deactivation_ends_sessions_at_once_and_blocks_sign_in(cast):
     url = reverse("cases:detail", kwargs={"reference": cast.case.reference})
     assert victim.get(url).status_code == 200
     admin = sign_in(Client(), cast.admin1)
-    assert admin.post(reverse("manage:user_deactivate", kwargs={"pk": cast.caseworker1.pk})).status_code == 302
+    assert admin.post(reverse("manage:user_deactivate", kwargs={"pk": cast.caseworker1.pk}), {"confirmed": "1"}).status_code == 302
     assert victim.get(url).status_code == 302
     assert login(Client(), "caseworker1").status_code == 400
     assert AuditEvent.objects.filter(action="account.deactivated").count() == 1

@@ -43,7 +43,7 @@ def test_a_signed_in_page_renders_in_russian(client, db, settings):
 
 @pytest.mark.parametrize(
     "language, expected",
-    [("en", ["March 2024", "about March 2024", "March 12, 2024"]), ("ru", ["Март 2024", "около Март 2024", "12 марта 2024"])],
+    [("en", ["March 2024", "about March 2024", "12 Mar 2024"]), ("ru", ["Март 2024 г.", "около марта 2024 г.", "12 марта 2024 г."])],
 )
 def test_dates_follow_the_active_language(language, expected):
     with translation.override(language):
@@ -52,7 +52,7 @@ def test_dates_follow_the_active_language(language, expected):
             format_approximate_date(datetime.date(2024, 3, 1), "approximate"),
             format_approximate_date(datetime.date(2024, 3, 12), "day"),
         ]
-    assert [s.replace(" г.", "") for s in shown] == expected
+    assert shown == expected
 
 
 def test_numbers_follow_the_active_language():

@@ -25,7 +25,7 @@ def test_merge_keeps_both_histories_and_is_audited(known, cast, login):
     moved_event = Event.objects.create(case=dup, type="detention", created_by=cast.cw1)
     before = Event.objects.filter(case=original).count()
     client = login(cast.cw1)
-    response = client.post("/patterns/duplicates/action", {"kept": original.reference, "other": dup.reference, "action": "merge"})
+    response = client.post("/patterns/duplicates/action", {"kept": original.reference, "other": dup.reference, "action": "merge", "confirmed": "1"})
     assert response.status_code == 302
     dup.refresh_from_db()
     original.refresh_from_db()
@@ -40,7 +40,7 @@ def test_merge_keeps_both_histories_and_is_audited(known, cast, login):
     assert duplicates_for(cast.cw1) == []  # a merged case is not proposed again
     # merging needs change_case on both: cw2 gets 404
     third = make_case(actor=cast.cw1, name_latin="Rustam Nysanbaev", name_cyrillic="", nationality="KZ")
-    assert login(cast.cw2).post("/patterns/duplicates/action", {"kept": original.reference, "other": third.reference, "action": "merge"}).status_code == 404
+    assert login(cast.cw2).post("/patterns/duplicates/action", {"kept": original.reference, "other": third.reference, "action": "merge", "confirmed": "1"}).status_code == 404
 
 
 def test_dismissed_pairs_are_not_proposed_again(known, cast, login):

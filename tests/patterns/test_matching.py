@@ -102,3 +102,11 @@ def test_match_lists_needs_no_database(tmp_path):
     run = subprocess.run([sys.executable, "manage.py", "match_lists", a, b], capture_output=True, text=True, env=env, timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.splitlines()[0])["b"] == "9"
+
+
+def test_match_lists_reads_a_year_alone(tmp_path, capsys):
+    a = _write(tmp_path, "a.csv", "id,name,birth_date\n1,Асылбеков Ермек,1994\n")
+    b = _write(tmp_path, "b.csv", "id,name,birth_date\nx,Ermek Asylbek uulu,17.05.1994\n")
+    call_command("match_lists", a, b)
+    line = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert line["b"] == "x" and "Kyrgyz uulu" in line["why"] and "same birth year" in line["why"]

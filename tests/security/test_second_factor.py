@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -23,6 +23,7 @@ from accounts.models import EnrolmentLink
 from audit.models import AuditEvent
 from tests.accounts.cast import enrol_totp, enrolment_link, make_stale, sign_in
 from tests.factories import PASSWORD
+from tests.security.sweep import every_named_url
 
 pytestmark = pytest.mark.django_db
 
@@ -45,28 +46,6 @@ def password_only(username: str) -> Client:
 
 def code(device, drift: int = 0) -> str:
     return str(totp(device.bin_key, drift=drift)).zfill(6)
-
-
-def _dummy_kwargs(pattern) -> dict:
-    return {name: 1 if type(conv).__name__ == "IntConverter" else "DAL-2026-0001" for name, conv in pattern.pattern.converters.items()}
-
-
-def every_named_url():
-    """(name, path) for every named URL of the site, arguments filled with plausible values."""
-
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
-                yield from walk(p.url_patterns, ns)
-            elif isinstance(p, URLPattern) and p.name:
-                name = prefix + p.name
-                try:
-                    yield name, reverse(name, kwargs=_dummy_kwargs(p))
-                except Exception:  # a pattern this simple filling cannot build (none today)
-                    continue
-
-    return sorted(set(walk(get_resolver().url_patterns)))
 
 
 def test_a_half_signed_in_session_reaches_nothing_but_verify_and_sign_out(cast):

@@ -9,11 +9,14 @@ DD.MM.YYYY) and `region`. Prints one JSON object per candidate pair, best first:
 
 import csv
 import json
+import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from patterns.matching import DEFAULT_MIN_SCORE, Record, match_records, parse_birth_date
+
+_YEAR = re.compile(r"^\d{4}$")  # a year alone, as lists print an unknown day: the matcher reads it as such
 
 
 def _read(path: str) -> list[Record]:
@@ -28,7 +31,7 @@ def _read(path: str) -> list[Record]:
             for line, row in enumerate(reader, start=2):
                 birth = (row.get(columns.get("birth_date", ""), "") or "").strip() if "birth_date" in columns else ""
                 try:
-                    birth_date = parse_birth_date(birth) if birth else None
+                    birth_date = (birth if _YEAR.match(birth) else parse_birth_date(birth)) if birth else None
                 except ValueError as exc:
                     raise CommandError(_("%(path)s, line %(line)s: birth_date %(error)s") % {"path": path, "line": line, "error": exc}) from None
                 records.append(
