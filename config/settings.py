@@ -297,6 +297,11 @@ DALIL_2FA_CHANGE_RECENT_MINUTES = env_int("DALIL_2FA_CHANGE_RECENT_MINUTES", 5)
 DALIL_2FA_ENROLMENT_LINK_HOURS = env_int("DALIL_2FA_ENROLMENT_LINK_HOURS", 72)
 PASSWORD_RESET_TIMEOUT = DALIL_INVITE_DAYS * 24 * 3600  # the one-time set-password link of an invitation
 
+# Refusals (404/403) and wrong second-factor codes of one signed-in user: this many within this many minutes
+# raise an alert for admins on the audit page and on that user's page (audit/denials.py).
+DALIL_DENIAL_ALERT_COUNT = env_int("DALIL_DENIAL_ALERT_COUNT", 10)
+DALIL_DENIAL_ALERT_MINUTES = env_int("DALIL_DENIAL_ALERT_MINUTES", 60)
+
 # django-axes: lock a username, and separately a client address, after repeated failures.
 AXES_FAILURE_LIMIT = env_int("DALIL_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("DALIL_LOCKOUT_MINUTES", 30) / 60  # hours

@@ -132,6 +132,12 @@ class OverlappedSHA256:
         if self._batched >= self.BATCH:
             self._hand_over()
 
+    def update_owned(self, buffer: bytearray) -> None:
+        """Hash a whole batch the caller hands over for good (it never writes to it again): no copy is made."""
+        self._hand_over()
+        self._wait()
+        self._pending = _hash_pool().submit(self._hash.update, buffer)
+
     def _hand_over(self) -> None:
         batch, self._batch, self._batched = self._batch, [], 0
         # One buffer, one update call: the pool thread takes the GIL once per batch, not once per segment
@@ -280,6 +286,17 @@ class Decryptor:
         except InvalidTag:
             raise TamperedError(index) from None
 
+    def open_segment_into(self, index: int, data, out, *, last: bool) -> None:
+        """open_segment() into ``out`` (a writable buffer of the plaintext's length): no bytes object per segment."""
+        if len(data) < TAG_SIZE or (not last and len(data) != CIPHER_SEGMENT_SIZE) or len(out) != len(data) - TAG_SIZE:
+            raise TamperedError(index, "segment has the wrong length")
+        if last and len(data) == TAG_SIZE and index > 0:
+            raise TamperedError(index, "empty last segment after data")
+        try:
+            self._aead.decrypt_into(_nonce(self._prefix, index, last), data, self._aad, out)
+        except InvalidTag:
+            raise TamperedError(index) from None
+
 
 def decrypt_stream(read: Callable[[int], bytes], data_key: bytes, file_id) -> Iterator[bytes]:
     """Plaintext segments from a reader positioned at the start of a blob, each verified before it is yielded.
@@ -338,3 +355,35 @@ def decrypt_range(
         yield dec.open_segment(index, data, last=last)
     if last and read(1):
         raise TamperedError(count - 1, "data after the last segment")
+
+
+def plaintext_sha256(read: Callable[[int], bytes], seek: Callable[[int], object], data_key: bytes, file_id, *, size: int) -> str:
+    """SHA-256 (hex) of a blob's verified plaintext, as the integrity sweep needs it, at the speed of the cipher.
+
+    Segments are decrypted straight into 1 MiB buffers, and each full buffer is hashed on a pool thread while
+    the next one is decrypted; no plaintext leaves this function. Raises like decrypt_range().
+    """
+    count = segment_count(size)
+    seek(0)
+    header = _read_exact(read, HEADER_SIZE)
+    if len(header) < HEADER_SIZE:
+        raise EvidenceFormatError("blob is shorter than its header")
+    dec = Decryptor(data_key, file_id, header)
+    digest = OverlappedSHA256()
+    per_batch = OverlappedSHA256.BATCH // SEGMENT_SIZE
+    for first in range(0, count, per_batch):
+        indexes = range(first, min(first + per_batch, count))
+        batch = bytearray(min(size - first * SEGMENT_SIZE, len(indexes) * SEGMENT_SIZE))
+        view = memoryview(batch)
+        for index in indexes:
+            last = index == count - 1
+            want = (size - index * SEGMENT_SIZE + TAG_SIZE) if last else CIPHER_SEGMENT_SIZE
+            data = _read_exact(read, want)
+            if len(data) != want:
+                raise TamperedError(index, "blob is truncated")
+            start = (index - first) * SEGMENT_SIZE
+            dec.open_segment_into(index, data, view[start : start + want - TAG_SIZE], last=last)
+        digest.update_owned(batch)
+    if read(1):
+        raise TamperedError(count - 1, "data after the last segment")
+    return digest.hexdigest()
