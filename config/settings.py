@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cases.drafts.DraftMiddleware",  # before CSRF: an oversized or signed-out form is kept (cases/drafts.py)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PrivateResponseMiddleware",  # no-store, private for signed-in users and the API
