@@ -328,7 +328,7 @@ OTP_WEBAUTHN_RP_ID = env_str("DALIL_WEBAUTHN_RP_ID") or (_NAMED_HOSTS[0] if _NAM
 OTP_WEBAUTHN_RP_NAME = env_str("DALIL_WEBAUTHN_RP_NAME", "Dalil")
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
     "DALIL_WEBAUTHN_ORIGINS",
-    ["http://localhost:8000", "http://127.0.0.1:8000"] if (DEBUG or EMBEDDED) else [f"https://{h}" for h in _NAMED_HOSTS],
+    ["http://localhost:8000"] if (DEBUG or EMBEDDED) else [f"https://{h}" for h in _NAMED_HOSTS],
 )
 # A key is a second factor after the password, never a way around it (and around the lockout).
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
