@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.versions import PreconditionFailed, etag
+from audit import denials
 from cases.services import StaleEdit
 
 
@@ -32,6 +33,10 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
+    view = context.get("view")
+    request = context.get("request")
+    if request is not None and view is not None:
+        denials.record_denial(request, exc, view_name=f"api:{type(view).__name__}", kwargs=getattr(view, "kwargs", {}))
     stale = exc if isinstance(exc, StaleEdit) else None
     if stale is not None:
         exc = PreconditionFailed()

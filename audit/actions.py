@@ -8,6 +8,11 @@ SIGN_IN_PASSWORD_ACCEPTED = "auth.password_accepted"
 SECOND_FACTOR_VERIFIED = "auth.2fa.verified"
 SECOND_FACTOR_FAILED = "auth.2fa.failed"
 
+# Refusals of a signed-in user (audit/denials.py): a 404 (with the reference or ids tried) or a 403.
+# Many of them from one user in a short time raise an alert for admins.
+ACCESS_NOT_FOUND = "access.not_found"
+ACCESS_DENIED = "access.denied"
+
 # Audit (audit/): reading the log is itself recorded.
 AUDIT_LOG_VIEWED = "audit.log.viewed"
 AUDIT_LOG_EXPORTED = "audit.log.exported"
@@ -36,11 +41,14 @@ API_TOKEN_REVOKED = "api.token.revoked"
 API_TOKEN_REJECTED = "api.token.rejected"
 
 # Trafficking assessment and referrals (referrals/)
+ASSESSMENT_VIEWED = "assessment.viewed"
 ASSESSMENT_ITEM_SAVED = "assessment.item.saved"
 ASSESSMENT_LINK_ADDED = "assessment.link.added"
 ASSESSMENT_LINK_REMOVED = "assessment.link.removed"
 ASSESSMENT_CONCLUSION_SAVED = "assessment.conclusion.saved"
 REVIEW_REQUESTED = "review.requested"
+REFERRAL_LIST_VIEWED = "referral.list_viewed"
+REFERRAL_VIEWED = "referral.viewed"
 REFERRAL_CREATED = "referral.created"
 REFERRAL_UPDATED = "referral.updated"
 REFERRAL_BUILD_REQUESTED = "referral.build.requested"
@@ -78,6 +86,8 @@ EVIDENCE_FILE_HASHED = "evidence.file.hashed"
 EVIDENCE_FILE_PROCESSED = "evidence.file.processed"
 EVIDENCE_FILE_PROCESSING_FAILED = "evidence.file.processing_failed"
 EVIDENCE_FILE_VIEWED = "evidence.file.viewed"
+EVIDENCE_LIST_VIEWED = "evidence.list_viewed"
+EVIDENCE_FILE_PAGE_VIEWED = "evidence.file.page_viewed"
 EVIDENCE_FILE_DOWNLOADED = "evidence.file.downloaded"
 EVIDENCE_FILE_REFERRED = "evidence.file.referred"
 EVIDENCE_CUSTODY_EXPORTED = "evidence.custody.exported"

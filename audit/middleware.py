@@ -2,7 +2,7 @@ import ipaddress
 
 from django.conf import settings
 
-from audit import context
+from audit import context, denials
 
 
 def client_ip(request) -> str | None:
@@ -23,7 +23,8 @@ def client_ip(request) -> str | None:
 
 
 class AuditContextMiddleware:
-    """Makes the client address and user agent available to audit events written by services."""
+    """Makes the client address and user agent available to audit events written by services,
+    and audits a signed-in user's 404 or 403 from any view (audit.denials)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,3 +37,8 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             context.reset(token)
+
+    def process_exception(self, request, exception):
+        match = request.resolver_match
+        denials.record_denial(request, exception, view_name=match.view_name if match else "", kwargs=match.kwargs if match else {})
+        return None

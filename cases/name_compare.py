@@ -24,10 +24,10 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from cases.name_rules import DISTINCT_GIVEN_NAMES
-from cases.names import NameForms, Part, loose_key, normalise
+from cases.names import NameForms, Part, loose_key, normalise, strict_key
 
 STRONG, MEDIUM, THRESHOLD = 88, 75, 80
-_DISTINCT = frozenset(loose_key(n) for n in DISTINCT_GIVEN_NAMES)
+_DISTINCT = frozenset(loose_key(strict_key(n)) for n in DISTINCT_GIVEN_NAMES)
 _FORM = {
     "": "bare root", "ru-ov": "-ov/-ev", "ru-ova": "-ova/-eva", "tg-zoda": "Tajik -zoda", "tg-pur": "Tajik -pur",
     "kg-uulu": "Kyrgyz uulu", "kg-kyzy": "kyzy/qizi", "kz-uly": "-uly/-uulu", "kz-kyzy": "-kyzy/-qizi",
@@ -42,6 +42,7 @@ class Match:
     why: str
     same: bool
     name_score: int = 0
+    raw: int = 0  # name score + date points, not clipped to 0-100: ranks candidates that both reach 100
 
 
 # --- dates --------------------------------------------------------------------------------------------------
@@ -62,13 +63,21 @@ class BirthDate:
         return f"{self.day:02d}{self.month:02d}{self.year:04d}"
 
 
-_DMY = re.compile(r"^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{4})")
+_DMY = re.compile(r"^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{4}|\d{2})\b")
 _YMD = re.compile(r"^(\d{4})[./\-](\d{1,2})[./\-](\d{1,2})")
-_YEAR = re.compile(r"^(\d{4})(?:\s*(?:г\.?|года?|y\.?))?$")
+_YEAR = re.compile(r"^(\d{4})(?:\s*(?:г\.?\s*р\.?|г\.?|года?(?:\s+рождения)?|y\.?))?$", re.IGNORECASE)
+
+
+def _century(year: int) -> int:
+    """A two-digit year (17.05.94) in the century that makes it a past year."""
+    if year >= 100:
+        return year
+    return 2000 + year if year <= datetime.date.today().year % 100 else 1900 + year
 
 
 def birth(value) -> BirthDate | None:
-    """A birth date as lists print it: a date, DD.MM.YYYY, YYYY-MM-DD, D/M/YYYY, a year alone; None if absent."""
+    """A birth date as lists print it: a date, DD.MM.YYYY, DD.MM.YY, YYYY-MM-DD, D/M/YYYY, a year ("1994 г.р.");
+    None if absent or unreadable."""
     if value is None or value == "":
         return None
     if isinstance(value, BirthDate):
@@ -80,6 +89,7 @@ def birth(value) -> BirthDate | None:
         y, mo, d = (int(x) for x in m.groups())
     elif m := _DMY.match(text):
         d, mo, y = (int(x) for x in m.groups())
+        y = _century(y)
     elif m := _YEAR.match(text):
         return BirthDate(int(m.group(1)))
     else:
@@ -122,6 +132,9 @@ def _word_sim(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
         return 1.0, "same"
     if a == b:
         return 0.95, "Russified vowels (o/a, e/i, yo/e)"
+    short, long_ = sorted((a_key, b_key), key=len)
+    if len(short) >= 3 and long_ == short + "jon":  # Uzbek/Tajik -jon (not Kazakh -zhan: Nurzhan is not Nur)
+        return 0.85, "given name with or without -jon"
     if a in _DISTINCT and b in _DISTINCT:
         return 0.0, ""
     longest = max(len(a), len(b))
@@ -224,7 +237,7 @@ def compare_forms(fa: NameForms, fb: NameForms, born_a=None, born_b=None) -> Mat
     same = not ruled_out and kind != "conflict" and (score >= STRONG or (score >= MEDIUM and kind == "exact"))
     total = max(0, min(100, score + points))
     total = max(total, THRESHOLD) if same else min(total, THRESHOLD - 1)
-    return Match(total, "; ".join(reasons), same, score)
+    return Match(total, "; ".join(reasons), same, score, score + points)
 
 
 def compare(a, b, *, born_a=None, born_b=None) -> Match:

@@ -12,6 +12,7 @@ alike through the rule (tests/names runs each row, and docs/patterns.md shows th
 - ``digraph``: a letter group read in the whole text before single letters (Kazakh 2017 apostrophes, дж);
 - ``fold``: a Latin letter group of a token -> its matching form (the strict key);
 - ``loose``: a fold of the loose key (Russified vowels), which scores a little lower than the strict key;
+- ``given``: an ending a given name may carry or drop (compared, not folded: it scores like a one-letter typo);
 - ``german``: letters of German-style spellings, applied to a second reading of tokens that look German;
 - ``suffix``: a word ending that makes the word a surname or a patronymic (target = role, sex);
 - ``particle``: a separate word that makes the word before it a father's name (target = sex).
@@ -92,6 +93,8 @@ RULES: tuple[Rule, ...] = (
     R("ie", "Russian и where Uzbek writes e, and е/и generally (Шерзод/Ширзод)", "loose", "e", "i", ("Sherzod", "Ширзод")),
     R("yo", "Russian е (and ICAO e) for ё / Uzbek yo at the start", "loose", "^io", "e", ("Yodgor", "Едгор", "Edgor", "Ёдгор")),
     R("final-h", "Uzbek/Tajik final h after a vowel, dropped in Russian (Abdulloh/Абдулла)", "loose", "Vh$", "V", ("Abdulloh", "Абдулла")),
+    R("jon", "Uzbek/Tajik -jon (-джон) on a given name, often dropped (Farrukhjon/Farrukh)", "given", "jon", "",
+      ("Farrukhjon", "Фаррух")),
     # --- German-style spellings (a second reading of tokens with w, sch, tsch) ----------------------------------
     R("de-tsch", "German-style: tsch for ч", "german", "tsch", "ch", ("Tscholpon", "Чолпон")),
     R("de-dsch", "German-style: dsch for дж", "german", "dsch", "j", ("Dschamschid", "Джамшид")),
@@ -129,33 +132,29 @@ DIGITS_IN_CYRILLIC = str.maketrans("034681", "озчбві")
 DIGITS_IN_LATIN = str.maketrans("01345678", "oieasbtb")
 
 # Given names that differ by a letter or two but are different names (twins are often named so): a typo
-# between two of these is never assumed. Strict keys (cases.names.strict_key) are compared.
+# between two of these is never assumed. Strict keys; spelling variants of ONE name (Murat/Murod, Ibrahim/
+# Ibragim, Pulat/Bolat, Osman/Usmon) must not both be here, or the matcher would call them different people.
 DISTINCT_GIVEN_NAMES = frozenset(
     """
     hasan husan husein hasanboi husanboi ruslan rustam rasul rasal ravshan rahmon rahman rahim rahmat ramil ramiz
-    farhod farrukh faruh farid farida firuz feruz firuza sardor sarvar sanjar sanjarbek shavkat shokir shakir
-    nurlan nurjan nurbek nurali nursultan nurislam nuriddin nurullo erlan ermek erkin erjan erbol arman armanbek
-    aibek aidar aidos almaz alibek ali alim alisher alijon azamat azat aziz azizbek baurjan bauirjan bakit bakitbek
+    farhod farrukh faruh farid farida firuz feruz firuza sardor sarvar sanjar sanjarbek shavkat shokir shakir nurlan
+    nurjan nurbek nurali nursultan nurislam nuriddin nurullo erlan ermek erkin erjan erbol arman armanbek aibek
+    aidar aidos almaz alibek ali alim alisher alijon azamat azat aziz azizbek bauirjan bakit bakitbek
     bahtiar bahodur bekzat bekjan bekmurat jasur jamshid jamshed javlon jahongir dilshod dilmurod daler dastan
     dauren daniar daniiar ilias ilhom islom ismail iskandar kairat kanat komron kamol kamil kamila marat maksat
-    medet mirlan mirzo murat murod nodir nozim otabek oibek parviz rashid rashad said saidali sardorbek sergei
-    sirojiddin suhrob sultan sunnat talgat temirlan timur tolegen ulugbek umid umed utkir farhad zafar zarif
-    ahmad ahmed akmal akram anvar anvarjon asad asal asilbek asilhan azim bobur botir davron doniiar eldor elior
-    emil eldar hurshid husniddin ibragim ibrohim isroil jahon jonibek kudrat kurban kamal latif mahmud muhammad
-    muhammadali musa nazar olim oibek otabek polat pulat rauf ruslanbek saidjon samir samat sanat shahzod sherzod
-    shuhrat sobir sohib tohir tolib ulan ulanbek umar usman vali iakub iusuf zokir abai adilet aibar aiperi
-    aigerim aizada aliia asel dana dinara gulnara gulnoza madina malika nargiza nigora nilufar saida zarina zulfiia
-    karim kasim kadir kodir kabir kamil halim salim samir saidmurod hamid hamit rashit nazir nasir nasim naim
-    ahmat ahmet amir amin amon aman osman usmon umar omar ubaid iunus iusup iusuf iakub iaku tahir tair tagir
-    sabir sobir sabit sapar safar sadik sadiq sadikov sharip sharif shukur shakur mamat mamit mahmud mamad
-    tursun tursunbai turdi turgun nurmat nurman nurmukhamed alim alimjan ali alii bakir bahir bakit bakti
-    ergash ergesh eshmat toshmat tashmat kurban kurbon kuban abdulla abdula abdurahman abdurahmon abdirahman
-    ismail ismoil isa ilias ibragim ibrahim gani gafur gafar jura juma jumabai jumabek dusmat dosmat dosmuhamed
-    irgash pulat polat bulat bolat latif latip lutfi mahmud musa murat murad mirza mirzo nazar nazir naurus
-    olim alim said saidov sultan sultanbek sapar tokto toktogul uktam utkir fatah fattah habib habibulla chari
-    shukur egam iuldash iuldosh iuldi iakub ahmadjon azamat azizbek beishen duishen joldosh jusup kochkor
-    orozbek sagimbai usenbai chalpanbai sharshen ismailbek abai baitursin ermek janizak iskak oshan sarsen
-    tastan utesh mamadali uzak utegen kasim galimjan aidin aidar aidos erlan ernis ernist nurlan nurbol
-    asan usen uson usan hasanbek husanbek fatima zuhra fotima zuhro said saad saidbek
+    medet mirlan mirzo murat nodir nozim otabek oibek parviz rashid rashad said saidali sardorbek sergei sirojiddin
+    suhrob sultan sunnat talgat temirlan timur tolegen ulugbek umid umed utkir farhad zafar zarif ahmad akmal akram
+    anvar anvarjon asad asal asilbek asilhan azim bobur botir davron doniiar eldor elior emil eldar hurshid
+    husniddin ibrohim isroil jahon jonibek kudrat kurban kamal latif mahmud muhammad muhammadali musa nazar olim
+    pulat rauf ruslanbek saidjon samir samat sanat shahzod sherzod shuhrat sobir sohib tohir tolib ulan ulanbek umar
+    usman vali iakub iusuf zokir abai adilet aibar aiperi aigerim aizada aliia asel dana dinara gulnara gulnoza
+    madina malika nargiza nigora nilufar saida zarina zulfiia karim kasim kadir kodir kabir halim salim saidmurod
+    hamid nazir nasir nasim naim amir amin amon aman usmon ubaid iunus tahir sabir sabit safar sadik sadiq
+    sharif shukur shakur mamat mamad tursun tursunbai turdi turgun nurmat nurman nurmukhamed alimjan bakir ergash
+    eshmat toshmat tashmat kurbon kuban abdulla abdula abdurahman abdurahmon ismoil isa ibrahim gani gafur gafar
+    jura juma jumabai jumabek dusmat dosmuhamed lutfi mirza naurus sultanbek tokto toktogul uktam fatah
+    fattah habib habibulla chari egam iuldash iuldosh iuldi ahmadjon beishen duishen joldosh jusup kochkor orozbek
+    sagimbai usenbai chalpanbai sharshen ismailbek baitursin janizak iskak oshan sarsen tastan utesh mamadali uzak
+    utegen galimjan aidin ernis nurbol asan usen uson usan hasanbek husanbek fatima zuhra fotima zuhro saad saidbek
     """.split()
 )

@@ -24,6 +24,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from audit import actions
+from audit.services import audit_read
 from cases.selectors import case_get_for, events_for, sources_for
 from common import csv_export
 from evidence import selectors, services
@@ -65,6 +67,7 @@ def _file(request, reference, file_id, *, perm="view_case"):
 def file_list(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for(request.user, reference=reference)
     files = selectors.files_for(request.user, case=case)
+    audit_read(actor=request.user, action=actions.EVIDENCE_LIST_VIEWED, case=case, data={"files": [str(f.pk) for f in files]})
     return _no_store(render(request, "evidence/file_list.html", {"case": case, "files": files}))
 
 
@@ -140,6 +143,7 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
 @GET
 def file_detail(request: HttpRequest, reference: str, file_id) -> HttpResponse:
     case, file = _file(request, reference, file_id)
+    audit_read(actor=request.user, action=actions.EVIDENCE_FILE_PAGE_VIEWED, target=file, case=case)
     custody = selectors.custody_for(request.user, file=file)
     may_download = selectors.files_for(request.user, case=case, perm=DOWNLOAD_PERM).filter(pk=file.pk).exists()
     context = {

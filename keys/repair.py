@@ -14,6 +14,8 @@ The repair, resumable at every step (a crash and a rerun finish the job):
    keys of another purpose may unwrap what they wrapped (``ring.repair_unwrap_keys``), and only then;
 3. the old files are removed.
 
+Key files named in the settings (``DALIL_KEK_FILE``, ``DALIL_AUDIT_KEY_FILE``, …) and written before purposes
+are converted in place, one by one, with ``repair_key_purposes --convert FILE --purpose PURPOSE``.
 This module is the only reader of the old, untagged formats.
 """
 
@@ -82,6 +84,45 @@ def convert(path: Path) -> keyfile.KeyFile:
     os.utime(partial, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # KEKs keep their age order: the newest still wraps
     os.replace(partial, target)
     return key
+
+
+def convert_file(path: Path, purpose: KeyPurpose, *, key_id: str | None = None) -> keyfile.KeyFile:
+    """Rewrite a configured key file of the old, untagged formats in place as a key line of ``purpose``.
+
+    The material stays; a KEK keeps the id the old ring gave it (the text before ':', else the file name without
+    its extension), because that id is stored beside every data key it wrapped. An Ed25519 PEM becomes its seed.
+    A file already in the new format is only checked (it must be of ``purpose``).
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    if raw.startswith(keyfile.FORMAT.encode() + b":"):
+        return keyfile.read(path, purpose=purpose, where="repair")
+    if purpose is AUDIT_SIGNING and raw.lstrip().startswith(b"-----BEGIN"):
+        old_id, material = path.stem, _pem_seed(raw, path)
+    else:
+        old_id, material = _old_material(path)
+    key = keyfile.KeyFile(purpose, key_id or (old_id if purpose is KEK else purpose.name), material)
+    keyfile.check_id(key.id, where=str(path))
+    partial = path.with_name(f".{path.name}.partial")
+    partial.unlink(missing_ok=True)
+    keyfile.write(partial, key)
+    stat = path.stat()
+    os.utime(partial, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # a KEK folder keeps its age order
+    os.replace(partial, path)
+    return key
+
+
+def _pem_seed(raw: bytes, path: Path) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    try:
+        key = serialization.load_pem_private_key(raw, password=None)
+    except ValueError:
+        raise ImproperlyConfigured(f"{path}: not a readable PEM private key.") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ImproperlyConfigured(f"{path}: the PEM holds no Ed25519 key.")
+    return key.private_bytes_raw()
 
 
 def wrong_purpose_keys() -> dict[str, bytes]:

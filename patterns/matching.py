@@ -73,6 +73,7 @@ class Match:
     score: int
     why: str
     same: bool = True
+    raw: int = 0  # unclipped score (cases.name_compare.Match.raw), for ranking and ties
 
 
 @lru_cache(maxsize=200_000)
@@ -115,7 +116,7 @@ def score_pair(a: Record, b: Record, *, min_score: int = 0) -> Match | None:
     for x in a.forms:
         for y in b.forms:
             m = compare_forms(x, y, a.born, b.born)
-            if best is None or (m.same, m.score) > (best.same, best.score):
+            if best is None or (m.same, m.score, m.raw) > (best.same, best.score, best.raw):
                 best = m
     if best is None:
         return None
@@ -126,7 +127,7 @@ def score_pair(a: Record, b: Record, *, min_score: int = 0) -> Match | None:
         score = score + 2 if same_region else score - 3
         score = max(score, THRESHOLD) if best.same else min(score, THRESHOLD - 1)
     score = max(0, min(100, score))
-    return Match(a.id, b.id, score, why, best.same)
+    return Match(a.id, b.id, score, why, best.same, best.raw + (score - best.score))
 
 
 class Index:
@@ -183,14 +184,14 @@ class Index:
             m = score_pair(record, other, min_score=min_score)
             if m is not None and m.score >= min_score:
                 out.append(m)
-        out.sort(key=lambda m: (-m.score, str(m.b)))
+        out.sort(key=lambda m: (-m.score, -m.raw, str(m.b)))
         self.last_compared = len(candidates)
         return out, len(candidates)
 
     def best(self, record: Record) -> Match | None:
         """The one record that is the same person as `record`, or None (nothing, or a tie: see `link`)."""
         found = [m for m in self.match(record, min_score=THRESHOLD)[0] if m.same]
-        if found and (len(found) == 1 or found[1].score < found[0].score - TIE):
+        if found and (len(found) == 1 or found[1].raw < found[0].raw - TIE):
             return found[0]
         return None
 

@@ -32,7 +32,9 @@ def person_records(people) -> list[Record]:
     records = []
     for person in people:
         names = [person.name_latin, person.name_cyrillic, *(person.aliases or "").split(",")]
-        birth = person.birth_date if person.birth_date_precision == DatePrecision.DAY else None
+        precision = person.birth_date_precision
+        # A year alone is weak evidence the matcher still uses (cases.name_compare); other precisions say nothing.
+        birth = person.birth_date if precision == DatePrecision.DAY else str(person.birth_date.year) if precision == DatePrecision.YEAR and person.birth_date else None
         records.append(Record(person.pk, [n for n in names if n and n.strip()], birth_date=birth, region=person.home_region))
     return records
 

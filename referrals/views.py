@@ -11,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
+from audit import actions
+from audit.services import audit_read
 from cases.models import Consent
 from cases.selectors import case_get_for, consent_in_force, events_for, sources_for
 
@@ -44,6 +46,7 @@ def assessment(request, reference):
         messages.success(request, _("Conclusion saved."))
         return redirect("referrals:assessment", reference=case.reference)
     view = selectors.assessment_view_for(request.user, case=case)
+    audit_read(actor=request.user, action=actions.ASSESSMENT_VIEWED, case=case)
     form = forms.ConclusionForm(initial={"conclusion": view.assessment.conclusion if view.assessment else ""})
     return _assessment_page(request, case, form, view=view)
 
@@ -187,6 +190,7 @@ def referral_create(request, reference):
 @login_required
 def referral_list(request, reference):
     case = case_get_for(request.user, reference=reference, perm=PERM)
+    audit_read(actor=request.user, action=actions.REFERRAL_LIST_VIEWED, case=case)
     return render(request, "referrals/referral_list.html", {"case": case, "referrals": selectors.referrals_for(request.user, case=case)})
 
 
@@ -194,6 +198,8 @@ def referral_list(request, reference):
 def referral_detail(request, referral_id):
     referral = selectors.referral_get_for(request.user, referral_id=referral_id)
     case = referral.case
+    if request.method == "GET":
+        audit_read(actor=request.user, action=actions.REFERRAL_VIEWED, target=referral, case=case)
     choices = _choices(request, case)
     initial = {
         **{k: getattr(referral, k) for k in ("recipient_name", "recipient_kind", "recipient_age_key", "purpose", "person_redaction", "family_redaction", "sources_redaction", "pseudonym", "include_assessment")},

@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from audit import chain
 from audit import keys as audit_keys
@@ -161,3 +162,36 @@ def test_repair_refuses_a_second_chain_key(settings, request, db):
     with pytest.raises(ImproperlyConfigured, match="another audit chain key"):
         repair()
     assert (settings.DATA_DIR / "keys" / "audit-chain.key").exists()
+
+
+@pytest.mark.parametrize("old, purpose, expected_id", [
+    ("ci:{b64}", KEK, "ci"),  # DALIL_KEK_FILE as .ci/run wrote it: the id before ':'
+    ("{hex}", KEK, "master"),  # a bare hex key: the file name was its id
+    ("{b64}", AUDIT_CHAIN, "audit-chain"),
+])
+def test_convert_keeps_the_id_the_old_ring_gave(settings, tmp_path, old, purpose, expected_id):
+    key = secrets.token_bytes(32)
+    path = tmp_path / "master.key"
+    path.write_text(old.format(b64=_b64(key), hex=key.hex()) + "\n")
+    out = io.StringIO()
+    call_command("repair_key_purposes", "--convert", str(path), "--purpose", purpose.name, stdout=out)
+    assert expected_id in out.getvalue()
+    assert keyfile.read(path, purpose=purpose, where="test") == keyfile.KeyFile(purpose, expected_id, key)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    # Done is done, and a converted key is still refused as another purpose.
+    call_command("repair_key_purposes", "--convert", str(path), "--purpose", purpose.name, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="serves one purpose"):
+        call_command("repair_key_purposes", "--convert", str(path), "--purpose", "token-pepper", stdout=io.StringIO())
+
+
+def test_convert_turns_an_ed25519_pem_into_its_seed(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    path = tmp_path / "signing.pem"
+    path.write_bytes(private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ))
+    call_command("repair_key_purposes", "--convert", str(path), "--purpose", "audit-signing", stdout=io.StringIO())
+    assert keyfile.read(path, purpose=AUDIT_SIGNING, where="test").material == private.private_bytes_raw()

@@ -53,7 +53,16 @@ def test_every_rule_has_an_id_a_standard_and_two_examples():
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
     for r in RULES:
-        assert r.standard and len(r.examples) >= 2 and r.kind in SPELLING_KINDS + ("suffix", "particle")
+        assert r.standard and len(r.examples) >= 2 and r.kind in SPELLING_KINDS + ("suffix", "particle", "given")
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.kind == "given"], ids=lambda r: r.id)
+def test_given_name_ending_rule(rule):
+    from cases.name_compare import compare
+
+    a, b = rule.examples
+    m = compare(f"{a} Karimov", f"{b} Каримов")
+    assert m.same and "-jon" in m.why, m
 
 
 RUSSIAN_NAMES = [
@@ -89,3 +98,13 @@ def test_latin_look_alikes_and_digits_inside_words():
 
 def test_ё_written_е_and_all_caps():
     assert tokens("Ёркин Ёдгоров") == tokens("ЕРКИН ЕДГОРОВ") == tokens("Yorkin Yodgorov") == tokens("Erkin Edgorov")
+
+
+def test_known_different_names_hold_no_two_spellings_of_one_name():
+    """Variants of one name (Murat/Murod, Ibrahim/Ibragim) must not both be in the list, or they would never match."""
+    from cases.name_rules import DISTINCT_GIVEN_NAMES
+    from cases.names import loose_key
+
+    assert all(loose_key(strict_key(n)) for n in DISTINCT_GIVEN_NAMES)
+    for a, b in [("murat", "murod"), ("ibrahim", "ibragim"), ("pulat", "bolat"), ("usmon", "osman"), ("iusuf", "iusup")]:
+        assert not (strict_key(a) in DISTINCT_GIVEN_NAMES and strict_key(b) in DISTINCT_GIVEN_NAMES), (a, b)
