@@ -3,7 +3,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-HOST ?= 127.0.0.1:8000
+HOST ?= localhost:8000
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test venv dev-venv build static browser messages migrate demo prod-check prod-smoke lock clean

@@ -132,6 +132,9 @@ def _word_sim(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
         return 1.0, "same"
     if a == b:
         return 0.95, "Russified vowels (o/a, e/i, yo/e)"
+    short, long_ = sorted((a_key, b_key), key=len)
+    if len(short) >= 3 and long_ == short + "jon":  # Uzbek/Tajik -jon (not Kazakh -zhan: Nurzhan is not Nur)
+        return 0.85, "given name with or without -jon"
     if a in _DISTINCT and b in _DISTINCT:
         return 0.0, ""
     longest = max(len(a), len(b))

@@ -129,7 +129,9 @@ def plaintext_sha256(record) -> str:
     data_key = _data_key(record)
     reader = blobs.open_reader(record.blob_name)
     try:
-        return stream.plaintext_sha256(reader.read, reader.seek, data_key, record.pk, size=record.size)
+        return stream.plaintext_sha256(
+            reader.read, reader.seek, data_key, record.pk, size=record.size, readinto=getattr(reader, "readinto", None)
+        )
     finally:
         reader.close()
 

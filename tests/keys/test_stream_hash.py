@@ -51,3 +51,15 @@ def test_every_tampering_fails():
             pytest.fail(name)
     with pytest.raises(TamperedError):
         _sha(blob, size, file_id=uuid.uuid4())  # spliced onto another record
+
+
+@pytest.mark.parametrize("size", [0, 5, 16 * SEGMENT_SIZE, 33 * SEGMENT_SIZE + 9])
+def test_readinto_and_read_agree(size):
+    plaintext = secrets.token_bytes(size)
+    blob = _blob(plaintext)
+    fh = io.BytesIO(blob)
+    with_readinto = plaintext_sha256(fh.read, fh.seek, KEY, FILE_ID, size=size, readinto=fh.readinto)
+    assert with_readinto == _sha(blob, size) == hashlib.sha256(plaintext).hexdigest()
+    fh = io.BytesIO(blob[:-3])
+    with pytest.raises(TamperedError):
+        plaintext_sha256(fh.read, fh.seek, KEY, FILE_ID, size=size, readinto=fh.readinto)
