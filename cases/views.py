@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
-from cases import once, searches, selectors, services
+from cases import drafts, once, searches, selectors, services
 from cases.blind_index import sort_by_person_name
 from cases.conflicts import conflict_rows
 from cases.forms import (
@@ -53,6 +53,11 @@ def _posted(request: HttpRequest):
 def _form_response(request: HttpRequest, template: str, context: dict, forms) -> HttpResponse | None:
     """The page to show instead of saving: the form on GET, the form with its errors (400) on a bad POST."""
     context["form_token"] = once.token_for(request)
+    if notice := drafts.held(request):
+        # Too large, or typed before the session ended: shown as typed, with its errors, and not saved.
+        [form.is_valid() for form in forms]
+        messages.warning(request, notice)
+        return render(request, template, context, status=drafts.held_status(request))
     if request.method != "POST":
         if (case := context.get("case")) is not None:
             # An edit page shows the record it edits: that is a read too.

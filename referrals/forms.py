@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import PALERMO_ELEMENTS, Redaction, Referral, RecipientKind, Strength
-from cases.dates import DayInput
+from common.widgets import DayInput
 
 
 class VersionField(forms.IntegerField):
