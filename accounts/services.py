@@ -93,8 +93,9 @@ def user_set_roles(*, actor, user, roles: Iterable[str]) -> dict:
     roles = set(_check_roles(roles))
     current = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
     added, removed = sorted(roles - current), sorted(current - roles)
-    if actor is not None and actor.pk == user.pk and "admin" in removed:
-        raise AccountError("You cannot remove your own admin role; ask another admin.")
+    if actor is not None and actor.pk == user.pk and (added or removed):
+        # A second admin makes any change to one's own roles, under their name in the audit log (issue 15, item 12).
+        raise AccountError("You cannot change your own roles; ask another admin.")
     user.groups.remove(*Group.objects.filter(name__in=removed))
     user.groups.add(*Group.objects.filter(name__in=added))
     user.__dict__.pop("_dalil_roles", None)
