@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = sorted(p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name not in {"tests", "bench"})
-REASONED = re.compile(r"#\s*nosec\s+B\d+(?:\s*,\s*B\d+)*\s+#\s*\S.{8,}")
+REASONED = re.compile(r"#\s*nosec\s+B\d+(?:\s*,\s*B\d+)*\s*(?:#|-+|:)\s*\S.{8,}")
 
 
 def unreasoned_nosec() -> list[str]:

@@ -1,8 +1,15 @@
 """Schema helpers: the bearer scheme, paginated list bodies, and the JSON error body on every operation."""
 
+import functools
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from cases.models import Event
+
+# One schema name for the event types, however a serializer spells the field (settings ENUM_NAME_OVERRIDES).
+EVENT_TYPE_CHOICES = Event.Type.choices
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, OpenApiParameter.QUERY, description="Page number, from 1"),
@@ -18,8 +25,10 @@ class TokenScheme(OpenApiAuthenticationExtension):
         return {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer dal_… (see docs/api.md)"}
 
 
+@functools.cache
 def paginated(child: type[serializers.Serializer]) -> type[serializers.Serializer]:
-    """The {count, next, previous, results} body of a list endpoint."""
+    """The {count, next, previous, results} body of a list endpoint; one class per child, so that two endpoints
+    listing the same thing share one schema component instead of clashing under one name."""
     name = "Paginated" + child.__name__.removesuffix("Serializer") + "List"
     return type(name, (serializers.Serializer,), {
         "count": serializers.IntegerField(),

@@ -210,7 +210,6 @@ class Verified:
     root: bytes
     last_mac: bytes
     roots_at: dict[int, bytes] = field(default_factory=dict)
-    leaves: list[bytes] | None = None
 
 
 def verify(
@@ -218,14 +217,15 @@ def verify(
     *,
     using: str = "default",
     sizes: Iterable[int] = (),
-    keep_leaves: bool = False,
     limit: int | None = None,
     rows_iter: Iterable[tuple] | None = None,
+    start: int = 0,
+    previous: bytes = GENESIS,
 ) -> Verified:
     """Recompute the chain and the tree; raise ChainError at the first bad event.
 
-    `sizes` asks for the tree root at those sizes too (to check checkpoints); `keep_leaves` keeps every
-    leaf hash (to build proofs); `limit` stops after that many events."""
+    `sizes` asks for the tree root at those sizes too (to check checkpoints); `limit` stops after that many
+    events. Proofs come from the stored tree state (audit/tree.py), not from here."""
     wanted = sorted(set(sizes))
     roots_at: dict[int, bytes] = {}
     if 0 in wanted:
@@ -234,9 +234,7 @@ def verify(
     next_size = next(want, None)
     tree = merkle.CompactRange()
     stack = tree._stack  # the compact range's right edge, updated inline: this loop runs a million times
-    leaves: list[bytes] | None = [] if keep_leaves else None
-    previous = GENESIS
-    expected = 0
+    expected = start  # from `start` on (rows_iter from there, `previous` the MAC before it): no tree roots then
     mac_of = mac_function(key)
     for event_id, seq, mac, content in rows_iter if rows_iter is not None else rows(using=using):
         if expected == limit:
@@ -259,11 +257,9 @@ def verify(
             )
         previous = computed
         leaf = sha256(b"\x00" + content).digest()
-        if leaves is not None:
-            leaves.append(leaf)
         stack.append(leaf)
         expected += 1
-        n = expected
+        n = expected - start  # the compact range of the leaves read here (the whole tree when start is 0)
         while not n & 1:
             right = stack.pop()
             stack[-1] = sha256(b"\x01" + stack[-1] + right).digest()
@@ -273,4 +269,4 @@ def verify(
             roots_at[expected] = tree.root()
             next_size = next(want, None)
     tree.size = expected
-    return Verified(count=expected, root=tree.root(), last_mac=previous, roots_at=roots_at, leaves=leaves)
+    return Verified(count=expected, root=tree.root(), last_mac=previous, roots_at=roots_at)

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import chain, keys, merkle, proofs
+from audit import chain, keys, merkle, proofs, tree
 from audit.models import AuditCheckpoint, AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -119,35 +119,96 @@ def _lock_signer() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHECKPOINT_LOCK_ID])
 
 
-@transaction.atomic(durable=True)
-def checkpoint_create(*, publish: bool = True) -> AuditCheckpoint | None:
-    """Sign a checkpoint over the whole log. Caller: the beat task or `audit_checkpoint`. Refuses (CheckpointError,
-    chain.ChainError) unless the log verifies and extends every checkpoint signed before."""
-    _lock_signer()
-    previous = AuditCheckpoint.objects.order_by("-tree_size").first()
+def _known(previous: AuditCheckpoint | None) -> list[tuple[Checkpoint, str]]:
     known = [(parse_checkpoint(previous.note), "the last stored checkpoint")] if previous else []
     published = published_latest()
     if published is not None:
         known.append((published, "the last published checkpoint"))
-    verified = chain.verify(keys.audit_key(), sizes=[c.size for c, _ in known], keep_leaves=True)
-    for checkpoint, source in known:
-        check_against(verified, checkpoint, source)
-    if verified.count == 0 or (previous and previous.tree_size == verified.count):
-        return previous
-    old_size = max([c.size for c, _ in known], default=0)
-    proof = merkle.consistency_proof(old_size, verified.leaves) if old_size else []
-    note = sign_note(checkpoint_text(verified.count, verified.root))
+    return known
+
+
+def _sign(size: int, root: bytes, old_size: int, tiles: tree.Tiles, *, publish: bool) -> AuditCheckpoint:
+    proof = tiles.consistency(old_size, size) if old_size else []
     row = AuditCheckpoint.objects.create(
-        tree_size=verified.count,
-        root_hash=verified.root.hex(),
-        note=note,
-        created_at=timezone.now(),
-        previous_size=old_size or None,
-        consistency_proof=[_b64(h) for h in proof],
+        tree_size=size, root_hash=root.hex(), note=sign_note(checkpoint_text(size, root)), created_at=timezone.now(),
+        previous_size=old_size or None, consistency_proof=[_b64(h) for h in proof],
     )
     if publish:
         transaction.on_commit(lambda: checkpoint_publish(row))
     return row
+
+
+@transaction.atomic(durable=True)
+def checkpoint_create(*, publish: bool = True) -> AuditCheckpoint | None:
+    """Sign a checkpoint over the whole log. Caller: the beat task or `audit_checkpoint`. Refuses (CheckpointError,
+    chain.ChainError) unless the whole log verifies and extends every checkpoint signed before. Extends the stored
+    tree state (audit/tree.py) on the way, in O(1) memory."""
+    _lock_signer()
+    return _create(publish=publish)
+
+
+def _create(*, publish: bool) -> AuditCheckpoint | None:
+    previous = AuditCheckpoint.objects.order_by("-tree_size").first()
+    known = _known(previous)
+    start = previous.tree_size if previous and tree.stored_size() == previous.tree_size else 0
+    writer = tree.TileWriter(start)
+
+    def feed():
+        for row in chain.rows():
+            if row[1] >= start:
+                writer.append(tree.leaf_of(row[3]))
+            yield row
+
+    stream = feed()
+    try:
+        verified = chain.verify(keys.audit_key(), sizes=[c.size for c, _ in known], rows_iter=stream)
+    finally:
+        stream.close()  # the server-side cursor closes now, inside the transaction, even when verification fails
+    for checkpoint, source in known:
+        check_against(verified, checkpoint, source)
+    if verified.count == 0 or (previous and previous.tree_size == verified.count):
+        return previous
+    writer.finish()
+    tiles = tree.Tiles()
+    if tiles.root(0, verified.count) != verified.root:
+        raise CheckpointError("the stored tree state does not match the log: it was altered in the database")
+    return _sign(verified.count, verified.root, max([c.size for c, _ in known], default=0), tiles, publish=publish)
+
+
+@transaction.atomic(durable=True)
+def checkpoint_extend(*, publish: bool = True) -> AuditCheckpoint | None:
+    """Sign a checkpoint for what was added since the last one, from the stored tree state: verifies the chain of
+    the new events only (from the last checkpoint's event on) and that the stored tree still gives every known
+    checkpoint's root. Caller: a referral build, which needs a checkpoint now. Falls back to a full
+    checkpoint_create when there is no stored state to extend."""
+    _lock_signer()
+    previous = AuditCheckpoint.objects.order_by("-tree_size").first()
+    if previous is None or tree.stored_size() != previous.tree_size:
+        return _create(publish=publish)
+    tiles = tree.Tiles()
+    known = _known(previous)
+    for checkpoint, source in known:
+        if checkpoint.size > previous.tree_size or tiles.root(0, checkpoint.size) != checkpoint.root:
+            raise CheckpointError(f"{source} (size {checkpoint.size}) does not match the stored tree: history was rewritten")
+    size = previous.tree_size
+    writer = tree.TileWriter(size)
+    mac = AuditEvent.objects.filter(seq=size - 1).values_list("mac", flat=True).first()
+
+    def feed():
+        for row in chain.rows(start=size):
+            writer.append(tree.leaf_of(row[3]))
+            yield row
+
+    stream = feed()
+    try:
+        verified = chain.verify(keys.audit_key(), rows_iter=stream, start=size, previous=bytes.fromhex(mac or ""))
+    finally:
+        stream.close()
+    if verified.count == size:
+        return previous
+    writer.finish()
+    tiles = tree.Tiles()
+    return _sign(verified.count, tiles.root(0, verified.count), size, tiles, publish=publish)
 
 
 def checkpoint_publish(row: AuditCheckpoint) -> None:
@@ -201,11 +262,13 @@ CONSISTENCY_TYPE = "dalil-audit-consistency-proof/1"
 
 
 def consistency_hashes(old_size: int, new_size: int, *, new_root: bytes | None = None) -> list[bytes]:
-    """PROOF(old_size, D[0:new_size]) from the log; checked against `new_root` when given."""
-    verified = chain.verify(keys.audit_key(), sizes=[new_size], keep_leaves=True, limit=new_size)
-    if verified.count < new_size or (new_root is not None and verified.roots_at.get(new_size) != new_root):
+    """PROOF(old_size, D[0:new_size]) from the stored tree state; checked against `new_root` when given."""
+    if tree.stored_size() < new_size:
+        raise CheckpointError("the stored tree state does not cover this checkpoint: run `manage.py audit_checkpoint`")
+    tiles = tree.Tiles()
+    if new_root is not None and tiles.root(0, new_size) != new_root:
         raise CheckpointError("the log does not match the checkpoint: no proof can be made")
-    return merkle.consistency_proof(old_size, verified.leaves, new_size)
+    return tiles.consistency(old_size, new_size)
 
 
 def consistency_proof(old_size: int, new_size: int) -> dict:
@@ -247,43 +310,29 @@ def _resolve_checkpoint(checkpoint, needed_size: int) -> Checkpoint:
 
 
 def inclusion_proofs(event_ids, *, checkpoint: Checkpoint | AuditCheckpoint | str | None = None) -> list[dict]:
-    """One proof per event id, against `checkpoint` (a note, a row, or by default the newest stored one)."""
-    seqs = dict(AuditEvent.objects.filter(pk__in=list(event_ids)).values_list("pk", "seq"))
-    missing = [i for i in event_ids if int(i) not in seqs]
+    """One proof per event id, against `checkpoint` (a note, a row, or by default the newest stored one), made from
+    the stored tree state and checked against the signed root before it is returned."""
+    events = {e.pk: e for e in AuditEvent.objects.filter(pk__in=list(event_ids))}
+    missing = [i for i in event_ids if int(i) not in events]
     if missing:
         raise CheckpointError(f"no audit event with id {missing[0]}")
-    cp = _resolve_checkpoint(checkpoint, max(seqs.values(), default=-1) + 1)
-    for pk, seq in seqs.items():
-        if seq >= cp.size:
-            raise CheckpointError(f"event {pk} (#{seq}) is newer than the checkpoint (size {cp.size})")
-    contents: dict[int, bytes] = {}
-    wanted = set(seqs.values())
-
-    def capture():
-        for row in chain.rows():
-            if row[1] in wanted:
-                contents[row[1]] = row[3]
-            yield row
-
-    verified = chain.verify(keys.audit_key(), sizes=[cp.size], keep_leaves=True, limit=cp.size, rows_iter=capture())
-    if verified.count < cp.size or verified.roots_at.get(cp.size) != cp.root:
-        raise CheckpointError("the log does not match the checkpoint: no proof can be made")
-    vkey = keys.verifier_key()
-    out = []
+    cp = _resolve_checkpoint(checkpoint, max((e.seq for e in events.values()), default=-1) + 1)
+    if tree.stored_size() < cp.size:
+        raise CheckpointError("the stored tree state does not cover this checkpoint: run `manage.py audit_checkpoint`")
+    tiles, vkey, out = tree.Tiles(), keys.verifier_key(), []
     for event_id in event_ids:
-        seq = seqs[int(event_id)]
-        out.append(
-            {
-                "type": PROOF_TYPE,
-                "event_id": int(event_id),
-                "leaf_index": seq,
-                "tree_size": cp.size,
-                "event": contents[seq].decode("ascii"),
-                "inclusion_path": [_b64(h) for h in merkle.inclusion_proof(seq, verified.leaves, cp.size)],
-                "checkpoint": cp.note,
-                "verifier_key": vkey,
-            }
-        )
+        event = events[int(event_id)]
+        if event.seq >= cp.size:
+            raise CheckpointError(f"event {event.pk} (#{event.seq}) is newer than the checkpoint (size {cp.size})")
+        content = chain.canonical_of(event)
+        path = tiles.inclusion(event.seq, cp.size)
+        if not merkle.verify_inclusion(event.seq, cp.size, tree.leaf_of(content), path, cp.root):
+            raise CheckpointError(f"event #{event.seq} does not match the signed log (altered in the database): no proof")
+        out.append({
+            "type": PROOF_TYPE, "event_id": event.pk, "leaf_index": event.seq, "tree_size": cp.size,
+            "event": content.decode("ascii"), "inclusion_path": [_b64(h) for h in path], "checkpoint": cp.note,
+            "verifier_key": vkey,
+        })
     return out
 
 

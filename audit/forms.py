@@ -1,11 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from cases.dates import DayInput
+from audit.sentences import action_choices
+from common.widgets import DayInput
+
+
+def _action_choices():
+    return [("", _("Anything"))] + action_choices()
 
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("User"), required=False, max_length=150)
-    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("What happened"), required=False, choices=_action_choices)
     case = forms.CharField(label=_("Case reference"), required=False, max_length=32)
     date_from = forms.DateField(label=_("From"), required=False, widget=DayInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DayInput())

@@ -7,7 +7,7 @@ follows RFC 6962 section 2.1 (PATH, PROOF/SUBPROOF); verification follows RFC 91
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from hashlib import sha256
 
 # The hashes and the verifiers live in audit/proofs.py (the one copy, also shipped in referral packages).
@@ -60,10 +60,9 @@ def root(leaves: Sequence[bytes], lo: int = 0, hi: int | None = None) -> bytes:
     return node_hash(root(leaves, lo, lo + k), root(leaves, lo + k, hi))
 
 
-def inclusion_proof(index: int, leaves: Sequence[bytes], size: int | None = None) -> list[bytes]:
-    """PATH(index, D[0:size]): the audit path of one leaf."""
-    size = len(leaves) if size is None else size
-    if not 0 <= index < size <= len(leaves):
+def inclusion_path(index: int, size: int, root_of: Callable[[int, int], bytes]) -> list[bytes]:
+    """PATH(index, D[0:size]) with root_of(lo, hi) = MTH(D[lo:hi]) (a leaf list, or stored tiles: audit/tree.py)."""
+    if not 0 <= index < size:
         raise ValueError("leaf index outside the tree")
 
     def path(m: int, lo: int, hi: int) -> list[bytes]:
@@ -72,16 +71,15 @@ def inclusion_proof(index: int, leaves: Sequence[bytes], size: int | None = None
             return []
         k = _split(n)
         if m < k:
-            return path(m, lo, lo + k) + [root(leaves, lo + k, hi)]
-        return path(m - k, lo + k, hi) + [root(leaves, lo, lo + k)]
+            return path(m, lo, lo + k) + [root_of(lo + k, hi)]
+        return path(m - k, lo + k, hi) + [root_of(lo, lo + k)]
 
     return path(index, 0, size)
 
 
-def consistency_proof(old_size: int, leaves: Sequence[bytes], size: int | None = None) -> list[bytes]:
+def consistency_path(old_size: int, size: int, root_of: Callable[[int, int], bytes]) -> list[bytes]:
     """PROOF(old_size, D[0:size]): shows that the tree of old_size leaves is a prefix of this one."""
-    size = len(leaves) if size is None else size
-    if not 0 <= old_size <= size <= len(leaves):
+    if not 0 <= old_size <= size:
         raise ValueError("old size larger than the tree")
     if old_size in (0, size):
         return []
@@ -89,10 +87,26 @@ def consistency_proof(old_size: int, leaves: Sequence[bytes], size: int | None =
     def subproof(m: int, lo: int, hi: int, whole: bool) -> list[bytes]:
         n = hi - lo
         if m == n:
-            return [] if whole else [root(leaves, lo, hi)]
+            return [] if whole else [root_of(lo, hi)]
         k = _split(n)
         if m <= k:
-            return subproof(m, lo, lo + k, whole) + [root(leaves, lo + k, hi)]
-        return subproof(m - k, lo + k, hi, False) + [root(leaves, lo, lo + k)]
+            return subproof(m, lo, lo + k, whole) + [root_of(lo + k, hi)]
+        return subproof(m - k, lo + k, hi, False) + [root_of(lo, lo + k)]
 
     return subproof(old_size, 0, size, True)
+
+
+def inclusion_proof(index: int, leaves: Sequence[bytes], size: int | None = None) -> list[bytes]:
+    """PATH(index, D[0:size]) over a list of leaf hashes."""
+    size = len(leaves) if size is None else size
+    if size > len(leaves):
+        raise ValueError("leaf index outside the tree")
+    return inclusion_path(index, size, lambda lo, hi: root(leaves, lo, hi))
+
+
+def consistency_proof(old_size: int, leaves: Sequence[bytes], size: int | None = None) -> list[bytes]:
+    """PROOF(old_size, D[0:size]) over a list of leaf hashes."""
+    size = len(leaves) if size is None else size
+    if size > len(leaves):
+        raise ValueError("old size larger than the tree")
+    return consistency_path(old_size, size, lambda lo, hi: root(leaves, lo, hi))

@@ -77,3 +77,22 @@ class AuditTimestamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} timestamp of checkpoint {self.checkpoint_id} at {self.gen_time:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditTreeTile(models.Model):
+    """Stored Merkle tree state (C2SP tlog-tiles layout), so proofs need no rebuild of the tree (audit/tree.py).
+
+    A tile at `level` L and `index` N holds `width` (up to 256) consecutive hashes of the tree's nodes at
+    height 8·L, from node N·256: level 0 holds leaf hashes. A partial tile of the tree's right edge is a row of
+    its own for each width, so the table is append-only like the log."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    width = models.PositiveSmallIntegerField()
+    hashes = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index", "width"], name="audit_tile_unique")]
+
+    def __str__(self) -> str:
+        return f"tile {self.level}/{self.index}.{self.width}"

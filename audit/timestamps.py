@@ -68,7 +68,7 @@ def request_stamp(message: bytes, url: str):
     request = TimestampRequestBuilder().data(message).hash_algorithm(HashAlgorithm.SHA256).cert_request(cert_request=True).build()
     http = urllib.request.Request(url, data=request.as_bytes(), method="POST", headers={"Content-Type": "application/timestamp-query"})
     try:
-        with urllib.request.urlopen(http, timeout=_TIMEOUT) as answer:
+        with urllib.request.urlopen(http, timeout=_TIMEOUT) as answer:  # nosec B310  # http(s) only: config.env.env_url refuses other schemes
             response = decode_timestamp_response(answer.read(1 << 20))
     except (OSError, ValueError) as exc:
         raise TimestampUnavailable(f"the time-stamping authority at {url} did not answer usefully ({exc})") from None

@@ -1,6 +1,6 @@
 """SQL for the append-only triggers on the audit tables, for PostgreSQL and SQLite."""
 
-TABLES = ("audit_auditevent", "audit_auditcheckpoint", "audit_audittimestamp")
+TABLES = ("audit_auditevent", "audit_auditcheckpoint", "audit_audittimestamp", "audit_audittreetile")
 
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION dalil_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,13 +1,18 @@
-"""Dalil under load: gunicorn with 2 workers on PostgreSQL, 100,000 cases and 1,000,000 audit events.
+"""Dalil under load: gunicorn with 2 workers behind nginx over HTTPS, on PostgreSQL, with 100,000 cases and
+1,000,000 audit events.
 
     .venv/bin/python bench/load.py [--cases 100000] [--audit 1000000] [--seconds 60] [--steps 1,4,8,16]
 
-Seeds a dedicated database (dalil_bench_load, made anew unless --reuse), starts gunicorn on
-loopback, and drives a mix of case list (45%), case page (35%), event creation (10%) and file
-download (10%) as caseworkers who each hold 1,000 cases, for --seconds at each concurrency step.
-Prints requests/s, p50/p95/p99 latency, errors and PostgreSQL's connection count per step.
-Target: no error, p95 under 250 ms at 16 concurrent users on a 2-core machine. Traffic goes
-only to 127.0.0.1, every loop is bounded in time, and gunicorn is stopped at the end.
+Seeds a dedicated database (dalil_bench_load, made anew unless --reuse), starts gunicorn on loopback and
+Debian's nginx in front of it with docs/deploy/nginx.conf (as `make prod-smoke` does), and drives a mix of
+case list (45%), case page (35%), event creation (10%) and file download (10%) as caseworkers who each hold
+1,000 cases, for --seconds at each concurrency step. Before each step it drives /healthz alone, signed out, for
+a third of that time: the framework's floor on this machine (every middleware, no session, no work), so that each step's throughput
+is also printed as a ratio of it, a figure that travels between machines. Prints requests/s, the ratio,
+p50/p95/p99 latency, errors and PostgreSQL's connection count per step, then per view the server time,
+queries and database time (from the Server-Timing header, ops/timing.py). Target: no error and a ratio of
+at least 0.08 at 16 users. Traffic goes only to loopback, every loop is bounded in time, and gunicorn and
+nginx are stopped at the end.
 """
 
 import argparse
@@ -15,155 +20,46 @@ import http.client
 import os
 import random
 import re
-import signal
+import ssl
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PASSWORD = "bench-password-long-enough"
 
+from bench.load_seed import PASSWORD, create_database, seed, setup_django  # noqa: E402
 
-def bench_keys() -> None:
-    """Keys of the bench's own, kept under var/bench-keys so that --reuse finds the data readable."""
-    import base64
-    import secrets
-
-    folder = ROOT / "var" / "bench-keys"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for purpose, env in (("kek", "DALIL_KEK_FILE"), ("audit-chain", "DALIL_AUDIT_KEY_FILE"), ("audit-signing", "DALIL_AUDIT_SIGNING_KEY_FILE")):
-        path = folder / purpose  # one key line of its purpose (keys/keyfile.py)
-        if not path.exists():
-            path.write_text(f"dalil-key-v1:{purpose}:bench:" + base64.b64encode(secrets.token_bytes(32)).decode())
-            path.chmod(0o600)
-        elif purpose == "kek" and path.read_text().startswith("bench:"):  # made before key purposes: same key, tagged
-            path.write_text("dalil-key-v1:kek:" + path.read_text().strip())
-        os.environ[env] = str(path)
-
-
-def setup_django(db_url: str) -> None:
-    bench_keys()
-    os.environ["DATABASE_URL"] = db_url
-    os.environ.setdefault("DALIL_SECRET_KEY", "bench-only-secret-key-not-for-production")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    import django
-
-    django.setup()
-
-
-def create_database(name: str, fresh: bool) -> bool:
-    exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip() == "1"
-    if exists and not fresh:
-        return False
-    if exists:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE {name} WITH (FORCE)"], check=True)
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
-    return True
-
-
-def seed(n_cases: int, n_audit: int, users: int) -> list[str]:
-    """Bulk-load the data set. Returns the usernames of the bench caseworkers."""
-    import datetime
-
-    from django.contrib.auth.models import Group, Permission
-    from django.core.management import call_command
-
-    from accounts.models import CaseUserObjectPermission
-    from cases.models import Case, Event, Person
-    from evidence.services import evidence_attach
-    from tests.factories import UserFactory
-
-    call_command("migrate", verbosity=0)
-    t0 = time.perf_counter()
-    admin = UserFactory(username="bench-admin")
-    caseworker_group = Group.objects.get(name="caseworker")
-    names = []
-    workers = []
-    for i in range(users):
-        u = UserFactory(username=f"bench-cw{i}", password=PASSWORD)
-        u.groups.add(caseworker_group)
-        workers.append(u)
-        names.append(u.username)
-    rng = random.Random(7)
-    nats = ["UZ", "TJ", "KG", "KZ"]
-    batch = 5000
-    case_ids = []
-    for start in range(0, n_cases, batch):
-        people = [
-            Person(name_latin=f"Bench Person {i}", name_cyrillic=f"Тест Персона {i}", nationality=rng.choice(nats))
-            for i in range(start, min(start + batch, n_cases))
-        ]
-        Person.objects.bulk_create(people)
-        cases = [
-            Case(reference=f"DAL-2024-{start + k:06d}", person=p, created_by=admin, updated_by=admin,
-                 status=rng.choice(["intake", "active", "referred", "closed"]))
-            for k, p in enumerate(people)
-        ]
-        Case.objects.bulk_create(cases)
-        case_ids.extend(c.pk for c in cases)
-    perms = list(Permission.objects.filter(codename__in=["view_case", "change_case", "download_evidence"], content_type__app_label="cases"))
-    grants, granted = [], {}
-    for w, user in enumerate(workers):
-        mine = case_ids[w * 1000 : (w + 1) * 1000]
-        granted[user.username] = mine
-        grants += [CaseUserObjectPermission(user=user, permission=p, content_object_id=cid) for cid in mine for p in perms]
-    CaseUserObjectPermission.objects.bulk_create(grants, batch_size=10000)
-    events = []
-    for cid in case_ids[: users * 1000]:
-        for kind in ("recruitment", "detention", "contract"):
-            events.append(Event(case_id=cid, type=kind, date=datetime.date(2024, rng.randint(1, 12), rng.randint(1, 28)),
-                                description="Bench event description", created_by=admin))
-    Event.objects.bulk_create(events, batch_size=5000)
-    from cases.blind_index import person_index_update
-
-    for person in Person.objects.filter(case__pk__in=case_ids[: users * 1000]):
-        person_index_update(person=person)  # the granted people are searchable by name
-    for cid in case_ids[: users * 1000 : 20]:
-        evidence_attach(actor=admin, case=Case.objects.get(pk=cid), content=os.urandom(200_000), original_name="bench.bin")
-    print(f"seeded {n_cases} cases, {len(events)} events in {time.perf_counter() - t0:.0f} s", flush=True)
-    t0 = time.perf_counter()
-    _seed_audit(n_audit, admin)
-    print(f"seeded {n_audit} audit events in {time.perf_counter() - t0:.0f} s", flush=True)
-    # What autovacuum would have done by the time a real installation holds this much: fresh planner
-    # statistics and a visibility map, so that index-only scans stay index-only.
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "VACUUM ANALYZE", connection_db()], check=True)
-    return names
-
-
-def connection_db() -> str:
-    from django.db import connection
-
-    return connection.settings_dict["NAME"]
-
-
-def _seed_audit(n: int, actor) -> None:
-    """n audit events with a valid chain, loaded with COPY by the audit bench's loader."""
-    from bench.audit import bulk_load
-
-    bulk_load(n)
+TIMING = re.compile(r"app;dur=([\d.]+), db;dur=([\d.]+);desc=\"(\d+) queries\"")
 
 
 class Client:
+    """One user's keep-alive HTTPS connection to nginx, with its cookies."""
+
     def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # the run's own throw-away certificate
+        self.port = port
+        self.conn = http.client.HTTPSConnection("localhost", port, timeout=30, context=context)
         self.cookies: dict[str, str] = {}
+        self.timing: tuple[float, float, int] | None = None
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        origin = f"https://localhost:{self.port}"
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": f"localhost:{self.port}"}
         data = None
         if body is not None:
             body = {**body, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
             data = urllib.parse.urlencode(body)
             headers.update({"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": self.cookies.get("csrftoken", ""),
-                            "Referer": "http://127.0.0.1/"})
+                            "Origin": origin, "Referer": origin + "/"})
         self.conn.request(method, path, body=data, headers=headers)
         resp = self.conn.getresponse()
         payload = resp.read()
@@ -171,6 +67,8 @@ class Client:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
+        found = TIMING.search(resp.getheader("Server-Timing") or "")
+        self.timing = (float(found.group(1)), float(found.group(2)), int(found.group(3))) if found else None
         return resp.status, payload
 
     def login(self, username: str) -> None:
@@ -193,65 +91,115 @@ def discover(port: int, username: str) -> tuple[list[str], list[str]]:
     return [r.decode() for r in refs], files
 
 
-def run_step(port: int, users: list[str], concurrency: int, seconds: float, seen: dict) -> dict:
+def pick_request(rng: random.Random, refs: list[str], files: list[str]) -> tuple[str, str, str, dict | None, tuple]:
+    """(view, method, path, form, accepted statuses) of the mix's next request."""
+    roll, ref = rng.random(), rng.choice(refs)
+    if roll < 0.45:
+        # A search names one person, as caseworkers do (the seeded names are "Bench Person <n>").
+        # Searches are POSTed (a name never goes in a URL); the answer is a redirect to an opaque id.
+        pick = rng.choice(["/", "/?status=active", "search"])
+        if pick == "search":
+            return "search", "POST", "/", {"q": "Bench Person " + str(int(ref.rsplit("-", 1)[1]))}, (302, 303)
+        return "case list", "GET", pick, None, (200,)
+    if roll < 0.80:
+        return "case page", "GET", f"/cases/{ref}/", None, (200,)
+    if roll < 0.90:
+        return "event creation", "POST", f"/cases/{ref}/events/new/", {"type": "family_contact", "date": "2025-03",
+                                                                        "description": "Called his sister."}, (302, 303)
+    return "download", "GET", rng.choice(files) if files else "/", None, (200, 206)
+
+
+def run_step(port: int, users: list[str], concurrency: int, seconds: float, seen: dict, *, floor: bool = False) -> dict:
+    """Drive the mix (or /healthz alone, the floor) with `concurrency` users for `seconds`."""
     latencies: list[float] = []
+    views: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     errors = [0]
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
+    deadline = [0.0]
+    # Every user signs in first (Argon2 is slow on purpose); the clock starts when the last one has.
+    ready = threading.Barrier(concurrency + 1, action=lambda: deadline.__setitem__(0, time.monotonic() + seconds))
 
     def worker(i: int) -> None:
         rng = random.Random(i)
         username = users[i % len(users)]
-        refs, files = seen[username]
         client = Client(port)
-        client.login(username)
-        while time.monotonic() < deadline:
-            roll = rng.random()
-            ref = rng.choice(refs)
-            if roll < 0.45:
-                # A search names one person, as caseworkers do (the seeded names are "Bench Person <n>").
-                # Searches are POSTed (a name never goes in a URL); the answer is a redirect to an opaque id.
-                pick = rng.choice(["/", "/?status=active", "search"])
-                if pick == "search":
-                    method, path, body, ok = "POST", "/", {"q": "Bench Person " + str(int(ref.rsplit("-", 1)[1]))}, (302, 303)
-                else:
-                    method, path, body, ok = "GET", pick, None, (200,)
-            elif roll < 0.80:
-                method, path, body, ok = "GET", f"/cases/{ref}/", None, (200,)
-            elif roll < 0.90:
-                method, path, ok = "POST", f"/cases/{ref}/events/new/", (302, 303)
-                body = {"type": "family_contact", "date": "2025-03", "description": "Called his sister."}
-            else:
-                method, path, body, ok = "GET", rng.choice(files) if files else "/", None, (200, 206)
+        if not floor:  # the floor is the framework alone: no session, no user, no second factor
+            client.login(username)
+        ready.wait()
+        while time.monotonic() < deadline[0]:
+            view, method, path, body, ok = ("floor", "GET", "/healthz", None, (200,)) if floor else pick_request(rng, *seen[username])
             t = time.perf_counter()
             try:
                 status, _ = client.request(method, path, body)
             except Exception:
                 status = 0
                 client = Client(port)
-                client.login(users[i % len(users)])
+                if not floor:
+                    client.login(username)
             elapsed = time.perf_counter() - t
             with lock:
                 latencies.append(elapsed)
+                if client.timing:
+                    views[view].append(client.timing)
                 if status not in ok:
                     errors[0] += 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
     for t in threads:
         t.start()
+    ready.wait(120)
+    started = time.perf_counter()
     for t in threads:
         t.join(seconds + 60)
     wall = time.perf_counter() - started
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 2 else [0] * 99
     return {"requests": len(latencies), "rps": len(latencies) / wall, "p50": q[49] * 1000, "p95": q[94] * 1000,
-            "p99": q[98] * 1000, "errors": errors[0]}
+            "p99": q[98] * 1000, "errors": errors[0], "views": views}
 
 
 def pg_connections(db: str) -> int:
     out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
                           f"SELECT count(*) FROM pg_stat_activity WHERE datname='{db}'"], capture_output=True, text=True)
     return int(out.stdout.strip() or 0)
+
+
+def print_views(views: dict[str, list[tuple[float, float, int]]]) -> None:
+    print(f"\n{'view':<15} {'requests':>8} {'server ms':>9} {'queries':>7} {'db ms':>6}   (mean per request, from Server-Timing)")
+    for view, rows in sorted(views.items(), key=lambda item: -statistics.fmean(r[0] for r in item[1])):
+        print(f"{view:<15} {len(rows):>8} {statistics.fmean(r[0] for r in rows):>9.1f} "
+              f"{statistics.fmean(r[2] for r in rows):>7.1f} {statistics.fmean(r[1] for r in rows):>6.1f}")
+
+
+def start_web(db_url: str, folder: Path, procs) -> int:
+    """gunicorn (2 workers) on loopback and nginx in front of it with docs/deploy/nginx.conf; nginx's port."""
+    from smoke import services
+
+    upstream = f"127.0.0.1:{services.free_port()}"
+    port = services.nginx(procs, folder / "nginx", upstream)
+    env = {**os.environ, "DATABASE_URL": db_url, "DALIL_ALLOWED_HOSTS": "localhost", "DALIL_BEHIND_PROXY": "true",
+           "DALIL_CSRF_TRUSTED_ORIGINS": f"https://localhost:{port}", "DALIL_SERVER_TIMING": "true"}
+    gunicorn = procs.start("gunicorn", [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "2", "--bind", upstream,
+                                        "--log-level", "warning", "--timeout", "60"], env=env)
+    services.wait_for_port(int(upstream.rsplit(":", 1)[1]), 60, gunicorn, "gunicorn")
+    return port
+
+
+def drive(port: int, users: list[str], steps: list[int], seconds: float, db: str) -> None:
+    seen = {u: discover(port, u) for u in users}
+    print(f"gunicorn 2 workers behind nginx (HTTPS) on :{port}; {len(users)} caseworkers, each sampling "
+          f"{len(seen[users[0]][0])} of their cases and {len(seen[users[0]][1])} files")
+    print(f"{'users':>5} {'requests':>8} {'req/s':>7} {'floor/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+          f"{'errors':>6} {'pg conns':>8}")
+    views: dict[str, list] = defaultdict(list)
+    for step in steps:
+        floor = run_step(port, users, step, seconds / 3, seen, floor=True)
+        r = run_step(port, users, step, seconds, seen)
+        for view, rows in [*r["views"].items(), *floor["views"].items()]:
+            views[view] += rows
+        print(f"{step:>5} {r['requests']:>8} {r['rps']:>7.1f} {floor['rps']:>7.1f} {r['rps'] / floor['rps']:>6.3f} "
+              f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors'] + floor['errors']:>6} {pg_connections(db):>8}",
+              flush=True)
+    print_views(views)
 
 
 def main() -> None:
@@ -263,38 +211,21 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--db", default="dalil_bench_load")
     parser.add_argument("--reuse", action="store_true", help="keep an existing seeded database")
-    parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
+
+    from smoke import services
 
     db_url = f"postgres://postgres@127.0.0.1:5432/{args.db}"
     fresh = create_database(args.db, fresh=not args.reuse)
     setup_django(db_url)
     users = seed(args.cases, args.audit, args.users) if fresh else [f"bench-cw{i}" for i in range(args.users)]
-
-    env = {**os.environ, "DATABASE_URL": db_url, "DALIL_ALLOWED_HOSTS": "127.0.0.1", "DALIL_SECURE_COOKIES": "false"}
-    gunicorn = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{args.port}",
-         "--log-level", "warning", "--timeout", "60"],
-        cwd=ROOT, env=env,
-    )
+    folder = Path(tempfile.mkdtemp(prefix="dalil-load-"))
+    procs = services.Processes(folder)
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
-        seen = {u: discover(args.port, u) for u in users}
-        print(f"gunicorn 2 workers on :{args.port}; {len(users)} caseworkers, each sampling "
-              f"{len(seen[users[0]][0])} of their cases and {len(seen[users[0]][1])} files")
-        print(f"{'users':>5} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'pg conns':>8}")
-        for step in [int(s) for s in args.steps.split(",")]:
-            r = run_step(args.port, users, step, args.seconds, seen)
-            print(f"{step:>5} {r['requests']:>8} {r['rps']:>7.1f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "
-                  f"{r['errors']:>6} {pg_connections(args.db):>8}", flush=True)
+        port = start_web(db_url, folder, procs)
+        drive(port, users, [int(s) for s in args.steps.split(",")], args.seconds, args.db)
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(30)
+        procs.stop()
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ language (config/formats): "1 Dec 2026", "1 декабря 2026 г."; an approxi
 import datetime
 import re
 
-from django import forms
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from common.widgets import DayInput  # noqa: F401 - the date inputs of the forms that type days
 
 DAY, MONTH, YEAR, APPROXIMATE, UNKNOWN = "day", "month", "year", "approximate", "unknown"
 
@@ -107,11 +108,3 @@ def format_approximate_date(value: datetime.date | None, precision: str) -> str:
         return _("about %(date)s") % {"date": month}
     return formats.date_format(value, "DATE_FORMAT")
 
-
-class DayInput(forms.DateInput):
-    """A date typed as text (12.03.2024 or 2024-03-12), not the browser's picker with its US-style order."""
-
-    input_type = "text"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": _("DD.MM.YYYY"), "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}, format="%d.%m.%Y")

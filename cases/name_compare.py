@@ -63,13 +63,21 @@ class BirthDate:
         return f"{self.day:02d}{self.month:02d}{self.year:04d}"
 
 
-_DMY = re.compile(r"^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{4})")
+_DMY = re.compile(r"^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{4}|\d{2})\b")
 _YMD = re.compile(r"^(\d{4})[./\-](\d{1,2})[./\-](\d{1,2})")
-_YEAR = re.compile(r"^(\d{4})(?:\s*(?:г\.?|года?|y\.?))?$")
+_YEAR = re.compile(r"^(\d{4})(?:\s*(?:г\.?\s*р\.?|г\.?|года?(?:\s+рождения)?|y\.?))?$", re.IGNORECASE)
+
+
+def _century(year: int) -> int:
+    """A two-digit year (17.05.94) in the century that makes it a past year."""
+    if year >= 100:
+        return year
+    return 2000 + year if year <= datetime.date.today().year % 100 else 1900 + year
 
 
 def birth(value) -> BirthDate | None:
-    """A birth date as lists print it: a date, DD.MM.YYYY, YYYY-MM-DD, D/M/YYYY, a year alone; None if absent."""
+    """A birth date as lists print it: a date, DD.MM.YYYY, DD.MM.YY, YYYY-MM-DD, D/M/YYYY, a year ("1994 г.р.");
+    None if absent or unreadable."""
     if value is None or value == "":
         return None
     if isinstance(value, BirthDate):
@@ -81,6 +89,7 @@ def birth(value) -> BirthDate | None:
         y, mo, d = (int(x) for x in m.groups())
     elif m := _DMY.match(text):
         d, mo, y = (int(x) for x in m.groups())
+        y = _century(y)
     elif m := _YEAR.match(text):
         return BirthDate(int(m.group(1)))
     else:
@@ -123,6 +132,9 @@ def _word_sim(a: str, b: str, a_key: str, b_key: str) -> tuple[float, str]:
         return 1.0, "same"
     if a == b:
         return 0.95, "Russified vowels (o/a, e/i, yo/e)"
+    short, long_ = sorted((a_key, b_key), key=len)
+    if len(short) >= 3 and long_ == short + "jon":  # Uzbek/Tajik -jon (not Kazakh -zhan: Nurzhan is not Nur)
+        return 0.85, "given name with or without -jon"
     if a in _DISTINCT and b in _DISTINCT:
         return 0.0, ""
     longest = max(len(a), len(b))

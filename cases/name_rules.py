@@ -12,6 +12,7 @@ alike through the rule (tests/names runs each row, and docs/patterns.md shows th
 - ``digraph``: a letter group read in the whole text before single letters (Kazakh 2017 apostrophes, дж);
 - ``fold``: a Latin letter group of a token -> its matching form (the strict key);
 - ``loose``: a fold of the loose key (Russified vowels), which scores a little lower than the strict key;
+- ``given``: an ending a given name may carry or drop (compared, not folded: it scores like a one-letter typo);
 - ``german``: letters of German-style spellings, applied to a second reading of tokens that look German;
 - ``suffix``: a word ending that makes the word a surname or a patronymic (target = role, sex);
 - ``particle``: a separate word that makes the word before it a father's name (target = sex).
@@ -92,6 +93,8 @@ RULES: tuple[Rule, ...] = (
     R("ie", "Russian и where Uzbek writes e, and е/и generally (Шерзод/Ширзод)", "loose", "e", "i", ("Sherzod", "Ширзод")),
     R("yo", "Russian е (and ICAO e) for ё / Uzbek yo at the start", "loose", "^io", "e", ("Yodgor", "Едгор", "Edgor", "Ёдгор")),
     R("final-h", "Uzbek/Tajik final h after a vowel, dropped in Russian (Abdulloh/Абдулла)", "loose", "Vh$", "V", ("Abdulloh", "Абдулла")),
+    R("jon", "Uzbek/Tajik -jon (-джон) on a given name, often dropped (Farrukhjon/Farrukh)", "given", "jon", "",
+      ("Farrukhjon", "Фаррух")),
     # --- German-style spellings (a second reading of tokens with w, sch, tsch) ----------------------------------
     R("de-tsch", "German-style: tsch for ч", "german", "tsch", "ch", ("Tscholpon", "Чолпон")),
     R("de-dsch", "German-style: dsch for дж", "german", "dsch", "j", ("Dschamschid", "Джамшид")),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
-from cases import once, searches, selectors, services
+from cases import drafts, once, searches, selectors, services
 from cases.blind_index import sort_by_person_name
 from cases.conflicts import conflict_rows
 from cases.forms import (
@@ -53,6 +53,11 @@ def _posted(request: HttpRequest):
 def _form_response(request: HttpRequest, template: str, context: dict, forms) -> HttpResponse | None:
     """The page to show instead of saving: the form on GET, the form with its errors (400) on a bad POST."""
     context["form_token"] = once.token_for(request)
+    if notice := drafts.held(request):
+        # Too large, or typed before the session ended: shown as typed, with its errors, and not saved.
+        [form.is_valid() for form in forms]
+        messages.warning(request, notice)
+        return render(request, template, context, status=drafts.held_status(request))
     if request.method != "POST":
         if (case := context.get("case")) is not None:
             # An edit page shows the record it edits: that is a read too.
@@ -305,7 +310,10 @@ def event_edit(request: HttpRequest, reference: str, event_id=None) -> HttpRespo
     if event is None:
 
         def create():
-            made = services.event_add(actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources)
+            made = services.event_add(
+                actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources,
+                new_source=form.new_source_data(),
+            )
             messages.success(request, _("Event added to the timeline."))
             return f"event-{made.pk}"
 
@@ -313,7 +321,7 @@ def event_edit(request: HttpRequest, reference: str, event_id=None) -> HttpRespo
     try:
         services.event_update(
             actor=request.user, event=event, data=event_data, perpetrators=perpetrators, sources=sources,
-            version=form.read_version(),
+            version=form.read_version(), new_source=form.new_source_data(),
         )
     except services.StaleEdit as stale:
         rows = conflict_rows(stale.current, {**event_data, "perpetrators": perpetrators, "sources": sources})

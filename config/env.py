@@ -51,3 +51,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An http(s) address, or empty: any other scheme (file:, ftp:, …) is refused at start-up."""
+    value = (env_str(name, default) or "").strip()
+    if value and not value.lower().startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// address, not {value!r}")
+    return value

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DALIL_DATA_DIR") or BASE_DIR / "var")
@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cases.drafts.DraftMiddleware",  # before CSRF: an oversized or signed-out form is kept (cases/drafts.py)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PrivateResponseMiddleware",  # no-store, private for signed-in users and the API
@@ -96,6 +97,10 @@ MIDDLEWARE = [
     "audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+
+# bench/load.py: each response says its server time, query count and database time (ops/timing.py).
+if env_bool("DALIL_SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "ops.timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -316,9 +321,15 @@ LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are
 
 # django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
 OTP_TOTP_ISSUER = env_str("DALIL_OTP_ISSUER", "Dalil")
-OTP_WEBAUTHN_RP_ID = env_str("DALIL_WEBAUTHN_RP_ID", "localhost")
+# The relying party is the site's host name, from DALIL_ALLOWED_HOSTS unless set: browsers refuse security
+# keys at an IP address, so in development they work at http://localhost:8000 (not http://127.0.0.1:8000).
+_NAMED_HOSTS = [h for h in ALLOWED_HOSTS if h not in ("*", "") and not h.startswith((".", "[")) and not h.replace(".", "").isdigit()]
+OTP_WEBAUTHN_RP_ID = env_str("DALIL_WEBAUTHN_RP_ID") or (_NAMED_HOSTS[0] if _NAMED_HOSTS else "localhost")
 OTP_WEBAUTHN_RP_NAME = env_str("DALIL_WEBAUTHN_RP_NAME", "Dalil")
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("DALIL_WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "DALIL_WEBAUTHN_ORIGINS",
+    ["http://localhost:8000"] if (DEBUG or EMBEDDED) else [f"https://{h}" for h in _NAMED_HOSTS],
+)
 # A key is a second factor after the password, never a way around it (and around the lockout).
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
@@ -366,7 +377,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "cases.models.DatePrecision"},  # one name for birth and event dates
+    # One name per choice set, however many fields use it.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "cases.models.DatePrecision", "EventTypeEnum": "api.schema.EVENT_TYPE_CHOICES"},
     "APPEND_COMPONENTS": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "SECURITY": [{"bearer": []}],
     # Swagger UI from drf-spectacular-sidecar: served by us, nothing from a CDN.
@@ -385,14 +397,14 @@ DALIL_AUDIT_ORIGIN = env_str("DALIL_AUDIT_ORIGIN", "dalil.invalid/audit")  # che
 # write-once or remote mount), an e-mail address, a witness's HTTP endpoint.
 DALIL_AUDIT_CHECKPOINT_DIR = env_str("DALIL_AUDIT_CHECKPOINT_DIR", "") or str(DATA_DIR / "audit-checkpoints")
 DALIL_AUDIT_CHECKPOINT_EMAIL = env_list("DALIL_AUDIT_CHECKPOINT_EMAIL", [])
-DALIL_AUDIT_WITNESS_URL = env_str("DALIL_AUDIT_WITNESS_URL", "")
+DALIL_AUDIT_WITNESS_URL = env_url("DALIL_AUDIT_WITNESS_URL")
 CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": env_int("DALIL_AUDIT_CHECKPOINT_MINUTES", 60) * 60.0,
 }
 # RFC 3161 time-stamping authority (audit/timestamps.py): every checkpoint and intake hash batch is stamped;
 # beat retries the ones still unstamped while the authority is unreachable. Empty URL: no stamps.
-DALIL_TSA_URL = env_str("DALIL_TSA_URL", "")
+DALIL_TSA_URL = env_url("DALIL_TSA_URL")
 DALIL_TSA_CA_FILE = env_str("DALIL_TSA_CA_FILE", "")  # PEM root(s) the authority's certificate must chain to
 CELERY_BEAT_SCHEDULE["audit-timestamp"] = {"task": "audit.timestamp", "schedule": env_int("DALIL_TSA_RETRY_MINUTES", 5) * 60.0}
 

@@ -137,6 +137,7 @@ class _FileReader:
     def __init__(self, path: str):
         self._fh = open(path, "rb", buffering=READ_BUFFER)
         self.read = self._fh.read
+        self.readinto = self._fh.readinto
 
     def seek(self, pos: int) -> None:
         self._fh.seek(pos)

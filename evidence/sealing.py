@@ -19,7 +19,8 @@ from django.views.decorators.debug import sensitive_variables
 from evidence import blobs
 from keys import ring
 from keys.purposes import EVIDENCE, key_context
-from keys.stream import SEGMENT_SIZE, VERSION, Encryptor, OverlappedSHA256, decrypt_range
+from keys import stream
+from keys.stream import SEGMENT_SIZE, VERSION, Encryptor, decrypt_range
 
 
 class TooLarge(ValueError):
@@ -105,12 +106,16 @@ def read_chunks(fileobj, size: int = 1024 * 1024) -> Iterator[bytes]:
         yield chunk
 
 
+def _data_key(record) -> bytes:
+    if not record.wrapped_key:
+        raise ring.KeyUnavailable("this file's key was destroyed")
+    return ring.unwrap(record.kek_id, bytes(record.wrapped_key), context=record_context(record._meta.label_lower, record.pk))
+
+
 @sensitive_variables("data_key")
 def plaintext_chunks(record, *, start_segment: int = 0) -> Iterator[bytes]:
     """Verified plaintext of an EvidenceFile or WorkingCopy, one segment at a time, from ``start_segment``."""
-    if not record.wrapped_key:
-        raise ring.KeyUnavailable("this file's key was destroyed")
-    data_key = ring.unwrap(record.kek_id, bytes(record.wrapped_key), context=record_context(record._meta.label_lower, record.pk))
+    data_key = _data_key(record)
     reader = blobs.open_reader(record.blob_name)
     try:
         yield from decrypt_range(reader.read, reader.seek, data_key, record.pk, size=record.size, start_segment=start_segment)
@@ -118,12 +123,17 @@ def plaintext_chunks(record, *, start_segment: int = 0) -> Iterator[bytes]:
         reader.close()
 
 
+@sensitive_variables("data_key")
 def plaintext_sha256(record) -> str:
     """SHA-256 (hex) of a file's verified plaintext, hashed on a second core beside the decryption, as sealing does."""
-    digest = OverlappedSHA256()
-    for chunk in plaintext_chunks(record):
-        digest.update(chunk)
-    return digest.hexdigest()
+    data_key = _data_key(record)
+    reader = blobs.open_reader(record.blob_name)
+    try:
+        return stream.plaintext_sha256(
+            reader.read, reader.seek, data_key, record.pk, size=record.size, readinto=getattr(reader, "readinto", None)
+        )
+    finally:
+        reader.close()
 
 
 def plaintext_range(record, start: int, end: int) -> Iterator[bytes]:

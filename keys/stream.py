@@ -18,7 +18,6 @@ another file.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import struct
 import uuid
@@ -28,6 +27,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from keys.hashing import OverlappedSHA256
 
 MAGIC = b"DLEV"
 VERSION = 1
@@ -106,65 +107,6 @@ def plaintext_size(blob_len: int) -> int:
     if last < TAG_SIZE or (last == TAG_SIZE and n > 1):
         raise EvidenceFormatError("blob length is impossible (truncated?)")
     return body - n * TAG_SIZE
-
-
-class OverlappedSHA256:
-    """SHA-256 of a plaintext, computed on a pool thread while the caller encrypts or decrypts the next piece.
-
-    hashlib releases the GIL over large buffers, so hashing beside AES-GCM uses the second core instead of
-    running after it. Pieces are gathered into batches of about 1 MiB (a hand-over per 64 KiB segment would
-    cost more than it saves); updates stay in order, at most one batch is in flight, and only immutable bytes
-    are handed over, so the caller may reuse its buffers.
-    """
-
-    BATCH = 1 << 20
-
-    def __init__(self):
-        self._hash = hashlib.sha256()
-        self._pending = None
-        self._batch: list[bytes] = []
-        self._batched = 0
-
-    def update(self, chunk) -> None:
-        data = chunk if isinstance(chunk, bytes) else bytes(chunk)
-        self._batch.append(data)
-        self._batched += len(data)
-        if self._batched >= self.BATCH:
-            self._hand_over()
-
-    def _hand_over(self) -> None:
-        batch, self._batch, self._batched = self._batch, [], 0
-        # One buffer, one update call: the pool thread takes the GIL once per batch, not once per segment
-        # (each take may wait out the switch interval while the caller's thread is busy decrypting).
-        data = batch[0] if len(batch) == 1 else b"".join(batch)
-        self._wait()
-        if data:
-            self._pending = _hash_pool().submit(self._hash.update, data)
-
-    def _wait(self) -> None:
-        if self._pending is not None:
-            self._pending.result()
-            self._pending = None
-
-    def hexdigest(self) -> str:
-        return self.digest().hex()
-
-    def digest(self) -> bytes:
-        self._hand_over()
-        self._wait()
-        return self._hash.digest()
-
-
-_POOL = None
-
-
-def _hash_pool():
-    global _POOL
-    if _POOL is None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dalil-sha256")
-    return _POOL
 
 
 class Encryptor:
@@ -280,6 +222,17 @@ class Decryptor:
         except InvalidTag:
             raise TamperedError(index) from None
 
+    def open_segment_into(self, index: int, data, out, *, last: bool) -> None:
+        """open_segment() into ``out`` (a writable buffer of the plaintext's length): no bytes object per segment."""
+        if len(data) < TAG_SIZE or (not last and len(data) != CIPHER_SEGMENT_SIZE) or len(out) != len(data) - TAG_SIZE:
+            raise TamperedError(index, "segment has the wrong length")
+        if last and len(data) == TAG_SIZE and index > 0:
+            raise TamperedError(index, "empty last segment after data")
+        try:
+            self._aead.decrypt_into(_nonce(self._prefix, index, last), data, self._aad, out)
+        except InvalidTag:
+            raise TamperedError(index) from None
+
 
 def decrypt_stream(read: Callable[[int], bytes], data_key: bytes, file_id) -> Iterator[bytes]:
     """Plaintext segments from a reader positioned at the start of a blob, each verified before it is yielded.
@@ -338,3 +291,58 @@ def decrypt_range(
         yield dec.open_segment(index, data, last=last)
     if last and read(1):
         raise TamperedError(count - 1, "data after the last segment")
+
+
+def _fill(read: Callable[[int], bytes], readinto, view: memoryview) -> int:
+    """Read into ``view`` until it is full or the blob ends; how many bytes came."""
+    got = 0
+    while got < len(view):
+        if readinto is not None:
+            n = readinto(view[got:])
+        else:
+            piece = read(len(view) - got)
+            n = len(piece)
+            view[got : got + n] = piece
+        if not n:
+            break
+        got += n
+    return got
+
+
+def plaintext_sha256(
+    read: Callable[[int], bytes], seek: Callable[[int], object], data_key: bytes, file_id, *, size: int, readinto=None
+) -> str:
+    """SHA-256 (hex) of a blob's verified plaintext, as the integrity sweep needs it, at the speed of the cipher.
+
+    About 1 MiB of ciphertext at a time is read (with ``readinto`` when the reader has it: one copy, no new
+    object) and decrypted straight into one of two plaintext buffers, while the other is hashed on a pool
+    thread. The buffers are reused (fresh ones would cost a page fault per 4 KiB), and no plaintext leaves
+    this function. Raises like decrypt_range().
+    """
+    count = segment_count(size)
+    seek(0)
+    header = _read_exact(read, HEADER_SIZE)
+    if len(header) < HEADER_SIZE:
+        raise EvidenceFormatError("blob is shorter than its header")
+    dec = Decryptor(data_key, file_id, header)
+    digest = OverlappedSHA256()
+    per_batch = OverlappedSHA256.BATCH // SEGMENT_SIZE
+    plain = [memoryview(bytearray(min(size, OverlappedSHA256.BATCH))) for _ in range(2)]
+    cipher = memoryview(bytearray(min(blob_size(size) - HEADER_SIZE, per_batch * CIPHER_SEGMENT_SIZE)))
+    for first in range(0, count, per_batch):
+        indexes = range(first, min(first + per_batch, count))
+        batch_plain = min(size - first * SEGMENT_SIZE, len(indexes) * SEGMENT_SIZE)
+        view = plain[(first // per_batch) % 2][:batch_plain]
+        wanted = batch_plain + TAG_SIZE * len(indexes) if batch_plain else TAG_SIZE
+        got = _fill(read, readinto, cipher[:wanted])
+        for index in indexes:
+            at = (index - first) * CIPHER_SEGMENT_SIZE
+            end = min(at + CIPHER_SEGMENT_SIZE, wanted)
+            if got < end:
+                raise TamperedError(index, "blob is truncated")
+            out = view[(index - first) * SEGMENT_SIZE :][: end - at - TAG_SIZE]
+            dec.open_segment_into(index, cipher[at:end], out, last=index == count - 1)
+        digest.update_lent(view)
+    if read(1):
+        raise TamperedError(count - 1, "data after the last segment")
+    return digest.hexdigest()

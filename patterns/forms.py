@@ -5,7 +5,7 @@ from cases.models import Case, Event, Nationality
 from patterns import stats
 from patterns.lists import FIELDS, REQUIRED
 from patterns.models import SourceList
-from cases.dates import DayInput
+from common.widgets import DayInput
 
 FIELD_LABELS = {
     "full_name": _("Full name"), "birth_date": _("Date of birth"), "region": _("Region"), "nationality": _("Nationality"),

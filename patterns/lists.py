@@ -96,6 +96,8 @@ def check_file(filename: str, content: bytes) -> None:
         raise ListFileError(_("The file is empty."))
     if is_xlsx(filename, content):
         check_xlsx(content)
+    else:
+        _csv_text(content)  # decoding is no parsing: a binary file is refused at once, nothing stored
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
@@ -114,16 +116,19 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
         book.close()
 
 
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    text = None
+def _csv_text(content: bytes) -> str:
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             text = content.decode(encoding)
-            break
         except UnicodeDecodeError:
             continue
-    if text is None or "\x00" in text:
-        raise ListFileError(_("The file is neither CSV text nor an XLSX workbook."))
+        if "\x00" not in text:
+            return text
+    raise ListFileError(_("The file is neither CSV text nor an XLSX workbook."))
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    text = _csv_text(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

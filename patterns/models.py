@@ -53,7 +53,8 @@ class ListUpload(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source_list = models.ForeignKey(SourceList, on_delete=models.CASCADE, related_name="uploads")
-    filename = models.CharField(max_length=255)
+    # A file is often named after whom it lists ("ivanov_and_others.xlsx"): sealed like the content.
+    filename = ProtectedCharField()
     # The file itself stays in the database, sealed, so the task gets only this row's id (never the content).
     # Base64 of the bytes: sealed fields hold text. A header row can be a row of names (a file without a
     # header), so the columns and the mapping that names them are sealed too.

@@ -203,9 +203,8 @@ def _exhibits(referral: Referral, user) -> list[tuple[EvidenceFile, dict]]:
     return out
 
 
-def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
-    from audit import checkpoints, keys
-
+def _allowed_requester(referral: Referral):
+    """Who asked for the build, if they still may, and the consent still covers the recipient; BuildFailed if not."""
     user = referral.build_requested_by
     case = referral.case
     if user is None or not user.is_active or not cases_for(user, perm=PERM).filter(pk=case.pk).exists():
@@ -216,12 +215,19 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     for contact in referral.contacts.all():
         if reason := consent_rules.contact_refusal(contact):
             raise BuildFailed(f"{contact.get_relationship_display()}: {reason}")
+    return user
+
+
+def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
+    from audit import checkpoints, keys
+
+    user = _allowed_requester(referral)
     pairs = _exhibits(referral, user)
     files = {x["file_id"]: f for f, x in pairs}
     exhibits = [x for _f, x in pairs]
 
     progress(3, "Signing an audit checkpoint", force=True)
-    row = checkpoints.checkpoint_create()
+    row = checkpoints.checkpoint_extend()  # from the stored tree state: the new events only, not the whole log
     custody_ids = {x["file_id"]: custody.event_ids(files[x["file_id"]]) for x in exhibits}
     progress(6, "Proving custody entries against the checkpoint", force=True)
     wanted = sorted({i for ids in custody_ids.values() for i in ids})

@@ -29,3 +29,4 @@ def is_audit_admin(user) -> bool:
     from audit.selectors import is_audit_admin as check
 
     return check(user)
+

@@ -46,7 +46,7 @@ def build_walk_data():
               "family_redaction": "pseudonym", "sources_redaction": "pseudonym"},
         events=list(case.events.all()), files=[evidence],
     )
-    from patterns import services as pattern_services
+    from patterns import list_imports as pattern_services
 
     pattern_services.source_list_create(actor=cw1, data={"title": "Published list " + LONG_WORD[:150], "publisher": "A ministry"})
     return cast, evidence

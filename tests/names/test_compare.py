@@ -87,6 +87,8 @@ def test_birth_dates_as_lists_print_them():
     assert birth("1994").year == 1994 and not birth("1994").full and not birth("01.01.1994").full
     assert birth("") is None and birth(None) is None and birth("unknown") is None
     assert birth("31.02.1994").year == 1994 and not birth("31.02.1994").full
+    assert birth("17.05.94") == birth("17.05.1994") and birth("01.02.03").year == 2003
+    assert birth("1994 г.р.") == birth("1994 г.") == birth("1994") == birth("1994 года рождения")
 
 
 def test_which_word_is_which():

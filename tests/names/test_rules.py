@@ -53,7 +53,16 @@ def test_every_rule_has_an_id_a_standard_and_two_examples():
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
     for r in RULES:
-        assert r.standard and len(r.examples) >= 2 and r.kind in SPELLING_KINDS + ("suffix", "particle")
+        assert r.standard and len(r.examples) >= 2 and r.kind in SPELLING_KINDS + ("suffix", "particle", "given")
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.kind == "given"], ids=lambda r: r.id)
+def test_given_name_ending_rule(rule):
+    from cases.name_compare import compare
+
+    a, b = rule.examples
+    m = compare(f"{a} Karimov", f"{b} Каримов")
+    assert m.same and "-jon" in m.why, m
 
 
 RUSSIAN_NAMES = [

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -34,7 +36,7 @@ def test_prod_check_fails_in_plain_words_on_the_embedded_default(capsys, setting
     with pytest.raises(CommandError, match="problem"):
         call_command("prod_check")
     out = capsys.readouterr().out
-    assert "FAIL  no key-encryption key" in out
+    assert "FAIL  no key-encryption key" in out or "FAIL  the key-encryption key is a development key" in out
     assert "REDIS_URL is not set" in out
 
 
@@ -52,11 +54,30 @@ def test_a_fresh_install_is_ready_before_its_first_upload(client, settings, tmp_
 @pytest.mark.django_db
 def test_prod_check_prints_the_failing_deploy_lines_and_refuses_development_keys(capsys, settings, monkeypatch):
     settings.SECURE_SSL_REDIRECT = False
-    dev_key = settings.DATA_DIR / "keys" / "kek" / "dev.key"
-    monkeypatch.setenv("DALIL_AUDIT_KEY_FILE", str(dev_key))
+    settings.DALIL_AUDIT_KEY = ""  # the audit chain key falls back to the development folder
+    settings.DALIL_TOKEN_PEPPER = "dalil-key-v1:kek:k1:" + "A" * 43  # a key of another purpose
     with pytest.raises(CommandError):
         call_command("prod_check")
     out = capsys.readouterr().out
     assert "(security.W008)" in out  # the real line, not "see check --deploy"
     assert "drf_spectacular" not in out
-    assert "FAIL  DALIL_AUDIT_KEY_FILE point into the development key folder" in out
+    assert "FAIL  the audit chain key (HMAC) is a development key kept beside the data" in out
+    assert "FAIL  token pepper (HMAC):" in out
+
+
+def test_server_timing_says_where_the_time_goes(rf, django_assert_num_queries, db):
+    from django.http import HttpResponse
+
+    from accounts.models import User
+    from ops.timing import ServerTimingMiddleware
+
+    def view(request):
+        User.objects.count()
+        return HttpResponse("ok")
+
+    response = ServerTimingMiddleware(view)(rf.get("/"))
+    assert re.fullmatch(r'app;dur=[\d.]+, db;dur=[\d.]+;desc="1 queries"', response["Server-Timing"])
+
+
+def test_server_timing_is_off_unless_asked_for(settings):
+    assert "ops.timing.ServerTimingMiddleware" not in settings.MIDDLEWARE

@@ -6,7 +6,7 @@ import pytest
 
 from smoke.readme import STEP_TITLES, Substitutions, production_steps, step
 
-PURPOSES = ("kek", "audit-chain", "audit-signing", "token-pepper")
+PURPOSES = ("kek", "audit-chain", "audit-signing", "token-pepper", "intake")
 
 
 @pytest.fixture(scope="module")

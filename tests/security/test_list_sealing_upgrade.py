@@ -64,11 +64,12 @@ def test_migrate_seals_old_list_rows_and_rekeys_decisions():
     from patterns.models import MatchDecision as NewDecision
 
     upload = NewUpload.objects.get()
+    assert upload.filename == "old.csv"
     assert upload.content == CSV and upload.columns == ["ФИО", "ДР"] and upload.mapping["full_name"] == "ФИО"
     assert upload.status == "failed" and "import this file again" in upload.failure
     assert not NewEntry.objects.exists()
     assert NewDecision.objects.get().fingerprint == fingerprint("Нысанбаев Рустам", datetime.date(1994, 5, 17), "") != fp
     with connection.cursor() as cursor:
-        cursor.execute("SELECT file_data, columns_json, mapping_json FROM patterns_listupload")
+        cursor.execute("SELECT file_data, columns_json, mapping_json, filename FROM patterns_listupload")
         stored = " ".join(cursor.fetchone())
-    assert "ФИО" not in stored and "Нысанбаев" not in stored
+    assert "ФИО" not in stored and "Нысанбаев" not in stored and "old.csv" not in stored

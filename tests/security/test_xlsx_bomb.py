@@ -95,3 +95,10 @@ def test_reading_happens_in_the_task_not_the_request(client, cast, sign_in, sour
     assert upload.content[:2] == b"PK"
     page = client.get(response["Location"]).content.decode()
     assert "Reading the file in the background" in page and "Which column holds what?" not in page
+
+
+def test_a_binary_file_posing_as_csv_is_refused_at_once(client, cast, sign_in, source_list):
+    sign_in(client, cast.caseworker1)
+    response = _post(client, source_list, b"\x00\x01binary\x00" * 100, "list.csv")
+    assert response.status_code == 400 and "neither CSV text nor an XLSX workbook" in response.content.decode()
+    assert not ListUpload.objects.exists()

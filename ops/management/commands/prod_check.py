@@ -34,7 +34,6 @@ class Command(BaseCommand):
         yield self._database()
         yield self._redis()
         yield from self._keys()
-        yield from self._development_keys()
         yield from self._build()
         yield self._deploy_check()
         yield self._storage()
@@ -48,17 +47,6 @@ class Command(BaseCommand):
                 yield False, "; ".join(problems[:3]) + (f" (+{len(problems) - 3})" if len(problems) > 3 else "")
             else:
                 yield True, _("%(what)s are built") % {"what": name}
-
-    def _development_keys(self):
-        """No configured key may sit in the development key folder beside the data (var/keys/)."""
-        dev = (Path(settings.DATA_DIR) / "keys").resolve()
-        names = ("DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_AUDIT_KEY_FILE", "DALIL_AUDIT_SIGNING_KEY_FILE", "DALIL_TOKEN_PEPPER_FILE")
-        inside = [n for n in names if os.environ.get(n) and Path(os.environ[n]).resolve().is_relative_to(dev)]
-        if inside:
-            yield False, _("%(names)s point into the development key folder %(dev)s: make keys with `manage.py keys_generate`") % {
-                "names": ", ".join(inside), "dev": dev}
-        else:
-            yield True, _("no development key is in use")
 
     def _database(self):
         from django.db import connection
@@ -82,28 +70,31 @@ class Command(BaseCommand):
             return False, _("Redis cannot be reached: %(error)s") % {"error": exc.__class__.__name__}
 
     def _keys(self):
-        kek = any(os.environ.get(n) for n in ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KMS_KEY_ID"))
-        yield kek, _("key-encryption keys are configured") if kek else _("no key-encryption key: set DALIL_KEK_FILE or DALIL_KMS_KEY_ID (the development key must not be used)")
-        if kek:
-            try:
-                from keys import ring
+        """Every key purpose: configured (or a KMS), of its own purpose, and no development key (keys.checks)."""
+        from keys import ring
+        from keys.checks import key_status
+        from keys.purposes import KEY_PURPOSES
 
+        kek_ok = False
+        for row in key_status():
+            purpose = KEY_PURPOSES[row["purpose"]]
+            names = {"title": purpose.title, "purpose": purpose.name, "setting": purpose.file_setting, "error": row["error"]}
+            make = _("make one with `manage.py keys_generate --purpose %(purpose)s` and set %(setting)s") % names
+            if row["error"]:
+                yield False, _("%(title)s: %(error)s") % names
+            elif row["source"] == "development":
+                yield False, _("the %(title)s is a development key kept beside the data: %(make)s") % {**names, "make": make}
+            elif row["source"] == "missing":
+                yield False, _("no %(title)s: %(make)s") % {**names, "make": make}
+            else:
+                kek_ok = kek_ok or purpose.name == "kek"
+                yield True, _("the %(title)s is configured (id %(id)s)") % {**names, "id": row["key_id"] or row["source"]}
+        if kek_ok:
+            try:
                 ring.check_keys()
                 yield True, _("key-encryption keys unwrap a test key")
             except Exception as exc:
                 yield False, _("key-encryption keys do not work: %(error)s") % {"error": exc}
-        audit = any(os.environ.get(n) for n in ("DALIL_AUDIT_KEY", "DALIL_AUDIT_KEY_FILE"))
-        yield audit, _("the audit key is configured") if audit else _("no audit key: set DALIL_AUDIT_KEY_FILE")
-        signing = any(os.environ.get(n) for n in ("DALIL_AUDIT_SIGNING_KEY", "DALIL_AUDIT_SIGNING_KEY_FILE"))
-        yield signing, _("the checkpoint signing key is configured") if signing else _("no checkpoint signing key: set DALIL_AUDIT_SIGNING_KEY_FILE")
-        if audit and signing:
-            try:
-                from audit import keys as audit_keys
-
-                audit_keys.check_keys()  # each key is read as its own purpose, and refused as any other
-                yield True, _("the audit keys load for their purposes")
-            except Exception as exc:
-                yield False, _("the audit keys do not load: %(error)s") % {"error": exc}
 
     def _deploy_check(self):
         out = io.StringIO()
