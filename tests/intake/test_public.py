@@ -131,8 +131,9 @@ def test_every_public_string_is_translated_in_every_catalogue():
     import polib
     from django.conf import settings
 
-    reference = polib.pofile(str(settings.LOCALE_PATHS[0] / "uz" / "LC_MESSAGES" / "django.po"))
-    public = {e.msgid for e in reference}
+    reference = polib.pofile(str(settings.LOCALE_PATHS[0] / "ru" / "LC_MESSAGES" / "django.po"))
+    places = ("templates/intake/public/", "intake/forms.py", "intake/attachments.py", "intake/views_public.py")
+    public = {e.msgid for e in reference if any(path.startswith(places) for path, _line in e.occurrences)}
     assert len(public) > 100
     for lang in ("ru", "uz", "kk", "ky", "tg"):
         catalogue = {e.msgid: e for e in polib.pofile(str(settings.LOCALE_PATHS[0] / lang / "LC_MESSAGES" / "django.po"))}
