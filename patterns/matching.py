@@ -84,6 +84,14 @@ def _skeleton(root: str) -> str:
 
 
 def _keys(record: Record) -> set[tuple]:
+    """The record's blocking keys, worked out once per record (a record is often probed against several indexes)."""
+    cached = record.__dict__.get("_blocking_keys")
+    if cached is None:
+        cached = record.__dict__["_blocking_keys"] = _work_out_keys(record)
+    return cached
+
+
+def _work_out_keys(record: Record) -> set[tuple]:
     keys: set[tuple] = set()
     full = record.born is not None and bool(record.born.day)
     for forms in record.forms:
