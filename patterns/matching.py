@@ -83,7 +83,8 @@ def _skeleton(root: str) -> str:
     return "".join(consonants[:3]) or root[:3]
 
 
-def _keys(record: Record) -> set[tuple]:
+def _keys(record: Record, *, probe: bool = False) -> set[tuple]:
+    """Blocking keys. A probe without initials skips the (root, initial) keys: they only serve "Нысанбаев А."."""
     keys: set[tuple] = set()
     full = record.born is not None and bool(record.born.day)
     for forms in record.forms:
@@ -92,9 +93,10 @@ def _keys(record: Record) -> set[tuple]:
         for r1, r2 in combinations(roots, 2):
             keys.add(("s",) + tuple(sorted((_skeleton(r1), _skeleton(r2)))))
             keys.add(("p",) + tuple(sorted((r1[:3], r2[:3]))))
+        initials = not probe or any(p.role == "initial" for p in forms.parts)
         for p in words:
             # Surname (or any word) with the initial of another: "Нысанбаев А."
-            for q in forms.parts:
+            for q in forms.parts if initials else ():
                 if q is not p:
                     keys.add(("i", _skeleton(p.root), q.key[:1]))
             if full:
@@ -141,7 +143,7 @@ class Index:
         hits: dict[int, int] = defaultdict(int)
         rare: set[int] = set()
         huge: list[list[int]] = []
-        for key in _keys(record):
+        for key in _keys(record, probe=True):
             block = self.blocks.get(key)
             if not block:
                 continue
