@@ -3,7 +3,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-HOST ?= 127.0.0.1:8000
+HOST ?= localhost:8000
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test venv dev-venv build static browser messages migrate demo prod-check prod-smoke lock clean
@@ -35,9 +35,11 @@ messages: venv
 	@$(PY) -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-3] + '.mo') for p in glob.glob('config/locale/*/LC_MESSAGES/*.po') + glob.glob('[a-z]*/locale/*/LC_MESSAGES/*.po')]"
 
 # Static files under hashed names in static_root/ (whitenoise serves them with a one-year lifetime).
-# collectstatic reads no secret: a placeholder lets it run where none is set yet (an image build).
+# collectstatic reads no secret and no data: a placeholder secret and a throw-away data folder let it run
+# where none is set up yet (an image build, step 1 of the README) without leaving development keys behind.
 static: venv
-	DALIL_SECRET_KEY="$${DALIL_SECRET_KEY:-collectstatic-reads-no-secret}" $(PY) manage.py collectstatic --noinput --clear -v0
+	data=$$(mktemp -d) && DALIL_DATA_DIR="$$data" DALIL_SECRET_KEY="$${DALIL_SECRET_KEY:-collectstatic-reads-no-secret}" \
+		$(PY) manage.py collectstatic --noinput --clear -v0; status=$$?; rm -rf "$$data"; exit $$status
 
 # The build step: install the pinned requirements, compile the catalogues, collect the static files.
 build: venv messages static
@@ -46,7 +48,7 @@ migrate: build
 	$(PY) manage.py migrate --noinput -v0
 
 demo: migrate
-	$(PY) manage.py seed_demo --url "http://$(HOST)/"
+	$(PY) manage.py seed_demo --allow-demo --url "http://$(HOST)/"
 
 run: demo
 	@echo "Dalil serves http://$(HOST)/ (stop with Ctrl-C)"

@@ -556,6 +556,10 @@ def verify_package(package, *, public_key: str | None = None, consistency: dict 
     exhibits = [x for x in manifest.get("exhibits") or [] if isinstance(x, dict)]
     dossier = manifest.get("dossier") or {}
     listed = {MANIFEST, README, VERIFIER, dossier.get("path", "")} | {x.get("path", "") for x in exhibits}
+    for what in ("path", "file_id", "number"):
+        seen = [str(x.get(what)) for x in exhibits]
+        if len(set(seen)) != len(seen):
+            report.failed.append(f"an exhibit {what} is listed twice in the manifest")
     extra = sorted(package.names() - listed)
     if extra:
         report.failed.append(f"files not in the manifest: {', '.join(extra)}")

@@ -321,9 +321,15 @@ LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts are
 
 # django-otp: TOTP apps, one-time backup codes, WebAuthn security keys and passkeys.
 OTP_TOTP_ISSUER = env_str("DALIL_OTP_ISSUER", "Dalil")
-OTP_WEBAUTHN_RP_ID = env_str("DALIL_WEBAUTHN_RP_ID", "localhost")
+# The relying party is the site's host name, from DALIL_ALLOWED_HOSTS unless set: browsers refuse security
+# keys at an IP address, so in development they work at http://localhost:8000 (not http://127.0.0.1:8000).
+_NAMED_HOSTS = [h for h in ALLOWED_HOSTS if h not in ("*", "") and not h.startswith((".", "[")) and not h.replace(".", "").isdigit()]
+OTP_WEBAUTHN_RP_ID = env_str("DALIL_WEBAUTHN_RP_ID") or (_NAMED_HOSTS[0] if _NAMED_HOSTS else "localhost")
 OTP_WEBAUTHN_RP_NAME = env_str("DALIL_WEBAUTHN_RP_NAME", "Dalil")
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("DALIL_WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "DALIL_WEBAUTHN_ORIGINS",
+    ["http://localhost:8000"] if (DEBUG or EMBEDDED) else [f"https://{h}" for h in _NAMED_HOSTS],
+)
 # A key is a second factor after the password, never a way around it (and around the lockout).
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 

@@ -84,7 +84,16 @@ def _skeleton(root: str) -> str:
 
 
 def _keys(record: Record, *, probe: bool = False) -> set[tuple]:
-    """Blocking keys. A probe without initials skips the (root, initial) keys: they only serve "Нысанбаев А."."""
+    """The record's blocking keys, worked out once per record and use (a record is often probed against several
+    indexes). A probe without initials skips the (root, initial) keys: they only serve "Нысанбаев А."."""
+    slot = "_probe_keys" if probe else "_blocking_keys"
+    cached = record.__dict__.get(slot)
+    if cached is None:
+        cached = record.__dict__[slot] = _work_out_keys(record, probe)
+    return cached
+
+
+def _work_out_keys(record: Record, probe: bool) -> set[tuple]:
     keys: set[tuple] = set()
     full = record.born is not None and bool(record.born.day)
     for forms in record.forms:

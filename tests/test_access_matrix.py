@@ -218,7 +218,8 @@ MATRIX = {
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
     "api_tokens:list": signed_in(),  # each user's own tokens (an admin sees all, to revoke)
-    "api_tokens:revoke": unknown_object(lambda m: {"token_id": 999999}, method="post"),
+    # A real token of caseworker2 (no visitor): only an admin may revoke another's token; the rest get 404.
+    "api_tokens:revoke": entry(lambda m: {"token_id": m.token.pk}, "post", anonymous=LOGIN, caseworker=404, legal=404, admin=302, outsider=404),
 }
 
 
@@ -256,6 +257,7 @@ def _real_objects(cast, capture) -> dict:
 
     from PIL import Image
 
+    from api.services import token_issue
     from evidence.services import evidence_attach
     from patterns import list_imports
     from patterns.models import MatchCandidate
@@ -278,7 +280,8 @@ def _real_objects(cast, capture) -> dict:
     with capture(execute=True):
         list_imports.list_import_start(actor=cast.caseworker1, upload=upload, mapping={"full_name": "name", "birth_date": "dob"})
     candidate = MatchCandidate.objects.get(person=cast.case.person)
-    return {"file": file, "referral": referral, "source_list": source_list, "upload": upload, "candidate": candidate}
+    token, _raw = token_issue(actor=None, user=cast.caseworker2, scope="intake", days=1, system="tests")
+    return {"file": file, "referral": referral, "source_list": source_list, "upload": upload, "candidate": candidate, "token": token}
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import datetime
 from itertools import combinations
 
 from patterns.estimation.sources import Source
-from patterns.matching import THRESHOLD, Record, match_records
+from patterns.matching import THRESHOLD, Index, Record
 
 Key = tuple[int, int]  # (list index, entry index)
 
@@ -63,6 +63,37 @@ def _records(source: Source, i: int) -> list[Record]:
     return [Record((i, j), e.record.names, birth_date=e.record.birth_date, region=e.record.region) for j, e in enumerate(source.entries)]
 
 
+def _year(record: Record) -> int | None:
+    born = record.birth_date
+    return born.year if isinstance(born, datetime.date) else None
+
+
+class _YearIndex:
+    """One list, indexed by the matcher (patterns.matching.Index) once per birth year and once for the undated.
+
+    Two dated entries are compared only when their years differ by at most one (a weak date may support a strong
+    name, never make a weak one match, so nothing that could have linked is lost); a dateless entry is compared
+    with everyone. On lists of tens of thousands this divides the comparisons by the number of birth years, and
+    each entry is indexed once.
+    """
+
+    def __init__(self, records: list[Record]):
+        groups: dict[int | None, list[Record]] = {}
+        for record in records:
+            groups.setdefault(_year(record), []).append(record)
+        self.indexes = {year: Index(group) for year, group in groups.items()}
+
+    def matches(self, record: Record, min_score: int) -> list:
+        year = _year(record)
+        years = list(self.indexes) if year is None else [year - 1, year, year + 1, None]
+        out = []
+        for y in years:
+            index = self.indexes.get(y)
+            if index is not None:
+                out.extend(m for m in index.match(record, min_score=min_score)[0] if m.same)
+        return out
+
+
 def link(sources: list[Source], *, min_score: int = THRESHOLD) -> list[list[Key]]:
     """The people across the lists: each a list of (list index, entry index)."""
     keys = [(i, j) for i, s in enumerate(sources) for j in range(len(s.entries))]
@@ -78,9 +109,11 @@ def link(sources: list[Source], *, min_score: int = THRESHOLD) -> list[list[Key]
                     clusters.join((person_list, people[person]), (i, j))
             forbidden |= {((i, j), (person_list, people[p])) for j, p in s.rejected if p in people}
     records = [_records(s, i) for i, s in enumerate(sources)]
+    indexes = [_YearIndex(r) for r in records]
     matches = []
     for a, b in combinations(range(len(sources)), 2):
-        matches.extend(m for m in match_records(records[a], records[b], min_score=min_score) if m.same)
+        for record in records[a]:
+            matches.extend(indexes[b].matches(record, min_score))
     # Best first; at equal scores a pair whose dates of birth agree goes before a pair with a date missing.
     matches.sort(key=lambda m: (-m.score, not (dates[m.a] & dates[m.b])))
     for m in matches:
