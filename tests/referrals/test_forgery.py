@@ -27,13 +27,17 @@ def package(legal, case, caseworker, django_capture_on_commit_callbacks, tmp_pat
     first = attach(caseworker, case)
     second = attach(caseworker, case, content=b"a second exhibit, a photo\n" * 50, name="photo.jpg")
     referral = build_now(legal, make_referral(legal, case, files=[first, second]), django_capture_on_commit_callbacks)
+    passphrase, entries = opened(legal, referral, tmp_path)
+    return tmp_path / "package.zip", passphrase, entries
+
+
+def opened(legal, referral, tmp_path):
+    """The built package downloaded to tmp_path/package.zip: (passphrase, {entry name: bytes})."""
     assert referral.build_status == Referral.BuildStatus.DONE, referral.build_error
     passphrase = services.referral_passphrase_reveal(actor=legal, referral=referral)
-    path = download(legal, referral, tmp_path / "package.zip")
-    zf = pyzipper.AESZipFile(path)
+    zf = pyzipper.AESZipFile(download(legal, referral, tmp_path / "package.zip"))
     zf.setpassword(passphrase.encode())
-    entries = {name: zf.read(name) for name in zf.namelist()}
-    return path, passphrase, entries
+    return passphrase, {name: zf.read(name) for name in zf.namelist()}
 
 
 def _key(entries) -> str:
@@ -256,11 +260,7 @@ def test_time_stamps_travel_in_the_package_and_forged_ones_fail(legal, case, cas
         settings.DALIL_TSA_URL, settings.DALIL_TSA_CA_FILE = tsa.url, tsa.ca_file
         exhibit = attach(caseworker, case)
         referral = build_now(legal, make_referral(legal, case, files=[exhibit]), django_capture_on_commit_callbacks)
-    assert referral.build_status == Referral.BuildStatus.DONE, referral.build_error
-    passphrase = services.referral_passphrase_reveal(actor=legal, referral=referral)
-    zf = pyzipper.AESZipFile(download(legal, referral, tmp_path / "p.zip"))
-    zf.setpassword(passphrase.encode())
-    entries = {name: zf.read(name) for name in zf.namelist()}
+    passphrase, entries = opened(legal, referral, tmp_path)
     manifest = _manifest(entries)
     assert sorted(t["kind"] for t in manifest["timestamps"]) == ["checkpoint", "intake"]
     result = run_own_verifier(extract(entries, tmp_path / "ok"), "--public-key", _key(entries))
@@ -321,11 +321,7 @@ def test_a_custody_event_that_names_the_person_is_withheld_but_still_proven(lega
     namesake = UserFactory(username="nysanbaev")  # a staff account named like the person of the case
     evidence_access_record(actor=namesake, file=exhibit, action="viewed")
     referral = build_now(legal, make_referral(legal, case, files=[exhibit]), django_capture_on_commit_callbacks)
-    assert referral.build_status == Referral.BuildStatus.DONE, referral.build_error
-    passphrase = services.referral_passphrase_reveal(actor=legal, referral=referral)
-    zf = pyzipper.AESZipFile(download(legal, referral, tmp_path / "p.zip"))
-    zf.setpassword(passphrase.encode())
-    entries = {name: zf.read(name) for name in zf.namelist()}
+    passphrase, entries = opened(legal, referral, tmp_path)
     assert b"nysanbaev" not in entries["manifest.json"].lower()
     withheld = [e for e in _manifest(entries)["exhibits"][0]["custody"] if e["event"] is None]
     assert len(withheld) == 1 and withheld[0]["withheld"]
