@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from cases.dates import DateParseError, format_approximate_date, parse_approximate_date
 from cases.models import Case, Contact, DatePrecision, Event, Nationality, Person, Source
+from cases.timeline import Documentation, IllTreatmentMethod, MedicalExam
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -99,6 +100,13 @@ class EventSerializer(serializers.Serializer):
     promised_pay = serializers.CharField()
     contact_channel = serializers.CharField()
     what_was_said = serializers.CharField()
+    ill_treatment_methods = serializers.ListField(child=serializers.ChoiceField(choices=IllTreatmentMethod.choices))
+    ill_treatment_duration = serializers.CharField(allow_null=True)
+    injuries_reported = serializers.CharField(allow_null=True)
+    medical_exam = serializers.ChoiceField(choices=MedicalExam.choices)
+    medical_exam_date = serializers.DateField(allow_null=True)
+    documentation = serializers.ChoiceField(choices=Documentation.choices)
+    documentation_detail = serializers.CharField(allow_null=True)
     perpetrators = PerpetratorSerializer(many=True)
     sources = serializers.SerializerMethodField()
     version = serializers.IntegerField(help_text=_("Also the ETag."))
@@ -214,6 +222,16 @@ class EventCreateSerializer(serializers.Serializer):
     promised_pay = serializers.CharField(required=False, allow_blank=True, max_length=200)
     contact_channel = serializers.ChoiceField(choices=Event.Channel.choices, required=False, allow_blank=True)
     what_was_said = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    ill_treatment_methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=IllTreatmentMethod.choices), required=False, max_length=len(IllTreatmentMethod.choices),
+        help_text=_("Ill-treatment only: the methods described, each once."),
+    )
+    ill_treatment_duration = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    injuries_reported = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    medical_exam = serializers.ChoiceField(choices=MedicalExam.choices, required=False, allow_blank=True)
+    medical_exam_date = serializers.DateField(required=False, allow_null=True)
+    documentation = serializers.ChoiceField(choices=Documentation.choices, required=False, allow_blank=True)
+    documentation_detail = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50)
     perpetrators = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
 

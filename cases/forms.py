@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import dates
 from cases.models import Case, Consent, Contact, Event, Location, Perpetrator, Person, Source
+from cases.timeline import IllTreatmentMethod
+from cases.widgets import Filterable
 
 DATE_HELP = _("As far as it is known: 12.03.2024, 03.2024 or 2024 (or 2024-03-12); “about 06.2023” if unsure; empty if unknown.")
 
@@ -143,31 +145,36 @@ class ContactForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
 
 
 class FirstContactForm(ContactForm):
-    """The reporter on the intake page: optional, but complete when any of it is given."""
+    """The reporter on the intake page: optional, but complete when any of it is given.
 
-    _SIGNS_OF_INPUT = ("name", "relationship_detail", "phone", "messenger", "address", "safe_contact_notes")
+    No field is marked required (the section is optional); once anything is typed or chosen, the name
+    and the relationship are asked for, and the page comes back with what was typed."""
+
+    _SIGNS_OF_INPUT = ("name", "relationship", "relationship_detail", "phone", "messenger", "address", "safe_contact_notes")
+    _NEEDED = {"name": _("Give the contact's name, or leave this whole section empty."),
+               "relationship": _("Say who they are to the person, or leave this whole section empty.")}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "contact")
         kwargs.setdefault("initial", {"is_reporter": True})
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
 
     def provided(self) -> bool:
         if not self.is_bound:
             return False
         return any((self.data.get(self.add_prefix(name)) or "").strip() for name in self._SIGNS_OF_INPUT)
 
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in self._NEEDED.items():
+            if not (cleaned.get(name) or "").strip() and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
 
 # --- Events -------------------------------------------------------------------
-
-# Which optional fields belong to which event type; the rest are cleared on save.
-TYPE_FIELDS = {
-    Event.Type.COERCION: ("coercion_means",),
-    Event.Type.CONTRACT: ("signing_authority", "unit", "contract_term_months", "promised_pay"),
-    Event.Type.FAMILY_CONTACT: ("contact_channel", "contact_with", "what_was_said"),
-}
-TYPE_FIELD_EMPTY = {"contract_term_months": None, "contact_with": None}
-
 
 class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     date = forms.CharField(label=_("Date"), required=False, help_text=DATE_HELP)
@@ -184,18 +191,34 @@ class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     new_perpetrator_kind = forms.ChoiceField(label=_("Kind"), choices=Perpetrator.Kind.choices, initial=Perpetrator.Kind.INSTITUTION, required=False)
     new_perpetrator_rank = forms.CharField(label=_("Rank or position"), required=False, max_length=120)
 
+    new_source_title = forms.CharField(label=_("Title of the new source"), required=False, max_length=200,
+                                       help_text=_("A short label, e.g. 'Sister's call, 3 May'."))
+    new_source_kind = forms.ChoiceField(label=_("Kind"), choices=Source.Kind.choices, initial=Source.Kind.FAMILY, required=False)
+    new_source_reliability = forms.ChoiceField(
+        label=_("Reliability"), choices=Source.Reliability.choices, initial=Source.Reliability.UNVERIFIED, required=False
+    )
+    new_source_description = forms.CharField(label=_("What it says"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    ill_treatment_methods = forms.MultipleChoiceField(
+        label=_("Methods"), choices=IllTreatmentMethod.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every method described."),
+    )
+
+    COMMON_FIELDS = ("type", "location", "description", "perpetrators", "sources")
+
     class Meta:
         model = Event
-        fields = [
-            "type", "location", "description", "perpetrators", "sources",
-            "coercion_means", "signing_authority", "unit", "contract_term_months", "promised_pay",
-            "contact_channel", "contact_with", "what_was_said",
-        ]
+        fields = ["type", "location", "description", "perpetrators", "sources",
+                  *(name for names in Event.TYPE_FIELDS.values() for name in names)]
         widgets = {
             "type": forms.Select(attrs={"data-event-type-select": "true"}),
             "description": forms.Textarea(attrs={"rows": 6}),
             "what_was_said": forms.Textarea(attrs={"rows": 3}),
-            "perpetrators": forms.SelectMultiple(attrs={"size": 8}),
+            "injuries_reported": forms.Textarea(attrs={"rows": 4}),
+            "documentation_detail": forms.Textarea(attrs={"rows": 2}),
+            "medical_exam_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "perpetrators": Filterable.CheckboxSelectMultiple,
+            "location": Filterable.RadioSelect,
             "sources": forms.CheckboxSelectMultiple,
         }
 
@@ -208,6 +231,7 @@ class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
         # contacts are this case's own, as the caller's selectors returned them.
         self.fields["location"].queryset = Location.objects.order_by("country", "region", "name")
         self.fields["location"].required = False
+        self.fields["location"].empty_label = _("No place given")
         self.fields["perpetrators"].queryset = Perpetrator.objects.order_by("kind", "name")
         self.fields["perpetrators"].required = False
         self.fields["sources"].queryset = sources
@@ -231,14 +255,8 @@ class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
                 self.add_error("new_location_kind", _("Say what kind of place it is."))
         if (cleaned.get("new_perpetrator_name") or "").strip() and not cleaned.get("new_perpetrator_kind"):
             self.add_error("new_perpetrator_kind", _("Say what kind of perpetrator it is."))
-
-        event_type = cleaned.get("type")
-        for owner_type, names in TYPE_FIELDS.items():
-            if event_type != owner_type:
-                for name in names:
-                    empty = TYPE_FIELD_EMPTY.get(name, "")
-                    cleaned[name] = empty
-                    setattr(self.instance, name, empty)
+        if (cleaned.get("new_source_description") or "").strip() and not (cleaned.get("new_source_title") or "").strip():
+            self.add_error("new_source_title", _("Give the new source a title."))
         return cleaned
 
     def new_location_data(self) -> dict | None:
@@ -254,14 +272,32 @@ class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
             "country": self.cleaned_data.get("new_location_country", "").strip() or "Russia",
         }
 
+    def new_source_data(self) -> dict | None:
+        title = self.cleaned_data.get("new_source_title", "").strip()
+        if not title:
+            return None
+        return {
+            "title": title,
+            "kind": self.cleaned_data.get("new_source_kind") or Source.Kind.OTHER,
+            "reliability": self.cleaned_data.get("new_source_reliability") or Source.Reliability.UNVERIFIED,
+            "description": self.cleaned_data.get("new_source_description", "").strip(),
+        }
+
     def new_perpetrator_data(self) -> dict | None:
         name = self.cleaned_data.get("new_perpetrator_name", "").strip()
         if not name:
             return None
         return {"kind": self.cleaned_data["new_perpetrator_kind"], "name": name, "rank": self.cleaned_data.get("new_perpetrator_rank", "").strip()}
 
+    def type_sections(self) -> list[dict]:
+        """The fieldsets of the types that have fields of their own, as Event.TYPE_FIELDS declares them."""
+        return [{"type": str(kind), "legend": kind.label, "fields": [self[name] for name in names]}
+                for kind, names in Event.TYPE_FIELDS.items()]
+
     def service_data(self) -> dict:
-        names = [n for n in self.Meta.fields if n not in ("perpetrators", "sources")]
+        """The common fields and those of the chosen type; the service empties the other types' fields."""
+        own = Event.TYPE_FIELDS.get(self.cleaned_data.get("type"), ())
+        names = [n for n in (*self.COMMON_FIELDS, *own) if n not in ("perpetrators", "sources")]
         data = _model_values(self, names)
         data["date"] = self.cleaned_data["date_value"]
         data["date_precision"] = self.cleaned_data["date_precision"]
@@ -334,6 +370,10 @@ def _any(choices):
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Reference or name, in Latin or Cyrillic")}))
+    search_in = forms.ChoiceField(
+        label=_("Search in"), required=False,
+        choices=[("", _("The person's names")), ("reporter", _("The names of those who reported the case"))],
+    )
     status = forms.ChoiceField(label=_("Status"), choices=_any(Case.Status.choices), required=False)
     nationality = forms.ChoiceField(label=_("Nationality"), choices=_any(Person._meta.get_field("nationality").choices), required=False)
     pathway = forms.ChoiceField(label=_("Pathway"), choices=_any(Case.Pathway.choices), required=False)
@@ -351,6 +391,7 @@ class CaseFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return {
             "query": data.get("q", "").strip(),
+            "search_in": data.get("search_in", ""),
             "status": data.get("status", ""),
             "nationality": data.get("nationality", ""),
             "pathway": data.get("pathway", ""),

@@ -325,82 +325,6 @@ class Source(ChoiceLabels, models.Model):
         return self.title
 
 
-class Event(ChoiceLabels, models.Model):
-    """One dated happening on a case's timeline."""
-
-    class Type(models.TextChoices):
-        RECRUITMENT = "recruitment", _("Recruitment approach")
-        DETENTION = "detention", _("Detention")
-        ILL_TREATMENT = "ill_treatment", _("Ill-treatment or torture")
-        COERCION = "coercion", _("Coercion")
-        CONTRACT = "contract", _("Contract signing")
-        DEPLOYMENT = "deployment", _("Deployment")
-        FAMILY_CONTACT = "family_contact", _("Family contact")
-        INJURY = "injury", _("Injury")
-        DEATH = "death", _("Death")
-        MISSING = "missing", _("Missing")
-        CHARGES_HOME = "charges_home", _("Charges or warnings at home")
-
-    class CoercionMeans(models.TextChoices):
-        NONE = "", _("—")
-        PROSECUTION = "prosecution", _("Threat of prosecution")
-        DEBT = "debt", _("Debt or fine forgiveness offer")
-        DOCUMENTS = "documents", _("Document confiscation")
-        PAY_CITIZENSHIP = "pay_citizenship", _("Promise of pay or citizenship")
-        VIOLENCE = "violence", _("Violence")
-        DEPORTATION = "deportation", _("Threat of deportation")
-        OTHER = "other", _("Other")
-
-    class Channel(models.TextChoices):
-        NONE = "", _("—")
-        PHONE = "phone", _("Phone call")
-        MESSENGER = "messenger", _("Messenger")
-        VISIT = "visit", _("Visit")
-        LETTER = "letter", _("Letter")
-        THIRD_PARTY = "third_party", _("Through someone else")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(_("type"), max_length=16, choices=Type.choices, db_index=True)
-    date = models.DateField(_("date"), null=True, blank=True, help_text=_("The first day of the period the date stands for."))
-    date_precision = models.CharField(_("date precision"), max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    location = models.ForeignKey(
-        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="events", verbose_name=_("place")
-    )
-    description = ProtectedTextField(_("description"), blank=True)
-    perpetrators = models.ManyToManyField(Perpetrator, blank=True, related_name="events", verbose_name=_("alleged perpetrators"))
-    sources = models.ManyToManyField(Source, blank=True, related_name="events", verbose_name=_("sources"))
-    coercion_means = models.CharField(_("coercion means"), max_length=16, choices=CoercionMeans.choices, blank=True)
-    # Contract signing.
-    signing_authority = models.CharField(_("signing authority"), max_length=200, blank=True)
-    unit = models.CharField(_("unit"), max_length=200, blank=True)
-    contract_term_months = models.PositiveIntegerField(_("contract term (months)"), null=True, blank=True)
-    promised_pay = models.CharField(_("promised pay"), max_length=200, blank=True)
-    # Family contact.
-    contact_channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, blank=True)
-    contact_with = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("who was contacted")
-    )
-    what_was_said = ProtectedTextField(_("what was said"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["date", "created_at"]
-        indexes = [models.Index(fields=["case", "date"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_type_display()} ({self.date_display})"
-
-    @property
-    def date_display(self) -> str:
-        from cases.dates import format_approximate_date
-
-        return format_approximate_date(self.date, self.date_precision)
-
-
 class Consent(ChoiceLabels, models.Model):
     """What the person or a reporter agreed to. The newest record for a case is in force."""
 
@@ -450,6 +374,8 @@ class PersonIndexEntry(models.Model):
     class Index(models.TextChoices):
         NAME = "person_name", _("name token")
         BIRTH_DATE = "person_birth_date", _("date of birth")
+        # A reporter's name finds the case's person: entries point at the person, keyed apart from NAME.
+        REPORTER_NAME = "reporter_name", _("reporter's name token")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="index_entries")
     index = models.CharField(max_length=20, choices=Index.choices)
@@ -457,3 +383,7 @@ class PersonIndexEntry(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["index", "value", "person"], name="person_index_entry_unique")]
+
+
+# The timeline's event model lives in its own module (its types and their fields are a subject of their own).
+from cases.timeline import Event  # noqa: E402,F401

@@ -18,7 +18,7 @@ KEEP = 20
 # The label and field under which a search text is sealed (its own column key, like a protected field).
 LABEL, FIELD = "cases.CaseSearch", "q"
 # Filters that name nobody: they may stay in a URL (bookmarks, pagination links).
-PLAIN_FILTERS = ("status", "nationality", "pathway", "event_type", "sort")
+PLAIN_FILTERS = ("search_in", "status", "nationality", "pathway", "event_type", "sort")
 
 
 def _pk(request, search_id: str) -> str:

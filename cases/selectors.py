@@ -150,6 +150,7 @@ def case_list_for(
     user,
     *,
     query: str = "",
+    search_in: str = "",
     status: str = "",
     nationality: str = "",
     pathway: str = "",
@@ -159,7 +160,7 @@ def case_list_for(
     # The person rows are fetched for the page shown (prefetch), not joined to every case before the sort.
     qs = cases_for(user).prefetch_related("person")
     if query:
-        qs = qs.filter(_search_q(query.strip()))
+        qs = qs.filter(_search_q(query.strip(), reporters=search_in == "reporter"))
     if status:
         qs = qs.filter(status=status)
     if nationality:
@@ -171,13 +172,14 @@ def case_list_for(
     return qs.order_by("-updated_at")
 
 
-def _search_q(query: str) -> Q:
-    """A reference (or part of one), a whole name in either script, or an exact date of birth (YYYY-MM-DD).
+def _search_q(query: str, *, reporters: bool = False) -> Q:
+    """A reference (or part of one), a whole name in either script (the person's, or with `reporters` a reporter's),
+    or an exact date of birth.
 
     Names and dates are encrypted, so they are found through the keyed blind index, never compared in SQL.
     """
     q = Q(reference__icontains=query)
-    person_ids = blind_index.person_ids_matching(query)
+    person_ids = blind_index.person_ids_matching(query, reporters=reporters)
     if person_ids:
         q |= Q(person_id__in=person_ids)
     return q

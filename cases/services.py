@@ -52,10 +52,13 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def _refuse_if_stale(current, version: int | None, changes: list[str]) -> None:
+def refuse_if_stale(current, version: int | None, changes: list[str], *, stored: int | None = None) -> None:
+    """Raise StaleEdit when `version` (what the form or request read) is not the stored one and something would change.
+
+    `stored` defaults to current.version; 0 stands for a record that did not exist yet."""
     # Checked on the locked row, inside the transaction that saves: two saves from forms read at the same
     # version cannot both pass. Resending a form already saved changes nothing and is not a conflict.
-    if version is not None and version != current.version and changes:
+    if version is not None and version != (current.version if stored is None else stored) and changes:
         raise StaleEdit(current)
 
 
@@ -76,7 +79,6 @@ def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iter
     person_obj = Person(**person)
     person_obj.full_clean()
     person_obj.save()
-    person_index_update(person=person_obj)
     case_obj = Case(
         reference=_next_reference(timezone.now().year),
         person=person_obj,
@@ -90,6 +92,7 @@ def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iter
         contact_obj = Contact(case=case_obj, **contact)
         contact_obj.full_clean()
         contact_obj.save()
+    person_index_update(person=person_obj)  # after the contacts: a reporter's name finds the case too
     access.on_case_created(case=case_obj, actor=actor)
     audit_record(
         actor=actor,
@@ -108,7 +111,7 @@ def case_update(
     """Change a case and its person, refused (StaleEdit) when the case is no longer at `version`.
     Caller holds change_case. Audit: case.updated."""
     case = _locked(Case, case.pk, "person")
-    _refuse_if_stale(case, version, _changes(case.person, person or {}) + _changes(case, data or {}))
+    refuse_if_stale(case, version, _changes(case.person, person or {}) + _changes(case, data or {}))
     changed_person = _assign(case.person, person or {})
     if changed_person:
         case.person.full_clean()
@@ -137,6 +140,8 @@ def contact_add(*, actor, case: Case, data: dict) -> Contact:
     contact = Contact(case=case, **data)
     contact.full_clean()
     contact.save()
+    if contact.is_reporter:
+        person_index_update(person=case.person)
     _touch(case, actor)
     audit_record(actor=actor, action=actions.CONTACT_ADDED, target=contact, case=case, fields=data.keys())
     return contact
@@ -147,11 +152,13 @@ def contact_update(*, actor, contact: Contact, data: dict, version: int | None =
     """Change a contact, refused (StaleEdit) when it is no longer at `version`. Caller holds change_case.
     Audit: contact.updated."""
     contact = _locked(Contact, contact.pk, "case")
-    _refuse_if_stale(contact, version, _changes(contact, data))
+    refuse_if_stale(contact, version, _changes(contact, data))
     changed = _assign(contact, data)
     contact.full_clean()
     if changed:
         _save_version(contact, changed)
+    if {"name", "is_reporter"} & set(changed):
+        person_index_update(person=contact.case.person)
     _touch(contact.case, actor)
     audit_record(actor=actor, action=actions.CONTACT_UPDATED, target=contact, case=contact.case, fields=changed)
     return changed
@@ -182,13 +189,19 @@ def _set_event_relations(event: Event, perpetrators, sources) -> list[str]:
 
 @service
 def event_add(
-    *, actor, case: Case, data: dict, perpetrators: Iterable[Perpetrator] = (), sources: Iterable[Source] = ()
+    *, actor, case: Case, data: dict, perpetrators: Iterable[Perpetrator] = (), sources: Iterable[Source] = (),
+    new_source: dict | None = None,
 ) -> Event:
-    """Add an event to a case's timeline. Caller holds change_case. Audit: event.added."""
+    """Add an event to a case's timeline (with a source typed in beside it, in the same transaction).
+    Caller holds change_case. Audit: event.added (and source.added)."""
     event = Event(case=case, created_by=actor, **data)
+    event.clear_fields_of_other_types()
     event.full_clean()
     event.save()
-    related = _set_event_relations(event, list(perpetrators), list(sources))
+    sources = list(sources)
+    if new_source is not None:
+        sources.append(_source_new(actor=actor, case=case, data=new_source))
+    related = _set_event_relations(event, list(perpetrators), sources)
     _touch(case, actor)
     audit_record(actor=actor, action=actions.EVENT_ADDED, target=event, case=case, fields=[*data.keys(), *related], data={"type": event.type})
     return event
@@ -203,14 +216,20 @@ def event_update(
     perpetrators: Iterable[Perpetrator] | None = None,
     sources: Iterable[Source] | None = None,
     version: int | None = None,
+    new_source: dict | None = None,
 ) -> list[str]:
-    """Change an event, refused (StaleEdit) when it is no longer at `version`. Caller holds change_case.
-    Audit: event.updated."""
+    """Change an event (with a source typed in beside it), refused (StaleEdit) when it is no longer at `version`.
+    Caller holds change_case. Audit: event.updated (and source.added)."""
     perpetrators = None if perpetrators is None else list(perpetrators)
     sources = None if sources is None else list(sources)
     event = _locked(Event, event.pk, "case")
-    _refuse_if_stale(event, version, _changes(event, data) + _relation_changes(event, perpetrators, sources))
+    refuse_if_stale(event, version, _changes(event, data) + _relation_changes(event, perpetrators, sources)
+                     + (["sources"] if new_source is not None else []))
+    if new_source is not None:
+        sources = [*(sources if sources is not None else event.sources.all()),
+                   _source_new(actor=actor, case=event.case, data=new_source)]
     changed = _assign(event, data)
+    changed += [name for name in event.clear_fields_of_other_types() if name not in changed]
     event.full_clean()
     changed += _set_event_relations(event, perpetrators, sources)
     if changed:
@@ -220,16 +239,22 @@ def event_update(
     return changed
 
 
-@service
-def source_add(*, actor, case: Case, data: dict) -> Source:
-    """Record where information came from. Caller holds change_case. Audit: source.added."""
+def _source_new(*, actor, case: Case, data: dict) -> Source:
+    """A new source, inside the caller's transaction (on its own, or typed in on the event form). Audit: source.added."""
     if data.get("contact") is not None and data["contact"].case_id != case.pk:
         raise ValueError("A contact of another case cannot be a source here.")
     source = Source(case=case, **data)
     source.full_clean()
     source.save()
-    _touch(case, actor)
     audit_record(actor=actor, action=actions.SOURCE_ADDED, target=source, case=case, fields=data.keys())
+    return source
+
+
+@service
+def source_add(*, actor, case: Case, data: dict) -> Source:
+    """Record where information came from. Caller holds change_case. Audit: source.added."""
+    source = _source_new(actor=actor, case=case, data=data)
+    _touch(case, actor)
     return source
 
 
@@ -240,7 +265,7 @@ def source_update(*, actor, source: Source, data: dict, version: int | None = No
     if data.get("contact") is not None and data["contact"].case_id != source.case_id:
         raise ValueError("A contact of another case cannot be a source here.")
     source = _locked(Source, source.pk, "case")
-    _refuse_if_stale(source, version, _changes(source, data))
+    refuse_if_stale(source, version, _changes(source, data))
     changed = _assign(source, data)
     source.full_clean()
     if changed:

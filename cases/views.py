@@ -310,7 +310,10 @@ def event_edit(request: HttpRequest, reference: str, event_id=None) -> HttpRespo
     if event is None:
 
         def create():
-            made = services.event_add(actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources)
+            made = services.event_add(
+                actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources,
+                new_source=form.new_source_data(),
+            )
             messages.success(request, _("Event added to the timeline."))
             return f"event-{made.pk}"
 
@@ -318,7 +321,7 @@ def event_edit(request: HttpRequest, reference: str, event_id=None) -> HttpRespo
     try:
         services.event_update(
             actor=request.user, event=event, data=event_data, perpetrators=perpetrators, sources=sources,
-            version=form.read_version(),
+            version=form.read_version(), new_source=form.new_source_data(),
         )
     except services.StaleEdit as stale:
         rows = conflict_rows(stale.current, {**event_data, "perpetrators": perpetrators, "sources": sources})

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import audit_record
 from cases import services as case_services
+from cases.blind_index import person_index_update
 from cases.models import Case, Consent, Contact, DatePrecision, Event, Source
 from patterns.matching import Record
 from patterns.models import CaseMerge, DuplicateDismissal, MatchCandidate, MatchDecision
@@ -153,12 +154,19 @@ def case_merge(*, actor, kept: Case, merged: Case) -> CaseMerge:
     if not kept.person.birth_date and other.birth_date:
         kept.person.birth_date, kept.person.birth_date_precision = other.birth_date, other.birth_date_precision
         person_fields += ["birth_date", "birth_date_precision"]
-    kept.person.save(update_fields=person_fields)
+    # Both cases change: a form opened on either before the merge is now stale (cases.services.StaleEdit).
+    kept.person.version += 1
+    kept.person.save(update_fields=[*person_fields, "version"])
     kept.updated_by = actor
-    kept.save(update_fields=["updated_by", "updated_at"])
+    kept.version += 1
+    kept.save(update_fields=["updated_by", "updated_at", "version"])
     merged.status = Case.Status.CLOSED
     merged.updated_by = actor
-    merged.save(update_fields=["status", "updated_by", "updated_at"])
+    merged.version += 1
+    merged.save(update_fields=["status", "updated_by", "updated_at", "version"])
+    # The new aliases and the reporters that moved are searchable under the kept case only.
+    person_index_update(person=kept.person)
+    person_index_update(person=merged.person)
     merge = CaseMerge.objects.create(kept=kept, merged=merged, moved=moved, merged_by=actor, merged_at=timezone.now())
     audit_record(
         actor=actor, action=actions.CASE_MERGED, target=kept, fields=[f"person.{f}" for f in person_fields],

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, DatePrecision, Event, Location, Person
+from cases.timeline import IllTreatmentMethod, MedicalExam
 from patterns.access import aggregate_cases
 
 MEASURES = {"cases": _("Cases"), "people": _("People"), "events": _("Events")}
@@ -34,8 +35,16 @@ EVENT_DIMENSIONS = {
     "facility": (_("Facility"), "location", None),
     "facility_type": (_("Type of facility"), "location__facility_type", Location.FacilityType.choices),
 }
+# Dimensions of one event type only: the other types' events have nothing to count there.
+ILL_TREATMENT_DIMENSIONS = {
+    "ill_treatment_method": (_("Ill-treatment method"), "ill_treatment_methods", IllTreatmentMethod.choices),
+    "medical_exam": (_("Medical examination after ill-treatment"), "medical_exam", MedicalExam.choices),
+}
 PERIODS = {"month": _("Month"), "quarter": _("Quarter"), "half_year": _("Half-year"), "year": _("Year")}
-DIMENSIONS = {**{k: v[0] for k, v in CASE_DIMENSIONS.items()}, **{k: v[0] for k, v in EVENT_DIMENSIONS.items()}, **PERIODS}
+DIMENSIONS = {
+    **{k: v[0] for k, v in CASE_DIMENSIONS.items()}, **{k: v[0] for k, v in EVENT_DIMENSIONS.items()},
+    **{k: v[0] for k, v in ILL_TREATMENT_DIMENSIONS.items()}, **PERIODS,
+}
 
 CASE_FILTERS = {"nationality": "person__nationality", "pathway": "pathway", "status": "status"}
 EVENT_FILTERS = {"event_type": "type", "coercion_means": "coercion_means", "region": "location__region"}
@@ -194,6 +203,10 @@ def counts(user, *, measure: str = "cases", dimension: str = "nationality", filt
             result.rows.append(Row(key, period_label(key), value))
         return result
 
+    if dimension in ILL_TREATMENT_DIMENSIONS:
+        result.rows = _ill_treatment_rows(events.filter(type=Event.Type.ILL_TREATMENT), measure, dimension)
+        return result
+
     if dimension in CASE_DIMENSIONS:
         _title, path, choices = CASE_DIMENSIONS[dimension]
         if measure == "events":
@@ -222,6 +235,21 @@ def counts(user, *, measure: str = "cases", dimension: str = "nationality", filt
         rows.sort(key=lambda r: (-r.count, r.label))
     result.rows = rows
     return result
+
+
+def _ill_treatment_rows(events, measure: str, dimension: str) -> list[Row]:
+    """Every category, zeros included. One event may name several methods: those rows may sum to more than the events."""
+    _title, path, choices = ILL_TREATMENT_DIMENSIONS[dimension]
+    n_events: dict[str, int] = defaultdict(int)
+    per: dict[str, set] = defaultdict(set)
+    for case_id, person_id, value in events.values_list("case_id", "case__person_id", path):
+        for key in (set(value) or {""}) if isinstance(value, list) else {value or ""}:
+            n_events[key] += 1
+            per[key].add(person_id if measure == "people" else case_id)
+    known = [(str(key), str(label)) for key, label in choices]
+    if "" not in dict(known) and n_events.get(""):
+        known.append(("", str(_("Not recorded"))))
+    return [Row(key, label, n_events[key] if measure == "events" else len(per[key])) for key, label in known]
 
 
 def models_path(prefix: str, path: str):

@@ -22,7 +22,10 @@ from patterns.forms import FilterForm, MappingForm, SourceListForm, UploadForm
 from patterns.lists import ListFileError
 from patterns.models import ListUpload
 
-DASHBOARD_DIMENSIONS = ("nationality", "pathway", "status", "event_type", "coercion_means", "region", "facility", "facility_type")
+DASHBOARD_DIMENSIONS = (
+    "nationality", "pathway", "status", "event_type", "coercion_means", "region", "facility", "facility_type",
+    "ill_treatment_method", "medical_exam",
+)
 
 
 def _filter_form(request):

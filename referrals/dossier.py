@@ -9,7 +9,7 @@ dossier cannot leak a full name through a forgotten field.
 import string
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases.dates import format_approximate_date
@@ -75,21 +75,7 @@ def dossier_data(*, referral: Referral, user, exhibits: list[dict]) -> dict:
 
     timeline = []
     for e in events:
-        details = []
-        if e.coercion_means:
-            details.append(f"{_('Coercion means')}: {e.get_coercion_means_display()}")
-        if e.signing_authority:
-            details.append(f"{_('Signing authority')}: {e.signing_authority}")
-        if e.unit:
-            details.append(f"{_('Unit')}: {e.unit}")
-        if e.contract_term_months:
-            details.append(f"{_('Contract term')}: {e.contract_term_months} {_('months')}")
-        if e.promised_pay:
-            details.append(f"{_('Promised pay')}: {e.promised_pay}")
-        if e.contact_channel:
-            details.append(f"{_('Channel')}: {e.get_contact_channel_display()}")
-        if e.contact_with_id:
-            details.append(f"{_('Contacted')}: {contact_label.get(e.contact_with_id, _('a relative'))}")
+        details = _event_details(e, contact_label)
         perpetrators = [str(p) for p in e.perpetrators.all()]
         timeline.append(
             {
@@ -186,3 +172,36 @@ def dossier_data(*, referral: Referral, user, exhibits: list[dict]) -> dict:
         ],
         "redactor": red,
     }
+
+
+def _event_details(e, contact_label: dict) -> list[str]:
+    """The fields of the event's own type (Event.TYPE_FIELDS), as lines of the dossier; redacted by the caller."""
+    details = []
+    if e.coercion_means:
+        details.append(f"{_('Coercion means')}: {e.get_coercion_means_display()}")
+    if e.signing_authority:
+        details.append(f"{_('Signing authority')}: {e.signing_authority}")
+    if e.unit:
+        details.append(f"{_('Unit')}: {e.unit}")
+    if e.contract_term_months:
+        details.append(f"{_('Contract term')}: {e.contract_term_months} {_('months')}")
+    if e.promised_pay:
+        details.append(f"{_('Promised pay')}: {e.promised_pay}")
+    if e.contact_channel:
+        details.append(f"{_('Channel')}: {e.get_contact_channel_display()}")
+    if e.contact_with_id:
+        details.append(f"{_('Contacted')}: {contact_label.get(e.contact_with_id, _('a relative'))}")
+    # Ill-treatment, as a medical-legal reader needs it (Istanbul Protocol).
+    if e.ill_treatment_methods:
+        details.append(f"{_('Methods')}: {'; '.join(e.ill_treatment_method_labels)}")
+    if e.ill_treatment_duration:
+        details.append(f"{_('Duration')}: {e.ill_treatment_duration}")
+    if e.injuries_reported:
+        details.append(f"{_('Injuries reported')}: {e.injuries_reported}")
+    if e.medical_exam:
+        when = f", {formats.date_format(e.medical_exam_date, 'DATE_FORMAT')}" if e.medical_exam_date else ""
+        details.append(f"{_('Medical examination')}: {e.get_medical_exam_display()}{when}")
+    if e.documentation:
+        detail = f" — {e.documentation_detail}" if e.documentation_detail else ""
+        details.append(f"{_('Documentation')}: {e.get_documentation_display()}{detail}")
+    return details

@@ -9,7 +9,22 @@ from referrals.models import PALERMO_ELEMENTS, Redaction, Referral, RecipientKin
 from common.widgets import DayInput
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record the form was read from (0: none yet); a save from an older one is refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, min_value=0, **kwargs)
+
+
+def advance_version(form, version: int) -> None:
+    """After a refused save: the form keeps what was typed and now carries the stored version."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(version)
+    form.data = data
+
+
 class ItemForm(forms.Form):
+    version = VersionField()
     options = forms.MultipleChoiceField(label=_("Forms found"), required=False, widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
@@ -56,6 +71,7 @@ def _target_label(prefix, obj) -> str:
 
 
 class ConclusionForm(forms.Form):
+    version = VersionField()
     conclusion = forms.CharField(label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
 
 

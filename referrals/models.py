@@ -97,6 +97,8 @@ class Assessment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="trafficking_assessment")
     conclusion = ProtectedTextField(_("conclusion"), blank=True)
+    # The conclusion's version; each item has its own. A save from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -114,6 +116,7 @@ class AssessmentItem(models.Model):
     code = models.CharField(_("element or indicator"), max_length=40, choices=ITEM_CHOICES)
     options = models.JSONField(_("forms found"), default=list, blank=True, help_text=_("For a Palermo element: which act, means or purpose."))
     note = ProtectedTextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import audit_record
 from cases.models import Case, Contact, Event, Source
+from cases.services import refuse_if_stale
 from keys import ring
 from keys.purposes import REFERRAL_PASSPHRASE, key_context
 
@@ -59,18 +60,25 @@ def _item(assessment: Assessment, code: str) -> AssessmentItem:
 
 
 @transaction.atomic(durable=True)
-def assessment_item_save(*, actor, case: Case, code: str, options: Iterable[str] = (), note: str = "") -> AssessmentItem:
-    """Record which forms of an element were found, and a note. Caller holds prepare_referral. Audit: assessment.item.saved."""
+def assessment_item_save(
+    *, actor, case: Case, code: str, options: Iterable[str] = (), note: str = "", version: int | None = None
+) -> AssessmentItem:
+    """Record which forms of an element were found, and a note; refused (StaleEdit) when the item is no longer at
+    `version` (0: it did not exist yet). Caller holds prepare_referral. Audit: assessment.item.saved."""
     assessment = _assessment(case, actor)
-    item = _item(assessment, code)
+    existing = AssessmentItem.objects.select_for_update().filter(assessment=assessment, code=code).first()
+    item = existing or _item(assessment, code)
     options = list(dict.fromkeys(options))
     kind, short = code.split(":", 1)
     allowed = {o for o, _l in PALERMO_ELEMENTS[short][1]} if kind == "element" else set()
     if any(o not in allowed for o in options):
         raise ValidationError({"options": _("Choose only forms listed for this element.")})
     changed = [name for name, value in (("options", options), ("note", note)) if getattr(item, name) != value]
+    refuse_if_stale(item, version, changed, stored=existing.version if existing else 0)
     item.options, item.note = options, note
     item.full_clean()
+    if changed and existing:
+        item.version += 1
     item.save()
     audit_record(actor=actor, action=actions.ASSESSMENT_ITEM_SAVED, target=item.assessment, case=case, fields=changed, data={"code": code})
     return item
@@ -120,11 +128,17 @@ def assessment_link_remove(*, actor, case: Case, link: SupportLink) -> None:
 
 
 @transaction.atomic(durable=True)
-def assessment_conclusion_save(*, actor, case: Case, conclusion: str) -> Assessment:
-    """Save legal's overall conclusion. Caller holds prepare_referral. Audit: assessment.conclusion.saved."""
+def assessment_conclusion_save(*, actor, case: Case, conclusion: str, version: int | None = None) -> Assessment:
+    """Save legal's overall conclusion; refused (StaleEdit) when it is no longer at `version` (0: no assessment yet).
+    Caller holds prepare_referral. Audit: assessment.conclusion.saved."""
+    existed = Assessment.objects.filter(case=case).exists()
     assessment = _assessment(case, actor)
+    changed = ["conclusion"] if assessment.conclusion != conclusion else []
+    refuse_if_stale(assessment, version, changed, stored=assessment.version if existed else 0)
     assessment.conclusion = conclusion
-    assessment.save(update_fields=["conclusion"])
+    if changed and existed:
+        assessment.version += 1
+    assessment.save(update_fields=["conclusion", "version"])
     audit_record(actor=actor, action=actions.ASSESSMENT_CONCLUSION_SAVED, target=assessment, case=case, fields=["conclusion"])
     return assessment
 

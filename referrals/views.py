@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import actions
 from audit.services import audit_read
 from cases.models import Consent
+from cases.conflicts import conflict_rows
 from cases.selectors import case_get_for, consent_in_force, events_for, sources_for
+from cases.services import StaleEdit
 
 from referrals import consent as consent_rules
 from referrals import evidence_api, forms, selectors, services
@@ -42,18 +44,28 @@ def assessment(request, reference):
     if request.method == "POST":
         if not form.is_valid():
             return _assessment_page(request, case, form, status=400)
-        services.assessment_conclusion_save(actor=request.user, case=case, conclusion=form.cleaned_data["conclusion"])
+        try:
+            services.assessment_conclusion_save(
+                actor=request.user, case=case, conclusion=form.cleaned_data["conclusion"], version=form.cleaned_data["version"]
+            )
+        except StaleEdit as stale:
+            forms.advance_version(form, stale.current.version)
+            rows = conflict_rows(stale.current, {"conclusion": form.cleaned_data["conclusion"]})
+            return _assessment_page(request, case, form, status=409, conflict=rows)
         messages.success(request, _("Conclusion saved."))
         return redirect("referrals:assessment", reference=case.reference)
     view = selectors.assessment_view_for(request.user, case=case)
     audit_read(actor=request.user, action=actions.ASSESSMENT_VIEWED, case=case)
-    form = forms.ConclusionForm(initial={"conclusion": view.assessment.conclusion if view.assessment else ""})
+    form = forms.ConclusionForm(initial={
+        "conclusion": view.assessment.conclusion if view.assessment else "", "version": view.assessment.version if view.assessment else 0,
+    })
     return _assessment_page(request, case, form, view=view)
 
 
-def _assessment_page(request, case, form, *, view=None, status=200):
+def _assessment_page(request, case, form, *, view=None, status=200, conflict=None):
     view = view or selectors.assessment_view_for(request.user, case=case)
-    return render(request, "referrals/assessment.html", {"case": case, "view": view, "form": form}, status=status)
+    context = {"case": case, "view": view, "form": form, "conflict": conflict}
+    return render(request, "referrals/assessment.html", context, status=status)
 
 
 @login_required
@@ -69,9 +81,11 @@ def assessment_item(request, reference, code):
         "sources": list(sources_for(request.user, case=case)),
         "files": list(evidence_api.files_for(request.user, case=case)),
     }
-    item_form = forms.ItemForm(kind=kind, code=short, initial={"options": item_view.options, "note": item_view.note})
+    item_form = forms.ItemForm(kind=kind, code=short, initial={
+        "options": item_view.options, "note": item_view.note, "version": item_view.item.version if item_view.item else 0,
+    })
     link_form = forms.LinkForm(**link_kwargs)
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         if "add_link" in request.POST:
             link_form = forms.LinkForm(request.POST, **link_kwargs)
@@ -90,18 +104,32 @@ def assessment_item(request, reference, code):
         else:
             item_form = forms.ItemForm(request.POST, kind=kind, code=short)
             if item_form.is_valid():
-                services.assessment_item_save(
-                    actor=request.user, case=case, code=code, options=item_form.cleaned_data.get("options", []),
-                    note=item_form.cleaned_data["note"],
-                )
-                messages.success(request, _("Saved."))
-                return redirect("referrals:assessment_item", reference=case.reference, code=code)
-        status = 400
+                try:
+                    services.assessment_item_save(
+                        actor=request.user, case=case, code=code, options=item_form.cleaned_data.get("options", []),
+                        note=item_form.cleaned_data["note"], version=item_form.cleaned_data["version"],
+                    )
+                except StaleEdit as stale:
+                    forms.advance_version(item_form, stale.current.version)
+                    conflict = _item_conflict(item_view, stale.current, item_form.cleaned_data)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("referrals:assessment_item", reference=case.reference, code=code)
+        status = 409 if conflict is not None else 400
     return render(
         request, "referrals/assessment_item.html",
-        {"case": case, "item": item_view, "item_form": item_form, "link_form": link_form, "files": view.files},
+        {"case": case, "item": item_view, "item_form": item_form, "link_form": link_form, "files": view.files, "conflict": conflict},
         status=status,
     )
+
+
+def _item_conflict(item_view, current, typed: dict) -> list[dict]:
+    labels = dict(item_view.option_choices)
+    shown = lambda codes: ", ".join(str(labels.get(c, c)) for c in codes) or _("(empty)")  # noqa: E731
+    rows = conflict_rows(current, {"note": typed["note"]})
+    if list(current.options) != list(typed.get("options", current.options)):
+        rows.insert(0, {"label": _("Forms found"), "theirs": shown(current.options), "yours": shown(typed.get("options", []))})
+    return rows
 
 
 @login_required

@@ -150,3 +150,19 @@ def test_stale_event_form_shows_perpetrators_and_sources(caseworker, colleague, 
     rows = {row["label"]: row for row in refused.context["conflict"]}
     assert rows["Description"]["theirs"] == "Beaten at the station."
     assert rows["Date"]["theirs"] == "March 2024" and rows["Date"]["yours"] == "April 2024"
+
+
+def test_a_merge_makes_forms_on_both_cases_stale_and_indexes_what_moved(caseworker, case):
+    from cases.blind_index import person_ids_matching
+    from patterns.services import case_merge
+    from tests.factories import make_case
+
+    dup = make_case(actor=caseworker, name_latin="Rustam Nysanbayev", name_cyrillic="")
+    services.contact_add(actor=caseworker, case=dup, data={"name": "Gulnara Seitova", "relationship": "mother", "is_reporter": True})
+    case_merge(actor=caseworker, kept=case, merged=dup)
+    with pytest.raises(services.StaleEdit):
+        services.case_update(actor=caseworker, case=case, data={"notes": "from an old form"}, version=1)
+    with pytest.raises(services.StaleEdit):
+        services.case_update(actor=caseworker, case=dup, data={"notes": "from an old form"}, version=1)
+    assert case.person_id in person_ids_matching("Nysanbayev")  # the merged name, now an alias (the closed case keeps it too)
+    assert person_ids_matching("Gulnara Seitova", reporters=True) == [case.person_id]  # the reporter who moved

@@ -13,7 +13,39 @@
     });
   }
 
+  // Long lists of checkboxes or radio buttons (perpetrators, places): a filter box narrows them as one types.
+  // The box stays hidden without JavaScript, where the whole list is shown. Chosen items always stay visible.
+  function normalise(text) {
+    return text.toLowerCase().replace(/ё/g, "е").replace(/\s+/g, " ").trim();
+  }
+
+  function setUpFilter(box) {
+    var list = document.getElementById(box.getAttribute("data-filter-for"));
+    var input = box.querySelector("input[type=search]");
+    var count = box.querySelector("[data-filter-count]");
+    if (!list || !input) { return; }
+    var items = list.querySelectorAll("li");
+    var labels = Array.prototype.map.call(items, function (item) { return normalise(item.textContent); });
+    function apply() {
+      var wanted = normalise(input.value);
+      var shown = 0;
+      Array.prototype.forEach.call(items, function (item, index) {
+        var choice = item.querySelector("input");
+        var keep = !wanted || labels[index].indexOf(wanted) !== -1 || (choice && choice.checked);
+        item.hidden = !keep;
+        if (keep) { shown += 1; }
+      });
+      count.textContent = wanted ? count.getAttribute("data-template")
+        .replace("%(shown)s", shown).replace("%(total)s", items.length) : "";
+    }
+    input.addEventListener("input", apply);
+    // Enter in the filter box narrows the list; it must not send the form.
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); } });
+    box.hidden = false;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-filter-for]"), setUpFilter);
     var typeSelect = document.querySelector("select[data-event-type-select]");
     if (typeSelect) {
       syncEventTypeFields(typeSelect);
