@@ -48,7 +48,7 @@ migrate: build
 	$(PY) manage.py migrate --noinput -v0
 
 demo: migrate
-	$(PY) manage.py seed_demo --url "http://$(HOST)/"
+	$(PY) manage.py seed_demo --allow-demo --url "http://$(HOST)/"
 
 run: demo
 	@echo "Dalil serves http://$(HOST)/ (stop with Ctrl-C)"

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import UserSession
-from accounts.roles import ROLES
+from accounts.models import RoleChangeRequest, UserSession
+from accounts.roles import ADMIN, ROLES
 from audit import actions
 from audit.services import audit_record
 
@@ -87,20 +88,59 @@ def user_invite(*, actor, username: str, roles: Iterable[str], email: str = "", 
     return user, invite_path(user)
 
 
-@transaction.atomic(durable=True)
-def user_set_roles(*, actor, user, roles: Iterable[str]) -> dict:
-    """Replace the user's roles. Caller holds accounts.manage_users. Audit: account.role.changed."""
-    roles = set(_check_roles(roles))
+def _apply_roles(*, actor, user, roles: set[str]) -> dict:
     current = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
     added, removed = sorted(roles - current), sorted(current - roles)
-    if actor is not None and actor.pk == user.pk and "admin" in removed:
-        raise AccountError("You cannot remove your own admin role; ask another admin.")
     user.groups.remove(*Group.objects.filter(name__in=removed))
     user.groups.add(*Group.objects.filter(name__in=added))
     user.__dict__.pop("_dalil_roles", None)
     change = {"added": added, "removed": removed}
     audit_record(actor=actor, action=actions.ACCOUNT_ROLE_CHANGED, target=user, fields=["roles"], data=change)
     return change
+
+
+@transaction.atomic(durable=True)
+def user_set_roles(*, actor, user, roles: Iterable[str]) -> dict:
+    """Replace the user's roles. Caller holds accounts.manage_users. Audit: account.role.changed.
+
+    A change to one's own roles is not made here: it becomes a request another admin approves
+    (role_change_request); this refuses it."""
+    roles = set(_check_roles(roles))
+    if actor is not None and actor.pk == user.pk:
+        raise AccountError("A change to your own roles needs a second admin's approval.")
+    return _apply_roles(actor=actor, user=user, roles=roles)
+
+
+@transaction.atomic(durable=True)
+def role_change_request(*, actor, roles: Iterable[str]) -> RoleChangeRequest:
+    """An admin asks to change their own roles; nothing changes until another admin approves.
+    Replaces their earlier open request. Audit: account.role.change_requested."""
+    roles = _check_roles(roles)
+    current = set(actor.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    if ADMIN in current and ADMIN not in roles:
+        raise AccountError("You cannot remove your own admin role; ask another admin.")
+    RoleChangeRequest.objects.filter(user=actor, decided_at__isnull=True).delete()
+    request = RoleChangeRequest.objects.create(user=actor, requested_by=actor, roles=roles)
+    audit_record(actor=actor, action=actions.ACCOUNT_ROLE_CHANGE_REQUESTED, target=actor, data={"roles": roles, "request": request.pk})
+    return request
+
+
+@transaction.atomic(durable=True)
+def role_change_decide(*, actor, request: RoleChangeRequest, approve: bool) -> dict | None:
+    """A second admin approves (the roles change) or rejects a request. Caller holds accounts.manage_users.
+    Audit: account.role.change_approved or _rejected (and account.role.changed)."""
+    request = RoleChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if request.decided_at is not None:
+        raise AccountError("This request was already decided.")
+    if actor.pk in (request.user_id, request.requested_by_id):
+        raise AccountError("Another admin must decide on a change to your own roles.")
+    request.decided_by, request.decided_at, request.approved = actor, timezone.now(), approve
+    request.save(update_fields=["decided_by", "decided_at", "approved"])
+    action = actions.ACCOUNT_ROLE_CHANGE_APPROVED if approve else actions.ACCOUNT_ROLE_CHANGE_REJECTED
+    audit_record(actor=actor, action=action, target=request.user, data={"roles": request.roles, "request": request.pk})
+    if not approve:
+        return None
+    return _apply_roles(actor=actor, user=request.user, roles=set(request.roles))
 
 
 def _end_sessions(user) -> int:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import factors, otp, services
 from accounts.decorators import manage_access_required, manage_users_required, recent_login_required
 from accounts.forms import AssignmentForm, CaseAccessForm, InviteForm, RolesForm, ShareWithLegalForm
+from accounts.models import RoleChangeRequest
 from accounts.roles import roles_of
 from cases import access
 from cases.models import Case, CaseAssignment
@@ -66,6 +67,7 @@ def user_detail(request, pk: int):
             "person": person,
             "roles_form": RolesForm(initial={"roles": sorted(roles_of(person))}),
             "assignments": assignments,
+            "role_requests": RoleChangeRequest.objects.filter(user=person, decided_at__isnull=True),
             "enrolled": otp.is_enrolled(person),
             "has_key": otp.has_security_key(person),
         },
@@ -81,6 +83,10 @@ def user_roles(request, pk: int):
     if not form.is_valid():
         return render(request, "accounts/manage/user_detail.html", {"person": person, "roles_form": form}, status=400)
     try:
+        if person.pk == request.user.pk:
+            services.role_change_request(actor=request.user, roles=form.cleaned_data["roles"])
+            messages.info(request, _("A change to your own roles waits for another admin's approval."))
+            return redirect("manage:user_detail", pk=pk)
         change = services.user_set_roles(actor=request.user, user=person, roles=form.cleaned_data["roles"])
     except services.AccountError as exc:
         messages.error(request, str(exc))
@@ -100,6 +106,21 @@ def user_enrolment_link(request, pk: int):
     response = render(request, "accounts/manage/enrolment_link.html", {"person": person, "link": link})
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+@require_POST
+@manage_users_required
+@recent_login_required
+def role_change_decide(request, pk: int, request_id: int):
+    """Another admin approves or rejects an admin's request to change their own roles."""
+    change_request = get_object_or_404(RoleChangeRequest, pk=request_id, user_id=pk)
+    try:
+        services.role_change_decide(actor=request.user, request=change_request, approve=request.POST.get("decision") == "approve")
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("manage:user_detail", pk=pk)
 
 
 def _user_action(request, pk: int, service, done_message: str):

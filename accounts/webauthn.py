@@ -43,6 +43,14 @@ class CompleteRegistration(_RegistrationRule, library.CompleteCredentialRegistra
 
 
 class CompleteAuthentication(library.CompleteCredentialAuthenticationView):
+    def post(self, *args, **kwargs):
+        try:
+            return super().post(*args, **kwargs)
+        except exceptions.OTPWebAuthnApiError:
+            if self.request.user.is_authenticated:  # a failed key answer is audited like a wrong code
+                factors.second_step_failed(user=self.request.user, method="webauthn")
+            raise
+
     def complete_auth(self, device):
         super().complete_auth(device)
         user = self.request.user

@@ -32,7 +32,7 @@ from cases.name_rules import (
     APOSTROPHES, CYRILLIC_TO_LATIN, DIGITS_IN_CYRILLIC, DIGITS_IN_LATIN, LATIN_TO_CYRILLIC, RULES,
 )
 
-__all__ = ["NameForms", "Part", "normalise", "tokens", "normalise_name", "name_tokens", "to_cyrillic", "strict_key", "loose_key"]
+__all__ = ["NameForms", "Part", "normalise", "tokens", "compare", "normalise_name", "name_tokens", "to_cyrillic", "strict_key", "loose_key"]
 
 _LETTERS = {r.source: r.target for r in RULES if r.kind == "letter" and len(r.source) == 1}
 _KZ18 = set("áǵńóúı")
@@ -270,3 +270,10 @@ def tokens(name: str) -> set[str]:
         if part.alt:
             out.add(part.alt)
     return out
+
+
+def compare(a, b, *, born_a=None, born_b=None):
+    """Are two names (with optional birth dates) the same person? See cases.name_compare.compare."""
+    from cases.name_compare import compare as _compare  # that module builds on this one
+
+    return _compare(a, b, born_a=born_a, born_b=born_b)

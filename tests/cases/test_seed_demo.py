@@ -12,7 +12,7 @@ from cases.models import Case, Consent, Event, Location, Perpetrator, Source
 @pytest.fixture
 def seeded(db, settings, capsys):
     settings.DALIL_DEMO_PASSWORD = "demo-password-for-tests"
-    call_command("seed_demo")
+    call_command("seed_demo", "--allow-demo")
     return capsys.readouterr().out
 
 
@@ -44,7 +44,7 @@ def test_seed_demo_puts_users_in_their_role_groups(seeded):
 
 def test_seed_demo_twice_does_not_duplicate(seeded, capsys):
     counts = (Case.objects.count(), Event.objects.count(), Location.objects.count(), get_user_model().objects.count())
-    call_command("seed_demo")
+    call_command("seed_demo", "--allow-demo")
     out = capsys.readouterr().out
     assert "already present" in out.lower()
     assert (Case.objects.count(), Event.objects.count(), Location.objects.count(), get_user_model().objects.count()) == counts

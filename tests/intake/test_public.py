@@ -125,3 +125,17 @@ def test_a_flood_is_refused_with_the_answers_kept_and_admins_alerted(client, set
     assert response.status_code == 503 and "Lyublino" in response.content.decode()
     assert Submission.objects.count() == 1
     assert AuditEvent.objects.filter(action="intake.flood").count() == 1
+
+
+def test_every_public_string_is_translated_in_every_catalogue():
+    import polib
+    from django.conf import settings
+
+    reference = polib.pofile(str(settings.LOCALE_PATHS[0] / "ru" / "LC_MESSAGES" / "django.po"))
+    places = ("templates/intake/public/", "intake/forms.py", "intake/attachments.py", "intake/views_public.py")
+    public = {e.msgid for e in reference if any(path.startswith(places) for path, _line in e.occurrences)}
+    assert len(public) > 100
+    for lang in ("ru", "uz", "kk", "ky", "tg"):
+        catalogue = {e.msgid: e for e in polib.pofile(str(settings.LOCALE_PATHS[0] / lang / "LC_MESSAGES" / "django.po"))}
+        missing = [m for m in public if m not in catalogue or not (catalogue[m].msgstr or catalogue[m].msgstr_plural) or "fuzzy" in catalogue[m].flags]
+        assert not missing, (lang, missing[:5])

@@ -9,6 +9,7 @@ from one user put an alert in front of admins.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from rest_framework.test import APIClient
 
@@ -62,6 +63,15 @@ def test_second_step_codes_and_signing_in_are_recorded_in_order(cast):
     assert client.post(reverse("accounts:2fa_verify"), {"token": str(totp(device.bin_key, drift=1)).zfill(6)}).status_code == 302
     trail = list(AuditEvent.objects.filter(actor=cast.legal1, action__startswith="auth.").order_by("seq").values_list("action", flat=True))
     assert trail == [actions.SIGN_IN_PASSWORD_ACCEPTED, actions.SECOND_FACTOR_FAILED, actions.SECOND_FACTOR_VERIFIED, actions.SIGN_IN]
+
+
+def test_a_failed_security_key_answer_is_recorded(cast):
+    enrol_totp(cast.legal1)
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "legal1", "password": PASSWORD})
+    response = client.post(reverse("otp_webauthn:credential-authentication-complete"), "{}", content_type="application/json")
+    assert response.status_code >= 400 and DEVICE_ID_SESSION_KEY not in client.session
+    assert events(actions.SECOND_FACTOR_FAILED, actor=cast.legal1, data__method="webauthn").count() == 1
 
 
 def test_a_password_change_is_recorded(cast):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -247,8 +247,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="the address the site is served at (printed)")
+        parser.add_argument("--allow-demo", action="store_true",
+                            help="seed although DALIL_DEBUG is off (demo users with a published password: never in production)")
 
     def handle(self, *args, **options):
+        if not (settings.DEBUG or options["allow_demo"]):
+            raise CommandError(_(
+                "seed_demo makes users with a published password. It runs only with DALIL_DEBUG=true, or with "
+                "--allow-demo on a machine that is not production."
+            ))
         password = settings.DALIL_DEMO_PASSWORD
         users = self._users(password)
         plan = build_plan()
