@@ -134,6 +134,8 @@ MATRIX = {
     "manage:user_invite": admin_only(),
     "manage:user_detail": admin_only(kwargs=lambda m: {"pk": m.spare.pk}),
     "manage:user_enrolment_link": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post"),
+    "manage:role_change_decide": admin_only(kwargs=lambda m: {"pk": m.spare.pk, "request_id": 999999}, method="post", status=404),
+    "manage:user_factors_reset": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_roles": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=200),  # the confirmation step
     "manage:user_reactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
