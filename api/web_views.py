@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
@@ -15,6 +16,7 @@ from accounts.roles import is_admin, roles_of
 from api import services
 from api.forms import TokenIssueForm
 from api.models import ApiToken
+from config.confirm import confirm_step
 
 
 def _require_role(request) -> None:
@@ -57,6 +59,13 @@ def token_revoke(request, token_id: int):
     """The token's own user, or an admin, revokes it."""
     _require_role(request)
     token = get_object_or_404(_tokens_revocable_by(request.user), pk=token_id)
+    what = {"prefix": token.prefix, "name": token.user.get_username()}
+    if page := confirm_step(
+        request, title=_("Revoke token %(prefix)s…?") % what, button=_("Revoke the token"),
+        consequence=_("Every program that uses token %(prefix)s… of %(name)s is refused from now on; a new token must be issued to replace it.") % what,
+        back=reverse("api_tokens:list"),
+    ):
+        return page
     if services.token_revoke(actor=request.user, token=token):
         messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("api_tokens:list")

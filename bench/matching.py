@@ -27,7 +27,7 @@ sys.path[:0] = [HERE, os.path.dirname(HERE)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from name_corpus import GIVEN, ROOTS, SECOND, TWINS, patronymic, russify, surname, uzbek_latin  # noqa: E402
-from name_phenomena import POSITIVE, WHO, base, dmy  # noqa: E402
+from name_phenomena import POSITIVE, WHO, base  # noqa: E402
 
 from patterns.matching import Index, Record  # noqa: E402
 from iuliia import ICAO_DOC_9303  # noqa: E402

@@ -216,7 +216,7 @@ class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
             "what_was_said": forms.Textarea(attrs={"rows": 3}),
             "injuries_reported": forms.Textarea(attrs={"rows": 4}),
             "documentation_detail": forms.Textarea(attrs={"rows": 2}),
-            "medical_exam_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "medical_exam_date": dates.DayInput(),
             "perpetrators": Filterable.CheckboxSelectMultiple,
             "location": Filterable.RadioSelect,
             "sources": forms.CheckboxSelectMultiple,

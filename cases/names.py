@@ -32,7 +32,7 @@ from cases.name_rules import (
     APOSTROPHES, CYRILLIC_TO_LATIN, DIGITS_IN_CYRILLIC, DIGITS_IN_LATIN, LATIN_TO_CYRILLIC, RULES,
 )
 
-__all__ = ["NameForms", "Part", "normalise", "tokens", "normalise_name", "name_tokens", "to_cyrillic", "strict_key", "loose_key"]
+__all__ = ["NameForms", "Part", "normalise", "tokens", "compare", "normalise_name", "name_tokens", "to_cyrillic", "strict_key", "loose_key"]
 
 _LETTERS = {r.source: r.target for r in RULES if r.kind == "letter" and len(r.source) == 1}
 _KZ18 = set("áǵńóúı")
@@ -229,6 +229,8 @@ def _role(key: str) -> tuple[str, str, str, str, str]:
 
 def _word_part(raw: str, german_looking: bool) -> Part:
     key = strict_key(raw)
+    if raw.endswith(("guly", "guli", "gulu")):  # Turkmen/Uzbek -guly ends given names (Gurbanguly), not Kazakh -uly
+        return Part("name", key, loose_key(key), stem=key)
     role, stem, root, rule_id, sex = _role(key)
     german = _german_key(raw) if german_looking else ""
     alt = _role(german)[2] if german and german != key else ""
@@ -270,3 +272,10 @@ def tokens(name: str) -> set[str]:
         if part.alt:
             out.add(part.alt)
     return out
+
+
+def compare(a, b, *, born_a=None, born_b=None):
+    """Are two names (with optional birth dates) the same person? See cases.name_compare.compare."""
+    from cases.name_compare import compare as _compare  # that module builds on this one
+
+    return _compare(a, b, born_a=born_a, born_b=born_b)

@@ -83,15 +83,17 @@ def _skeleton(root: str) -> str:
     return "".join(consonants[:3]) or root[:3]
 
 
-def _keys(record: Record) -> set[tuple]:
-    """The record's blocking keys, worked out once per record (a record is often probed against several indexes)."""
-    cached = record.__dict__.get("_blocking_keys")
+def _keys(record: Record, *, probe: bool = False) -> set[tuple]:
+    """The record's blocking keys, worked out once per record and use (a record is often probed against several
+    indexes). A probe without initials skips the (root, initial) keys: they only serve "Нысанбаев А."."""
+    slot = "_probe_keys" if probe else "_blocking_keys"
+    cached = record.__dict__.get(slot)
     if cached is None:
-        cached = record.__dict__["_blocking_keys"] = _work_out_keys(record)
+        cached = record.__dict__[slot] = _work_out_keys(record, probe)
     return cached
 
 
-def _work_out_keys(record: Record) -> set[tuple]:
+def _work_out_keys(record: Record, probe: bool) -> set[tuple]:
     keys: set[tuple] = set()
     full = record.born is not None and bool(record.born.day)
     for forms in record.forms:
@@ -100,9 +102,10 @@ def _work_out_keys(record: Record) -> set[tuple]:
         for r1, r2 in combinations(roots, 2):
             keys.add(("s",) + tuple(sorted((_skeleton(r1), _skeleton(r2)))))
             keys.add(("p",) + tuple(sorted((r1[:3], r2[:3]))))
+        initials = not probe or any(p.role == "initial" for p in forms.parts)
         for p in words:
             # Surname (or any word) with the initial of another: "Нысанбаев А."
-            for q in forms.parts:
+            for q in forms.parts if initials else ():
                 if q is not p:
                     keys.add(("i", _skeleton(p.root), q.key[:1]))
             if full:
@@ -149,7 +152,7 @@ class Index:
         hits: dict[int, int] = defaultdict(int)
         rare: set[int] = set()
         huge: list[list[int]] = []
-        for key in _keys(record):
+        for key in _keys(record, probe=True):
             block = self.blocks.get(key)
             if not block:
                 continue

@@ -58,6 +58,6 @@ def test_every_template_string_is_in_the_catalogue():
     for path in template_files():
         for match in LITERAL.finditer(path.read_text(encoding="utf-8")):
             msgid = match.group(1) if match.group(1) is not None else match.group(2)
-            if msgid not in known:
+            if msgid not in known and msgid.replace("%", "%%") not in known:  # makemessages doubles % in templates
                 missing.append(f"{path.name}: {msgid!r}")
     assert not missing, "Run config/locale/refresh.py and translate:\n" + "\n".join(missing)

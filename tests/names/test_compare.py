@@ -29,6 +29,7 @@ SAME = [
     # patronymics
     ("Каримов Жасур Каримович", None, "Jasur Karimov Karim o‘g‘li", None, "patronymic -ovich ~ Uzbek o‘g‘li"),
     ("Асылбеков Ермек Талгатович", None, "Ermek Talgat uulu", None, "-ovich form ~ Kyrgyz uulu form"),
+    ("Бердымухамедов Гурбангулы", None, "Gurbanguly Berdimuhamedow", None, "given name: same"),  # -guly is no -uly
     # list noise
     ("Нысанбаев Рустам", "17.05.1994", "Нысанбаев Р.", "17.05.1994", "initial"),
     ("Нысанбаев Рустам", None, "НЫСAНБAЕВ РУСТАМ", None, "surname: same"),  # Latin A inside Cyrillic
@@ -102,3 +103,17 @@ def test_search_tokens_of_every_form_meet():
     assert tokens("Umarzoda") == tokens("Умаров") == tokens("Umarova") == tokens("Umar")
     assert tokens("Асылбекуулу") == tokens("Asylbek uulu") == tokens("Asylbekov")
     assert tokens("Karimovich") == tokens("Karim o‘g‘li") == tokens("Karimuly")
+
+
+def test_link_leaves_a_very_common_name_without_a_telling_date_unlinked():
+    from patterns.matching import Record, link
+
+    people = [Record(f"p{i}", ["Каримов Рустам"], birth_date=f"0{i + 1}.02.199{i}") for i in range(4)]
+    people.append(Record("u", ["Ermek Asylbek uulu"], birth_date="1994"))
+    entries = [
+        Record("no-date", ["Karimov Rustam"]),
+        Record("dated", ["Karimov Rustam"], birth_date="1992-02-03"),
+        Record("unique-no-date", ["Асылбеков Ермек"]),
+    ]
+    linked = {m.a: m.b for m in link(entries, people)}
+    assert linked == {"dated": "p2", "unique-no-date": "u"}
