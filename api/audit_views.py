@@ -37,6 +37,8 @@ ConsistencyProofSerializer = inline_serializer(
 
 
 class AuditConsistency(ApiView):
+    query = {"GET": frozenset({"old", "new"})}
+
     @extend_schema(parameters=[ConsistencyQuery], responses=ConsistencyProofSerializer, summary="Prove the audit log only grew")
     def get(self, request):
         query = ConsistencyQuery(data=request.query_params)

@@ -71,6 +71,7 @@ def add_error_responses(result, generator, request, public):
         },
     )
     _one_name_of_two(schemas)
+    _text_as_read(schemas)
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -102,3 +103,15 @@ def _one_name_of_two(schemas: dict) -> None:
         else:
             schema["anyOf"] = [{"required": [field], "properties": {field: filled}} for field in NAMES]
             schema["description"] = "A name in one of the two scripts is required: name_latin or name_cyrillic."
+
+
+def _text_as_read(schemas: dict) -> None:
+    """What every CharField enforces, said in the schema: no NUL character, and a text that may not be blank has
+    something besides spaces (the API trims them)."""
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in schema.get("properties", {}).values():
+            if prop.get("type") != "string" or {"format", "enum", "pattern"} & set(prop):
+                continue
+            prop["pattern"] = "^[^\x00]*[^\\s\x00][^\x00]*$" if prop.get("minLength") else "^[^\x00]*$"

@@ -1,6 +1,8 @@
 """What the API shows and accepts. Protected fields are declared explicitly, so the schema
 does not depend on how the protected-fields work stores them."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -134,8 +136,15 @@ class SourceSerializer(serializers.Serializer):
 
 # --- Input -----------------------------------------------------------------
 
+# The schema's pattern: dates every check accepts (from 1900, never in the future, days that every month has). The
+# API also refuses other spellings (12.03.2024, "about 2024") that the web forms take: its one form is ISO's.
+DATE_PATTERN = r"^$|^(19\d\d|20[01]\d|202[0-5])(-(0[1-9]|1[0-2])(-(0[1-9]|1\d|2[0-8]))?)?$"
+ISO_SHAPE = re.compile(r"\d{4}(-\d{1,2}(-\d{1,2})?)?")
+
+
+@extend_schema_field({"type": "string", "maxLength": 10, "pattern": DATE_PATTERN})
 class ApproximateDateField(serializers.CharField):
-    """'2024', '2024-03' or '2024-03-12' (as typed in the web forms)."""
+    """'2024', '2024-03' or '2024-03-12'."""
 
     default_error_messages = {"date": _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.")}
 
@@ -144,6 +153,12 @@ class ApproximateDateField(serializers.CharField):
         kwargs.setdefault("allow_blank", True)
         kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        if text and not ISO_SHAPE.fullmatch(text):
+            self.fail("date")
+        return text
 
 
 def _parse_date(attrs: dict, field: str, approximate_field: str) -> tuple:

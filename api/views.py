@@ -30,14 +30,27 @@ from evidence.uploads import EncryptingUploadHandler, SealedUpload
 from keys import ring
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    name=idempotency.HEADER, type=str, location=OpenApiParameter.HEADER, required=False,
+    name=idempotency.HEADER, type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"^[!-~]([ -~]*[!-~])?$"},
+    location=OpenApiParameter.HEADER, required=False,
     description=_("Any unique string (e.g. a UUID). A retry with the same key replays the first result instead of creating again."),
 )
 REFERENCE = OpenApiParameter("reference", str, OpenApiParameter.PATH, description="Case reference, e.g. DAL-2025-0001")
 
 
+PAGE = frozenset({"page", "page_size"})
+
+
 class ApiView(APIView):
+    """`query` names the query parameters each method reads (as its schema lists them); any other is a 400."""
+
     audit_case = None
+    query: dict[str, frozenset] = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.query.get(request.method, frozenset()))
+        if unknown:
+            raise ValidationError(dict.fromkeys(unknown, [_("This query parameter is not part of the API.")]))
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -82,6 +95,7 @@ UPLOAD_FAILURE_STATUS = {"too_large": 413, "key_unavailable": 503, "storage_full
 
 
 class CaseListCreate(ApiView):
+    query = {"GET": PAGE | {"query", *s.CasePlainFilterSerializer().fields}}
     @extend_schema(parameters=[s.CasePlainFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases", operation_id="cases_list")
     def get(self, request):
         return self.case_list(request, self.filters(s.CaseFilterSerializer, request.query_params, in_url=True))
@@ -145,18 +159,21 @@ class CaseDetail(ApiView):
 
 
 class CaseSearch(ApiView):
+    query = {"POST": PAGE}
     @extend_schema(request=s.CaseFilterSerializer, parameters=PAGE_PARAMETERS, responses=paginated(s.CaseSummarySerializer), summary="Search cases (a name goes in the body, never in the URL)")
     def post(self, request):
         return self.case_list(request, self.filters(s.CaseFilterSerializer, request.data))
 
 
 class PersonList(ApiView):
+    query = {"GET": PAGE | {"query", *s.PersonPlainFilterSerializer().fields}}
     @extend_schema(parameters=[s.PersonPlainFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.PersonSerializer), summary="List the people of your cases", operation_id="persons_list")
     def get(self, request):
         return self.person_list(request, self.filters(s.PersonFilterSerializer, request.query_params, in_url=True))
 
 
 class PersonSearch(ApiView):
+    query = {"POST": PAGE}
     @extend_schema(request=s.PersonFilterSerializer, parameters=PAGE_PARAMETERS, responses=paginated(s.PersonSerializer), summary="Search the people of your cases (by POST)")
     def post(self, request):
         return self.person_list(request, self.filters(s.PersonFilterSerializer, request.data))
@@ -172,6 +189,7 @@ class PersonDetail(ApiView):
 
 
 class EventListCreate(ApiView):
+    query = {"GET": PAGE}
     @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.EventSerializer), summary="A case's timeline", operation_id="cases_events_list")
     def get(self, request, reference):
         case = self.case(reference)
@@ -249,6 +267,7 @@ class EventDetail(ApiView):
 
 
 class SourceList(ApiView):
+    query = {"GET": PAGE}
     @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.SourceSerializer), summary="A case's sources", operation_id="cases_sources_list")
     def get(self, request, reference):
         case = self.case(reference)
@@ -283,6 +302,7 @@ FILE_ID = OpenApiParameter("file_id", OpenApiTypes.UUID, OpenApiParameter.PATH, 
 
 
 class FileListUpload(ApiView):
+    query = {"GET": PAGE}
     parser_classes = [parsers.MultiPartParser]
 
     @extend_schema(parameters=[REFERENCE, *PAGE_PARAMETERS], responses=paginated(s.EvidenceFileSerializer), summary="A case's evidence files (metadata)", operation_id="cases_files_list")
@@ -371,6 +391,7 @@ class FileDetail(ApiView):
 
 
 class FileCustody(ApiView):
+    query = {"GET": PAGE}
     @extend_schema(parameters=[REFERENCE, FILE_ID, *PAGE_PARAMETERS], responses=paginated(s.CustodyEventSerializer), summary="A file's chain of custody")
     def get(self, request, reference, file_id):
         case = self.case(reference)
