@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import otp
 from accounts.models import EnrolmentLink
@@ -148,6 +149,23 @@ def device_remove(*, actor, device) -> None:
     if second_factor_required(actor) and not otp.is_enrolled(actor):
         raise FactorError(_("Your role needs a second factor: add another one before you remove this one."))
     audit_record(actor=actor, action=actions.ACCOUNT_2FA_REMOVED, target=actor, data={"method": method})
+
+
+@transaction.atomic(durable=True)
+def factors_reset(*, actor, user) -> int:
+    """An admin removes every second factor of another user (a lost phone and no backup codes) and ends
+    their sessions; the user then sets up a new one from an enrolment link. Caller holds manage_users.
+    Audit: account.2fa.reset."""
+    from accounts.services import end_sessions
+
+    if actor.pk == user.pk:
+        raise FactorError(_("Another admin must reset your own second factors."))
+    removed = 0
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+        removed += model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
+    end_sessions(user)
+    audit_record(actor=actor, action=actions.ACCOUNT_2FA_RESET, target=user, data={"removed": removed})
+    return removed
 
 
 # --- The second step of signing in ------------------------------------------------

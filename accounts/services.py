@@ -143,7 +143,7 @@ def role_change_decide(*, actor, request: RoleChangeRequest, approve: bool) -> d
     return _apply_roles(actor=actor, user=request.user, roles=set(request.roles))
 
 
-def _end_sessions(user) -> int:
+def end_sessions(user) -> int:
     """End every session of the user: raise the session generation (checked on each request)
     and delete the stored sessions we know of, then let other apps revoke their credentials."""
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
@@ -159,7 +159,7 @@ def _end_sessions(user) -> int:
 @transaction.atomic(durable=True)
 def user_sign_out_everywhere(*, actor, user) -> int:
     """End every session and API token of the user at once. Caller is the user or an admin. Audit: account.signed_out_everywhere."""
-    ended = _end_sessions(user)
+    ended = end_sessions(user)
     audit_record(actor=actor, action=actions.ACCOUNT_SIGNED_OUT_EVERYWHERE, target=user, data={"sessions": ended})
     return ended
 
@@ -171,7 +171,7 @@ def user_deactivate(*, actor, user) -> None:
         raise AccountError("You cannot deactivate your own account.")
     user.is_active = False
     user.save(update_fields=["is_active"])
-    ended = _end_sessions(user)
+    ended = end_sessions(user)
     audit_record(actor=actor, action=actions.ACCOUNT_DEACTIVATED, target=user, fields=["is_active"], data={"sessions": ended})
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/roles/", views.user_roles, name="user_roles"),
     path("users/<int:pk>/roles/requests/<int:request_id>/", views.role_change_decide, name="role_change_decide"),
+    path("users/<int:pk>/reset-second-factors/", views.user_factors_reset, name="user_factors_reset"),
     path("users/<int:pk>/enrolment-link/", views.user_enrolment_link, name="user_enrolment_link"),
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),

@@ -111,6 +111,21 @@ def user_enrolment_link(request, pk: int):
 @require_POST
 @manage_users_required
 @recent_login_required
+def user_factors_reset(request, pk: int):
+    """Remove a user's second factors (lost phone, no backup codes); they enrol again from a new link."""
+    person = get_object_or_404(User, pk=pk)
+    try:
+        factors.factors_reset(actor=request.user, user=person)
+    except factors.FactorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s's second factors are removed and their sessions ended. Issue them an enrolment link.") % {"name": person.get_username()})
+    return redirect("manage:user_detail", pk=pk)
+
+
+@require_POST
+@manage_users_required
+@recent_login_required
 def role_change_decide(request, pk: int, request_id: int):
     """Another admin approves or rejects an admin's request to change their own roles."""
     change_request = get_object_or_404(RoleChangeRequest, pk=request_id, user_id=pk)

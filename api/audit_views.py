@@ -17,7 +17,7 @@ _MAX = 2**63 - 1
 
 
 class ConsistencyQuery(serializers.Serializer):
-    old = serializers.IntegerField(min_value=0, max_value=_MAX, help_text=_("Tree size of the older signed checkpoint."))
+    old = serializers.IntegerField(min_value=0, max_value=_MAX, help_text=_("Tree size of the older signed checkpoint; not larger than new."))
     new = serializers.IntegerField(min_value=0, max_value=_MAX, help_text=_("Tree size of the newer signed checkpoint."))
 
     def validate(self, attrs):

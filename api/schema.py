@@ -6,14 +6,17 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from api.pagination import DB_INT_MAX, MAX_PAGE_SIZE
 from cases.models import Event
 
 # One schema name for the event types, however a serializer spells the field (settings ENUM_NAME_OVERRIDES).
 EVENT_TYPE_CHOICES = Event.Type.choices
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, OpenApiParameter.QUERY, description="Page number, from 1"),
-    OpenApiParameter("page_size", int, OpenApiParameter.QUERY, description="Items per page (default 25, at most 100)"),
+    OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}, OpenApiParameter.QUERY,
+                     description="Page number, from 1"),
+    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}, OpenApiParameter.QUERY,
+                     description="Items per page (default 25, at most 100)"),
 ]
 
 
@@ -67,6 +70,7 @@ def add_error_responses(result, generator, request, public):
             "required": ["code", "message", "fields"],
         },
     )
+    _one_name_of_two(schemas)
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
@@ -79,3 +83,22 @@ def add_error_responses(result, generator, request, public):
             for code in codes:
                 responses.setdefault(code, {"description": ERROR_CODES[code], "content": error})
     return result
+
+
+NAMES = ("name_latin", "name_cyrillic")
+
+
+def _one_name_of_two(schemas: dict) -> None:
+    """What PersonInputSerializer.validate enforces, said in the schema: a new person needs a name in Latin or in
+    Cyrillic script (one of the two, not blank); a change may not send both blank."""
+    filled = {"type": "string", "pattern": r"\S"}
+    blank = {"type": "string", "pattern": r"^\s*$"}
+    for name, schema in schemas.items():
+        if not set(NAMES) <= set(schema.get("properties", {})) or not name.endswith("Request") or "Person" not in name:
+            continue
+        if "Update" in name:
+            schema["not"] = {"required": list(NAMES), "properties": dict.fromkeys(NAMES, blank)}
+            schema["description"] = "Do not send both names blank: a person keeps a name in one of the two scripts."
+        else:
+            schema["anyOf"] = [{"required": [field], "properties": {field: filled}} for field in NAMES]
+            schema["description"] = "A name in one of the two scripts is required: name_latin or name_cyrillic."

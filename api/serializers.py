@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.pagination import DB_INT_MAX
 from cases.dates import DateParseError, format_approximate_date, parse_approximate_date
 from cases.models import Case, Contact, DatePrecision, Event, Nationality, Person, Source
 from cases.timeline import Documentation, IllTreatmentMethod, MedicalExam
@@ -213,7 +214,7 @@ class EventCreateSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=Event.Type.choices)
     date = ApproximateDateField(help_text=_("YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown"))
     date_approximate = serializers.BooleanField(required=False, default=False)
-    location = serializers.IntegerField(required=False, allow_null=True, min_value=1, help_text=_("A place id"))
+    location = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=DB_INT_MAX, help_text=_("A place id"))
     description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     coercion_means = serializers.ChoiceField(choices=Event.CoercionMeans.choices, required=False, allow_blank=True)
     signing_authority = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -233,7 +234,7 @@ class EventCreateSerializer(serializers.Serializer):
     documentation = serializers.ChoiceField(choices=Documentation.choices, required=False, allow_blank=True)
     documentation_detail = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50)
-    perpetrators = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
+    perpetrators = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=DB_INT_MAX), required=False, max_length=50)
 
     def validate(self, attrs):
         date, precision = _parse_date(attrs, "date", "date_approximate")

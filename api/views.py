@@ -77,6 +77,10 @@ class ApiView(APIView):
         return paginator.get_paginated_response(s.PersonSerializer([c.person for c in page], many=True).data)
 
 
+# How the API answers each kind of refused upload (evidence.uploads.FAILURES).
+UPLOAD_FAILURE_STATUS = {"too_large": 413, "key_unavailable": 503, "storage_full": 507, "storage_failed": 503}
+
+
 class CaseListCreate(ApiView):
     @extend_schema(parameters=[s.CasePlainFilterSerializer, *PAGE_PARAMETERS], responses=paginated(s.CaseSummarySerializer), summary="List cases", operation_id="cases_list")
     def get(self, request):
@@ -311,10 +315,10 @@ class FileListUpload(ApiView):
             data = request.data
             uploads = request.FILES.getlist("file")
         except ring.KeyUnavailable:
-            handler.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
+            handler.fail("key_unavailable")
             data, uploads = {}, []
         if handler.error:
-            status_code = 413 if "limit" in str(handler.error) else 503 if "key" in str(handler.error) else 400
+            status_code = UPLOAD_FAILURE_STATUS.get(handler.kind, 400)
             return error_response(handler.error, code="upload_failed", status_code=status_code, fields={"file": [str(handler.error)]})
         form = s.EvidenceUploadSerializer(data={k: v for k, v in data.items() if k != "file"} | {"file": uploads[0] if uploads else None})
         form.is_valid(raise_exception=True)

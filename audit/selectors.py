@@ -118,6 +118,10 @@ def page(qs: QuerySet[AuditEvent], *, before: int | None, size: int = PAGE_SIZE)
 
 def custody_event_ids(*, target_type: str, target_id: str, named: list[int]) -> list[int]:
     """For a referral build, whose caller already holds the file: the ids of the events on one object (its
-    custody in the signed log) and of the `named` events, in log order. Ids and order only, no content."""
-    qs = AuditEvent.objects.filter(Q(target_type=target_type, target_id=str(target_id)) | Q(pk__in=named))
+    custody in the signed log) and of those `named` events whose signed data lists the object in `files` (events
+    written before the referral steps listed their files are left out: their text could not show they concern
+    it), in log order. Ids and order only, no content."""
+    listing = [pk for pk, data in AuditEvent.objects.filter(pk__in=named).values_list("pk", "data")
+               if isinstance(data, dict) and str(target_id) in (data.get("files") or [])]
+    qs = AuditEvent.objects.filter(Q(target_type=target_type, target_id=str(target_id)) | Q(pk__in=listing))
     return list(qs.order_by("seq").values_list("pk", flat=True))

@@ -106,7 +106,7 @@ RULES: tuple[Rule, ...] = (
     # --- word forms: surname endings and patronymics ------------------------------------------------------------
     R("ru-ovich", "Russian patronymic -ович/-евич (male)", "suffix", "ovich|evich|ich", "father m", ("Karimovich", "Karim oʻgʻli")),
     R("ru-ovna", "Russian patronymic -овна/-евна (female)", "suffix", "ovna|evna|ichna", "father f", ("Karimovna", "Karim qizi")),
-    R("kz-uly", "Kazakh -ұлы / -uly joined (son of)", "suffix", "uli|ulu|uulu", "father m", ("Talgatuly", "Talgatovich", "Талғатұлы")),
+    R("kz-uly", "Kazakh -ұлы / -uly joined (son of); not -guly, part of Turkmen given names (Gurbanguly)", "suffix", "uli|ulu|uulu", "father m", ("Talgatuly", "Talgatovich", "Талғатұлы")),
     R("kz-kyzy", "Kazakh/Kyrgyz -қызы / -kyzy joined (daughter of)", "suffix", "kizi|qizi", "father f", ("Talgatkyzy", "Talgatovna")),
     R("uz-ogli", "Uzbek o‘g‘li / ugli joined (son of)", "suffix", "ogli|ugli|oglu", "father m", ("Karimugli", "Karimovich")),
     R("ru-ov", "Russian surname -ов/-ев (male)", "suffix", "ov|ev", "family m", ("Umarov", "Umarzoda", "Umar")),

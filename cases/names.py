@@ -229,6 +229,8 @@ def _role(key: str) -> tuple[str, str, str, str, str]:
 
 def _word_part(raw: str, german_looking: bool) -> Part:
     key = strict_key(raw)
+    if raw.endswith(("guly", "guli", "gulu")):  # Turkmen/Uzbek -guly ends given names (Gurbanguly), not Kazakh -uly
+        return Part("name", key, loose_key(key), stem=key)
     role, stem, root, rule_id, sex = _role(key)
     german = _german_key(raw) if german_looking else ""
     alt = _role(german)[2] if german and german != key else ""

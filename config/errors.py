@@ -6,9 +6,10 @@ fails (a 500 may come from a database that is down).
 """
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 PAGES = {
@@ -28,7 +29,24 @@ def error_context(status: int) -> dict:
     return {"error_status": status, "error_title": title, "error_text": text}
 
 
+API_CODES = {400: "parse_error", 403: "permission_denied", 404: "not_found", 413: "too_large", 500: "error"}
+
+
+def is_api(request) -> bool:
+    """Every address under /api/ answers in JSON, except the web pages that manage tokens."""
+    path = request.path_info
+    return path.startswith("/api/") and not path.startswith(reverse("api_tokens:list"))
+
+
+def api_error(status: int) -> JsonResponse:
+    """The API's documented error body (api/errors.py), for what fails before a view answers: an address that
+    matches no route (a malformed id), a body too large to read, a server error."""
+    return JsonResponse({"code": API_CODES[status], "message": str(PAGES[status][1]), "fields": {}}, status=status)
+
+
 def error_page(request, status: int, extra: dict | None = None) -> HttpResponse:
+    if is_api(request):
+        return api_error(status)
     context = {**error_context(status), **(extra or {})}
     try:
         return render(request, f"{status}.html", context, status=status)

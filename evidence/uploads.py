@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from evidence.sealing import SealedBlob, SealingWriter
 from keys import ring
@@ -67,6 +67,14 @@ class SealedUpload(UploadedFile):
         return None
 
 
+FAILURES = {
+    "too_large": _("The file is larger than the limit of %(limit)s bytes."),
+    "key_unavailable": _("Files cannot be encrypted right now: the encryption key is unavailable."),
+    "storage_full": _("There is not enough space in the evidence storage to keep this file. Nothing was saved."),
+    "storage_failed": _("The evidence storage could not write this file. Nothing was saved."),
+}
+
+
 class EncryptingUploadHandler(FileUploadHandler):
     """Encrypt uploads into blobs as they stream in. The view must call cleanup() when it is done."""
 
@@ -76,14 +84,20 @@ class EncryptingUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.max_bytes = max_bytes
         self.error: str | None = None
+        self.kind: str | None = None  # what went wrong, for callers that answer by kind (one of FAILURES)
         self._writer: SealingWriter | None = None
         self._made: list[SealedBlob] = []
         self._claimed: set[str] = set()
 
+    def fail(self, kind: str) -> None:
+        """Record why the upload is refused: a kind the caller answers by, and the message shown for it."""
+        self.kind = kind
+        self.error = FAILURES[kind] % {"limit": self.max_bytes} if kind == "too_large" else str(FAILURES[kind])
+
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         # A body far larger than the limit is refused before anything is encrypted.
         if content_length and content_length > self.max_bytes + 1024 * 1024:
-            self.error = _("The file is larger than the limit of %(limit)s bytes.") % {"limit": self.max_bytes}
+            self.fail("too_large")
         return None
 
     def new_file(self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None):
@@ -95,7 +109,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         except OSError as exc:
             self._storage_failed(exc)
         except ring.KeyUnavailable:
-            self.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
+            self.fail("key_unavailable")
             raise StopUpload(connection_reset=False) from None
 
     def receive_data_chunk(self, raw_data, start):
@@ -104,7 +118,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         try:
             self._writer.write(raw_data)
         except TooLarge:
-            self.error = _("The file is larger than the limit of %(limit)s bytes.") % {"limit": self.max_bytes}
+            self.fail("too_large")
             self._abort_current()
             raise StopUpload(connection_reset=True) from None
         except OSError as exc:
@@ -116,10 +130,7 @@ class EncryptingUploadHandler(FileUploadHandler):
 
     def _storage_failed(self, exc: OSError):
         # A full disk (or any storage failure) is the server's problem, told plainly; nothing stays behind.
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            self.error = _("There is not enough space in the evidence storage to keep this file. Nothing was saved.")
-        else:
-            self.error = _("The evidence storage could not write this file. Nothing was saved.")
+        self.fail("storage_full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "storage_failed")
         self._abort_current()
         raise StopUpload(connection_reset=True) from None
 

@@ -102,7 +102,7 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
             return reason
         post, uploads = request.POST, request.FILES.getlist("file")
     except ring.KeyUnavailable:
-        handler.error = _("Files cannot be encrypted right now: the encryption key is unavailable.")
+        handler.fail("key_unavailable")
         post, uploads = {}, []
     form = _upload_form(request, case, post)
     form_ok = form.is_valid()

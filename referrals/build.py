@@ -241,8 +241,9 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     def finish(done_exhibits):
         progress(92, "Writing the dossier PDF", force=True)
         data = dossier_data(referral=referral, user=user, exhibits=done_exhibits)
-        if leaks := data["redactor"].leaks({k: v for k, v in data.items() if k != "redactor"}):
-            raise BuildFailed(f"Redaction check: {len(leaks)} form(s) of a redacted name remain in the dossier; nothing was built.")
+        if where := [k for k, v in data.items() if k != "redactor" and data["redactor"].leaks(v)]:
+            # The sections only, never the words: the reason is stored and shown.
+            raise BuildFailed(f"Redaction check: a form of a redacted name remains in the dossier ({', '.join(where)}); nothing was built.")
         try:
             listed = [
                 manifests.exhibit_entry(x, shown, [manifests.custody_entry(proofs[i], data["redactor"]) for i in custody_ids[x["file_id"]]])

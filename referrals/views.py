@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import actions
 from audit.services import audit_read
 from cases.models import Consent
+from cases import once
 from cases.conflicts import conflict_rows
 from cases.selectors import case_get_for, consent_in_force, events_for, sources_for
 from cases.services import StaleEdit
@@ -152,16 +153,21 @@ def assessment_link_remove(request, reference, link_id):
 def review_request(request, reference):
     case = case_get_for(request.user, reference=reference, perm="change_case")
     form = forms.ReviewRequestForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
+    context = {"case": case, "form": form, "consent": consent_in_force(request.user, case=case), "form_token": once.token_for(request)}
+    if request.method == "POST" and form.is_valid():
+
+        def perform():
             try:
                 services.review_request(actor=request.user, case=case, note=form.cleaned_data["note"], legal_user=form.cleaned_data["legal_user"])
             except ValidationError as exc:
                 _errors(form, exc)
-            else:
-                messages.success(request, _("Legal staff have been asked to review this case, and it is shared with them."))
-                return redirect("cases:detail", reference=case.reference)
-    context = {"case": case, "form": form, "consent": consent_in_force(request.user, case=case)}
+                return render(request, "referrals/review_request.html", context, status=400), ""
+            messages.success(request, _("Legal staff have been asked to review this case, and it is shared with them."))
+            return redirect("cases:detail", reference=case.reference), case.reference
+
+        # A second submit of the same form (the back button) asks once.
+        return once.run(request, endpoint=f"review.request:{case.pk}", perform=perform,
+                        replay=lambda _made: redirect("cases:detail", reference=case.reference))
     return render(request, "referrals/review_request.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -198,21 +204,27 @@ def referral_create(request, reference):
     case = case_get_for(request.user, reference=reference, perm=PERM)
     choices = _choices(request, case)
     form = forms.ReferralForm(request.POST or None, choices=choices, initial={"pseudonym": "Person A"})
+    ctx = {"case": case, "form": form, **_consent_context(request, case, choices), "form_token": once.token_for(request)}
     if request.method == "POST":
         if form.is_valid():
-            try:
-                referral = services.referral_create(
-                    actor=request.user, case=case, data=form.referral_data(), events=form.selected("events"),
-                    contacts=form.selected("contacts"), files=form.selected("files"),
-                )
-            except ValidationError as exc:
-                _errors(form, exc)
-            else:
+
+            def perform():
+                try:
+                    referral = services.referral_create(
+                        actor=request.user, case=case, data=form.referral_data(), events=form.selected("events"),
+                        contacts=form.selected("contacts"), files=form.selected("files"),
+                    )
+                except ValidationError as exc:
+                    _errors(form, exc)
+                    return render(request, "referrals/referral_form.html", ctx, status=400), ""
                 messages.success(request, _("Referral draft saved."))
-                return redirect("referrals:detail", referral_id=referral.pk)
-        ctx = {"case": case, "form": form, **_consent_context(request, case, choices)}
+                return redirect("referrals:detail", referral_id=referral.pk), str(referral.pk)
+
+            # A second submit of the same form (the back button) makes no second draft: it shows the first.
+            return once.run(request, endpoint=f"referral.create:{case.pk}", perform=perform, replay=lambda made: (
+                redirect("referrals:detail", referral_id=made) if made else redirect("referrals:list", reference=case.reference)))
         return render(request, "referrals/referral_form.html", ctx, status=400)
-    return render(request, "referrals/referral_form.html", {"case": case, "form": form, **_consent_context(request, case, choices)})
+    return render(request, "referrals/referral_form.html", ctx)
 
 
 @login_required

@@ -105,7 +105,7 @@ def imported_source(user, source_list) -> Source:
     """An imported published list, with the match decisions its importers made (confirmed ones link for sure)."""
     from cases.selectors import cases_for
     from patterns.models import MatchDecision
-    from patterns.services import entry_record
+    from patterns.list_imports import entry_record
 
     entries_qs = list(source_list.entries.order_by("line"))
     entries = [

@@ -238,3 +238,22 @@ def test_the_assigned_second_caseworker_sees_the_case(api, cast, full_case):
 
     case_assign(actor=cast["admin"], user=cast["caseworker2"], cases=[full_case])
     assert api("caseworker2").get(f"/api/v1/cases/{full_case.reference}/").status_code == 200
+
+
+def test_every_api_error_is_json_even_before_a_view_answers(api, case):
+    client = api("caseworker")
+    for path in (f"/api/v1/cases/{case.reference}/events/not-a-uuid/", "/api/v1/persons/123/", "/api/v1/nothing/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response["Content-Type"].startswith("application/json"), path
+        assert set(response.json()) == {"code", "message", "fields"}
+
+
+def test_query_parameters_and_ids_out_of_range_are_400(api, case):
+    client = api("caseworker")
+    for query in ("page_size=null", "page_size=0", "page_size=101", "page=0", "page=x"):
+        response = client.get(f"/api/v1/cases/?{query}")
+        assert response.status_code == 400 and response.json()["code"] == "invalid", query
+    for field, value in (("perpetrators", [2**31]), ("location", 2**31)):
+        response = client.post(f"/api/v1/cases/{case.reference}/events/", {"type": "detention", field: value}, format="json",
+                               HTTP_IDEMPOTENCY_KEY=f"range-{field}")
+        assert response.status_code == 400 and any(name.startswith(field) for name in response.json()["fields"])

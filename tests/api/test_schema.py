@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from tests.factories import make_case
 
@@ -50,6 +50,17 @@ def test_docs_page_is_served_locally_without_inline_code(client):
     assert client.get(bundle).status_code == 200
 
 
+def excluded(operation):
+    """The one rule JSON Schema cannot state: a consistency proof's old size is not larger than its new one (the
+    schema says so in words, the API answers 400)."""
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+    return [positive_data_acceptance] if operation.path == "/api/v1/audit/consistency/" else []
+
+
+EXAMPLES = 25  # per operation and mode: enough to reach every operation's branches, the whole run under two minutes
+
+
 @pytest.fixture
 def keep_test_connection():
     """Like Django's test client: the WSGI app must not close the test's database connection after each request."""
@@ -71,28 +82,33 @@ def fuzz_settings(settings, keep_test_connection):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # schemathesis's WSGI client calls itself localhost
 
 
-def test_schemathesis_finds_no_server_error_and_responses_match_the_schema(db, api, cast, fuzz_settings):
+@pytest.mark.xfail(strict=True, reason="issue 18: undeclared query parameters are ignored, and a person's name is checked "
+                   "for its script beyond what the schema says")
+def test_schemathesis_with_all_checks_finds_nothing(db, api, cast, fuzz_settings):
+    """The issue's outside run, in the suite: every operation, every check (positive and negative data, status codes,
+    content types, response schemas), with a caseworker's token and the rate limit raised for this test only."""
     import schemathesis
     from django.core.wsgi import get_wsgi_application
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi.checks import (
-        content_type_conformance,
-        response_schema_conformance,
-        status_code_conformance,
-    )
+    import schemathesis.specs.openapi.checks  # noqa: F401 - registers the OpenAPI checks
+    from schemathesis import GenerationMode
+    from schemathesis.checks import CHECKS
 
     make_case(actor=cast["caseworker"])
     client = api("caseworker")
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
     headers = {"Authorization": f"Bearer {client.raw}"}
-    checks = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
+    checks = CHECKS.get_all()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 13
-
+    failures = []
     for operation in operations:
-        @given(case=operation.as_strategy())
-        @hsettings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(case=st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)))
+        @hsettings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck), derandomize=True)
         def run(case):
-            case.call_and_validate(headers=headers, checks=checks)
+            case.call_and_validate(headers=headers, checks=checks, excluded_checks=excluded(operation))
 
-        run()
+        try:
+            run()
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect every operation's failure, then report them all
+            failures.append(f"{operation.label}: {exc}")
+    assert not failures, "\n\n".join(failures)

@@ -96,6 +96,9 @@ def _exports(size=400, seed=8):
 
 @pytest.mark.django_db(transaction=True)
 def test_page_runs_an_estimate_with_progress_and_exports_it(client):
+    from tests.accounts.cast import ensure_roles
+
+    ensure_roles()  # an earlier transactional test's flush may have emptied the role groups
     legal = make_user("legal-est", LEGAL, password=None)
     sign_in(client, legal)
     page = client.get("/patterns/estimates/")

@@ -29,6 +29,7 @@ SAME = [
     # patronymics
     ("Каримов Жасур Каримович", None, "Jasur Karimov Karim o‘g‘li", None, "patronymic -ovich ~ Uzbek o‘g‘li"),
     ("Асылбеков Ермек Талгатович", None, "Ermek Talgat uulu", None, "-ovich form ~ Kyrgyz uulu form"),
+    ("Бердымухамедов Гурбангулы", None, "Gurbanguly Berdimuhamedow", None, "given name: same"),  # -guly is no -uly
     # list noise
     ("Нысанбаев Рустам", "17.05.1994", "Нысанбаев Р.", "17.05.1994", "initial"),
     ("Нысанбаев Рустам", None, "НЫСAНБAЕВ РУСТАМ", None, "surname: same"),  # Latin A inside Cyrillic

@@ -332,3 +332,21 @@ def test_a_custody_event_that_names_the_person_is_withheld_but_still_proven(lega
         if entry["event"] is None:
             entry["leaf_hash"] = "00" * 32
     assert_both_fail(_with_manifest(entries, manifest), tmp_path / "f", passphrase, "does not lead to the checkpoint's root")
+
+
+def test_a_second_referral_proves_the_first_ones_steps_in_the_exhibits_custody(package, legal, case, django_capture_on_commit_callbacks, tmp_path):
+    import datetime
+
+    from evidence.models import EvidenceFile
+
+    _path, _passphrase, entries = package
+    first = Referral.objects.get(build_status=Referral.BuildStatus.DONE)
+    services.referral_mark_sent(actor=legal, referral=first, sent_on=datetime.date.today(), channel="email")
+    files = list(EvidenceFile.objects.filter(pk__in=first.evidence_file_ids))
+    second = build_now(legal, make_referral(legal, case, files=files), django_capture_on_commit_callbacks)
+    (tmp_path / "second").mkdir()
+    _passphrase2, entries2 = opened(legal, second, tmp_path / "second")
+    actions = [json.loads(e["event"])[5] for e in _manifest(entries2)["exhibits"][0]["custody"] if e["event"]]
+    assert {"referral.built", "referral.downloaded", "referral.sent"} <= set(actions)
+    result = run_own_verifier(extract(entries2, tmp_path / "second" / "x"), "--public-key", _key(entries2))
+    assert result.returncode == 0, result.stdout

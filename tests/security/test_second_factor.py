@@ -190,3 +190,18 @@ def test_key_registration_is_routed_through_our_rule():
 
     for name, view in (("begin", BeginRegistration), ("complete", CompleteRegistration)):
         assert resolve(reverse(f"otp_webauthn:credential-registration-{name}")).func.view_class is view
+
+
+def test_an_admin_resets_a_lost_factor_but_not_their_own(cast):
+    enrol_totp(cast.legal1)
+    owner = sign_in(Client(), cast.legal1)
+    admin = sign_in(Client(), cast.admin1)
+    assert admin.post(reverse("manage:user_factors_reset", kwargs={"pk": cast.legal1.pk})).status_code == 302
+    assert not TOTPDevice.objects.filter(user=cast.legal1).exists()
+    assert owner.get(reverse("cases:list"))["Location"].startswith(reverse("accounts:login"))  # sessions ended
+    assert AuditEvent.objects.filter(action="account.2fa.reset", actor=cast.admin1, target_id=str(cast.legal1.pk)).exists()
+    # A new factor then comes only from a new enrolment link, as for a first one.
+    again = password_only("legal1")
+    assert again.get(reverse("accounts:2fa_totp"))["Location"].startswith(ENROL)
+    admin.post(reverse("manage:user_factors_reset", kwargs={"pk": cast.admin1.pk}))
+    assert TOTPDevice.objects.filter(user=cast.admin1, confirmed=True).exists()

@@ -83,8 +83,8 @@ def test_only_the_owner_or_an_admin_revokes_and_nobody_sees_others_tokens(cast):
     token, raw = services.token_issue(actor=cast.caseworker1, user=cast.caseworker1, scope="read", days=5, name="Osh field kit")
     other = sign_in(Client(), cast.caseworker2)
     assert "Osh field kit" not in other.get(TOKENS).content.decode() and token.prefix not in other.get(TOKENS).content.decode()
-    assert other.post(reverse("api_tokens:revoke", kwargs={"token_id": token.pk})).status_code == 404
+    assert other.post(reverse("api_tokens:revoke", kwargs={"token_id": token.pk}), {"confirmed": "1"}).status_code == 404
     assert api_as(raw).get("/api/v1/cases/").status_code == 200
     admin = sign_in(Client(), cast.admin1)
-    assert admin.post(reverse("api_tokens:revoke", kwargs={"token_id": token.pk})).status_code == 302
+    assert admin.post(reverse("api_tokens:revoke", kwargs={"token_id": token.pk}), {"confirmed": "1"}).status_code == 302
     assert api_as(raw).get("/api/v1/cases/").status_code == 401
