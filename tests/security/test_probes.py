@@ -35,3 +35,22 @@ def test_downloading_a_family_reports_photo_is_recorded(cast, report):
     assert "no-store" in response["Cache-Control"]
     event = AuditEvent.objects.get(action=actions.INTAKE_VIEWED, actor=cast.outsider)
     assert event.data["attachment"] == attachment.pk and event.target_id == str(report.pk)
+
+
+def test_guessing_second_factor_codes_with_the_password_alone_is_throttled(cast):
+    """Item 1: a phisher holding only the password tries codes: after a few wrong ones even the right code waits."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.oath import totp
+
+    from tests.accounts.cast import enrol_totp
+    from tests.factories import PASSWORD
+
+    device = enrol_totp(cast.legal1)
+    attacker = Client()
+    attacker.post(reverse("accounts:login"), {"username": "legal1", "password": PASSWORD})
+    for guess in ("000000", "111111", "222222", "333333", "444444"):
+        assert attacker.post(reverse("accounts:2fa_verify"), {"token": guess}).status_code == 400
+    right = str(totp(device.bin_key, drift=1)).zfill(6)  # the current step was spent by the enrolment
+    assert attacker.post(reverse("accounts:2fa_verify"), {"token": right}).status_code == 400
+    assert DEVICE_ID_SESSION_KEY not in attacker.session
+    assert attacker.get(reverse("cases:list")).status_code == 302  # still only half signed in
