@@ -129,3 +129,8 @@ INTAKE_DECLINED = "intake.report.declined"
 INTAKE_DESTROYED = "intake.report.destroyed"
 INTAKE_FLOOD = "intake.flood"
 INTAKE_RETENTION_SET = "intake.retention.set"
+
+# Casework (casework/): follow-ups.
+FOLLOW_UP_ADDED = "followup.added"
+FOLLOW_UP_DONE = "followup.done"
+MY_WORK_VIEWED = "casework.my_work.viewed"

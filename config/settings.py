@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "patterns",
     "patterns.estimation",
     "intake",
+    "casework",
     "ops",
     "rest_framework",
     "drf_spectacular",
@@ -115,6 +116,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                "casework.context.my_work_count",
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",

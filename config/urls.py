@@ -15,6 +15,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("patterns/", include("patterns.urls")),
     path("intake/", include("intake.urls")),
+    path("", include("casework.urls")),
     path("", include("intake.public_urls")),
     path("", include("referrals.urls")),
     path("", include("cases.urls")),

@@ -140,8 +140,10 @@ def reply(*, actor, submission: Submission, text: str) -> Message:
 
 
 @service
-def viewed(*, actor, submission: Submission) -> None:
-    audit_record(actor=actor, action=actions.INTAKE_VIEWED, target=submission, case=submission.case)
+def viewed(*, actor, submission: Submission, attachment: Attachment | None = None) -> None:
+    """A report, or one of its files, was read (a file's download is a read of the report, naming the file)."""
+    data = {"attachment": attachment.pk} if attachment is not None else {}
+    audit_record(actor=actor, action=actions.INTAKE_VIEWED, target=submission, case=submission.case, data=data)
 
 
 @service

@@ -50,6 +50,7 @@ def attachment(request, submission_id, attachment_id):
     if found is None:
         raise Http404("No such file.")
     opened = services.attachment_opened(found)
+    services.viewed(actor=request.user, submission=submission, attachment=found)
     response = HttpResponse(opened["data"], content_type=opened["type"])
     response["Content-Disposition"] = "attachment"
     return response

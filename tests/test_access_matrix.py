@@ -16,6 +16,7 @@ m.file_id...) returning the URL kwargs, and the expected status per visitor. ANY
 visitor (use it only for a visitor whose result depends on data this test cannot build).
 """
 
+import datetime
 import uuid
 from types import SimpleNamespace
 
@@ -242,11 +243,15 @@ MATRIX = {
     "intake:decide": real_object(lambda m: {"submission_id": m.submission.pk}, method="post"),
     "intake:reply": real_object(lambda m: {"submission_id": m.submission.pk}, method="post"),
     "intake:attachment": real_object(lambda m: {"submission_id": m.submission.pk, "attachment_id": m.attachment.pk}),
+    # --- casework: each user's own work; a case's follow-ups follow the case's scope (a real one of caseworker1's case)
+    "casework:my_work": signed_in(),
+    "casework:case_follow_ups": case_page(),
+    "casework:done": case_edit(ref_and(pk=lambda m: m.follow_up.pk), method="post", caseworker=302),
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
     "api_tokens:list": signed_in(),  # each user's own tokens (an admin sees all, to revoke)
     # A real token of caseworker2 (no visitor): only an admin may revoke another's token; the rest get 404.
-    "api_tokens:revoke": entry(lambda m: {"token_id": m.token.pk}, "post", anonymous=LOGIN, caseworker=404, legal=404, admin=302, outsider=404),
+    "api_tokens:revoke": entry(lambda m: {"token_id": m.token.pk}, "post", anonymous=LOGIN, caseworker=404, legal=404, admin=200, outsider=404),  # the admin gets the confirmation step
 }
 
 
@@ -331,7 +336,11 @@ def _intake_and_others(cast, capture, source_list) -> dict:
     job.refresh_from_db()
     assert job.status == "done", job.failure
     role_request = role_change_request(actor=make_user("admin2", ADMIN), roles=[ADMIN, CASEWORKER])
-    return {"submission": submission, "attachment": submission.attachments.get(), "job": job, "role_request": role_request}
+    from casework.services import follow_up_add
+
+    follow_up = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call back", assignee=cast.caseworker1, due=datetime.date.today())
+    return {"submission": submission, "attachment": submission.attachments.get(), "job": job, "role_request": role_request,
+            "follow_up": follow_up}
 
 
 @pytest.fixture
