@@ -5,6 +5,7 @@ import urllib.request
 
 import pytest
 from django.db import connections
+from tests.conftest import need
 
 
 def _ready(url: str) -> dict:
@@ -117,7 +118,7 @@ def full_disk(tmp_path, settings):
     mount.mkdir()
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
     if done.returncode != 0:
-        pytest.skip("mounting a small tmpfs needs root: " + done.stderr.decode().strip()[:80])
+        need("mounting a small tmpfs needs root: " + done.stderr.decode().strip()[:80])
     settings.MEDIA_ROOT = str(mount)
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(mount)}}}
     yield mount

@@ -153,6 +153,8 @@ def test_research_export_pseudonyms_are_stable_and_keyed(known, cast, settings):
     from patterns.services import pseudonym
 
     case = known["cw1"][0]
-    assert pseudonym("case", case.pk) == pseudonym("case", case.pk)
+    before = pseudonym("case", case.pk)
+    assert pseudonym("case", case.pk) == before and pseudonym("person", case.pk) != before
     settings.DALIL_RESEARCH_PSEUDONYM_KEY = "another-key"
-    assert pseudonym("case", case.pk) != pseudonym("person", case.pk)
+    assert pseudonym("case", case.pk) != before  # keyed: another key, another pseudonym
+    assert pseudonym("case", case.pk) == pseudonym("case", case.pk)

@@ -61,3 +61,20 @@ def test_missing_key_ring_fails_the_start_up_check(settings, tmp_path):
     with pytest.raises(ImproperlyConfigured) as caught:
         ring.check_keys()
     assert "\n" not in str(caught.value)
+
+
+def test_rotation_task_reports_each_step_as_progress(settings, kek_a, admin_user, monkeypatch):
+    """What a worker's caller sees while a rotation runs: PROGRESS states naming each step and its counts."""
+    from keys.tasks import rotate_keys_task
+
+    make_case(actor=admin_user)
+    _use(settings, f"{KEY_A},{KEY_B}")
+    states = []
+    monkeypatch.setattr(rotate_keys_task, "update_state", lambda state, meta: states.append((state, meta)))
+    rotate_keys_task.push_request(id="rotation-test", is_eager=False)
+    try:
+        rotate_keys_task.run()
+    finally:
+        rotate_keys_task.pop_request()
+    keys = ProtectionKey.objects.count()
+    assert ("PROGRESS", {"done": keys, "total": keys, "label": "protected field and index keys"}) in states

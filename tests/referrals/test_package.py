@@ -5,6 +5,7 @@ import json
 
 import pytest
 import pyzipper
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
@@ -72,16 +73,19 @@ def test_build_download_and_states_are_audited_and_in_custody(built, legal, evid
         assert action in actions
     steps = [c.detail.get("step") for c in CustodyEvent.objects.filter(file=evidence_file) if c.detail.get("referral")]
     assert steps == ["built", "downloaded", "sent", "acknowledged", "closed"]
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):  # a closed referral is not sent again
         services.referral_mark_sent(actor=legal, referral=referral, sent_on=datetime.date.today(), channel="email")
+    assert Referral.objects.get(pk=referral.pk).status == Referral.Status.CLOSED
 
 
 def test_passphrase_is_shown_once(built, legal):
     referral, _passphrase, _path = built
-    with pytest.raises(Exception):
+    shown = AuditEvent.objects.filter(target_id=str(referral.pk), action="referral.passphrase.shown").count()
+    with pytest.raises(ValidationError, match="already been shown"):
         services.referral_passphrase_reveal(actor=legal, referral=referral)
     referral.refresh_from_db()
     assert referral.passphrase_wrapped is None
+    assert AuditEvent.objects.filter(target_id=str(referral.pk), action="referral.passphrase.shown").count() == shown
 
 
 def test_tampered_package_fails(built, tmp_path):
