@@ -22,7 +22,7 @@ from cases.widgets import Filterable
 DATE_HELP = _("As far as it is known: 12.03.2024, 03.2024 or 2024 (or 2024-03-12); “about 06.2023” if unsure; empty if unknown.")
 
 
-def detached(obj):
+def working_copy(obj):
     """A copy of a record for a form to write its cleaned values into, leaving the original untouched."""
     return copy.copy(obj)
 

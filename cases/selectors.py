@@ -131,7 +131,7 @@ def case_perms(user, case: Case, *, fresh: bool = False) -> frozenset[str]:
     return frozenset(perms)
 
 
-def holds(user, case: Case, perm: str = "view_case") -> bool:
+def user_has_case_perm(user, case: Case, perm: str = "view_case") -> bool:
     """Whether the user holds `perm` on the case (answered from the instance when it already knows)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -141,9 +141,9 @@ def holds(user, case: Case, perm: str = "view_case") -> bool:
     return perm in case_perms(user, case)
 
 
-def of_case(user, case: Case, *, perm: str = "view_case") -> Q:
+def case_rows_filter(user, case: Case, *, perm: str = "view_case") -> Q:
     """A filter for the rows of this case, or for nothing when the user may not read it (holds `perm`)."""
-    return Q(case=case.pk) if holds(user, case, perm) else Q(pk__in=[])
+    return Q(case=case.pk) if user_has_case_perm(user, case, perm) else Q(pk__in=[])
 
 
 def case_list_for(
@@ -188,7 +188,7 @@ def _search_q(query: str, *, reporters: bool = False) -> Q:
 def events_for(user, *, case: Case) -> QuerySet[Event]:
     """The timeline of a case the caller already resolved through case_get_for."""
     return (
-        Event.objects.filter(of_case(user, case))
+        Event.objects.filter(case_rows_filter(user, case))
         .select_related("location", "contact_with")
         .prefetch_related("perpetrators", "sources")
     )
@@ -202,7 +202,7 @@ def event_get_for(user, *, case: Case, event_id) -> Event:
 
 
 def contacts_for(user, *, case: Case) -> QuerySet[Contact]:
-    return Contact.objects.filter(of_case(user, case))
+    return Contact.objects.filter(case_rows_filter(user, case))
 
 
 def contact_get_for(user, *, case: Case, contact_id) -> Contact:
@@ -213,7 +213,7 @@ def contact_get_for(user, *, case: Case, contact_id) -> Contact:
 
 
 def sources_for(user, *, case: Case) -> QuerySet[Source]:
-    return Source.objects.filter(of_case(user, case)).select_related("contact")
+    return Source.objects.filter(case_rows_filter(user, case)).select_related("contact")
 
 
 def source_get_for(user, *, case: Case, source_id) -> Source:
@@ -224,7 +224,7 @@ def source_get_for(user, *, case: Case, source_id) -> Source:
 
 
 def consents_for(user, *, case: Case) -> QuerySet[Consent]:
-    return Consent.objects.filter(of_case(user, case)).select_related("contact", "recorded_by")
+    return Consent.objects.filter(case_rows_filter(user, case)).select_related("contact", "recorded_by")
 
 
 def consent_in_force(user, *, case: Case) -> Consent | None:

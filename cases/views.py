@@ -32,7 +32,7 @@ from cases.forms import (
     FirstContactForm,
     PersonForm,
     SourceForm,
-    detached,
+    working_copy,
 )
 
 PAGE_SIZE = 50
@@ -232,8 +232,8 @@ def _warn_of_duplicates(request: HttpRequest, case) -> None:
 def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_get_for(request.user, reference=reference, perm="change_case")
     data = _posted(request)
-    person_form = PersonForm(data, instance=detached(case.person))
-    case_form = CaseForm(data, instance=detached(case))
+    person_form = PersonForm(data, instance=working_copy(case.person))
+    case_form = CaseForm(data, instance=working_copy(case))
     context = {"case": case, "person_form": person_form, "case_form": case_form}
     if (response := _form_response(request, "cases/case_form.html", context, [person_form, case_form])) is not None:
         return response
@@ -263,7 +263,7 @@ def contact_edit(request: HttpRequest, reference: str, contact_id=None) -> HttpR
     case = selectors.case_get_for(request.user, reference=reference, perm="change_case")
     contact = selectors.contact_get_for(request.user, case=case, contact_id=contact_id) if contact_id else None
     data = _posted(request)
-    form = ContactForm(data, instance=detached(contact) if contact else None)
+    form = ContactForm(data, instance=working_copy(contact) if contact else None)
     context = {"case": case, "form": form, "contact": contact}
     if (response := _form_response(request, "cases/contact_form.html", context, [form])) is not None:
         return response
@@ -298,7 +298,7 @@ def event_edit(request: HttpRequest, reference: str, event_id=None) -> HttpRespo
     data = _posted(request)
     form = EventForm(
         data,
-        instance=detached(event) if event else None,
+        instance=working_copy(event) if event else None,
         sources=selectors.sources_for(request.user, case=case),
         contacts=selectors.contacts_for(request.user, case=case),
     )
@@ -353,7 +353,7 @@ def source_edit(request: HttpRequest, reference: str, source_id=None) -> HttpRes
     source = selectors.source_get_for(request.user, case=case, source_id=source_id) if source_id else None
     data = _posted(request)
     form = SourceForm(
-        data, instance=detached(source) if source else None, contacts=selectors.contacts_for(request.user, case=case)
+        data, instance=working_copy(source) if source else None, contacts=selectors.contacts_for(request.user, case=case)
     )
     context = {"case": case, "form": form, "source": source}
     if (response := _form_response(request, "cases/source_form.html", context, [form])) is not None:

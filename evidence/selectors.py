@@ -3,14 +3,14 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cases.selectors import of_case
+from cases.selectors import case_rows_filter
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
 
 
 def files_for(user, *, case, perm: str = "view_case") -> QuerySet[EvidenceFile]:
     """The files of a case the caller already resolved; empty if the user may not see the case (or hold `perm`)."""
     return (
-        EvidenceFile.objects.filter(of_case(user, case, perm=perm))
+        EvidenceFile.objects.filter(case_rows_filter(user, case, perm=perm))
         .select_related("received_by", "destroyed_by", "event", "source")
         .prefetch_related("working_copies")
         .order_by("-received_at")

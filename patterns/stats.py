@@ -210,17 +210,17 @@ def counts(user, *, measure: str = "cases", dimension: str = "nationality", filt
     if dimension in CASE_DIMENSIONS:
         _title, path, choices = CASE_DIMENSIONS[dimension]
         if measure == "events":
-            qs = events.values(value=models_path("case__", path)).annotate(n=Count("pk"))
+            qs = events.values(value=field_expression("case__", path)).annotate(n=Count("pk"))
         else:
             target = "person" if measure == "people" else "pk"
-            qs = cases.values(value=models_path("", path)).annotate(n=Count(target, distinct=True))
+            qs = cases.values(value=field_expression("", path)).annotate(n=Count(target, distinct=True))
     else:
         _title, path, choices = EVENT_DIMENSIONS[dimension]
         if measure == "events":
-            qs = events.values(value=models_path("", path)).annotate(n=Count("pk"))
+            qs = events.values(value=field_expression("", path)).annotate(n=Count("pk"))
         else:
             target = "case__person" if measure == "people" else "case"
-            qs = events.values(value=models_path("", path)).annotate(n=Count(target, distinct=True))
+            qs = events.values(value=field_expression("", path)).annotate(n=Count(target, distinct=True))
     found = {row["value"]: row["n"] for row in qs.order_by()}
     if dimension == "facility":
         places = {p.pk: str(p) for p in Location.objects.filter(pk__in=[v for v in found if v])}
@@ -252,7 +252,7 @@ def _ill_treatment_rows(events, measure: str, dimension: str) -> list[Row]:
     return [Row(key, label, n_events[key] if measure == "events" else len(per[key])) for key, label in known]
 
 
-def models_path(prefix: str, path: str):
+def field_expression(prefix: str, path: str):
     from django.db.models import F
 
     return F(prefix + path)

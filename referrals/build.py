@@ -41,7 +41,7 @@ from referrals.dossier import dossier_data, exhibit_number, organisation_name
 from referrals.models import Referral
 from referrals.package import ExhibitIntegrityError, age_encrypt, exhibit_path, write_package
 from referrals.pdf import render_pdf
-from referrals.selectors import PERM
+from referrals.selectors import REFERRAL_PERM
 from referrals.services import passphrase_for_build
 
 logger = logging.getLogger(__name__)
@@ -207,7 +207,7 @@ def _allowed_requester(referral: Referral):
     """Who asked for the build, if they still may, and the consent still covers the recipient; BuildFailed if not."""
     user = referral.build_requested_by
     case = referral.case
-    if user is None or not user.is_active or not cases_for(user, perm=PERM).filter(pk=case.pk).exists():
+    if user is None or not user.is_active or not cases_for(user, perm=REFERRAL_PERM).filter(pk=case.pk).exists():
         raise BuildFailed("The person who asked for the build may no longer prepare referrals for this case.")
     decision = consent_rules.case_decision(user, case=case, recipient_kind=referral.recipient_kind)
     if not decision.allowed:

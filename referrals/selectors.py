@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import Case
-from cases.selectors import cases_for, contacts_for, events_for, of_case, sources_for
+from cases.selectors import cases_for, contacts_for, events_for, case_rows_filter, sources_for
 
 from referrals import evidence_api
 from referrals.models import (
@@ -27,12 +27,12 @@ from referrals.models import (
     item_code,
 )
 
-PERM = "prepare_referral"
+REFERRAL_PERM = "prepare_referral"
 
 
 def assessment_for(user, *, case: Case) -> Assessment | None:
     """The case's assessment, or None if legal has not started one."""
-    return Assessment.objects.filter(of_case(user, case, perm=PERM)).first()
+    return Assessment.objects.filter(case_rows_filter(user, case, perm=REFERRAL_PERM)).first()
 
 
 @dataclass
@@ -133,17 +133,17 @@ def assessment_view_for(user, *, case: Case) -> AssessmentView:
 
 
 def review_requests_for(user, *, case: Case) -> QuerySet[ReviewRequest]:
-    return ReviewRequest.objects.filter(of_case(user, case)).select_related("requested_by")
+    return ReviewRequest.objects.filter(case_rows_filter(user, case)).select_related("requested_by")
 
 
-def referrals_for(user, *, case: Case | None = None, perm: str = PERM) -> QuerySet[Referral]:
+def referrals_for(user, *, case: Case | None = None, perm: str = REFERRAL_PERM) -> QuerySet[Referral]:
     qs = Referral.objects.filter(case__in=cases_for(user, perm=perm)).select_related("case", "case__person")
     if case is not None:
         qs = qs.filter(case=case)
     return qs
 
 
-def referral_get_for(user, *, referral_id, perm: str = PERM) -> Referral:
+def referral_get_for(user, *, referral_id, perm: str = REFERRAL_PERM) -> Referral:
     """One referral of a case the user may prepare referrals for, or Http404."""
     try:
         return referrals_for(user, perm=perm).get(pk=referral_id)

@@ -22,7 +22,7 @@ from cases.services import StaleEdit
 from referrals import consent as consent_rules
 from referrals import evidence_api, forms, selectors, services
 from referrals.models import ILO_INDICATORS, ITEM_CHOICES, PALERMO_ELEMENTS, RecipientKind, Referral, SupportLink
-from referrals.selectors import PERM
+from referrals.selectors import REFERRAL_PERM
 
 _CODES = dict(ITEM_CHOICES)
 
@@ -40,7 +40,7 @@ def _errors(form, exc: ValidationError) -> None:
 
 @login_required
 def assessment(request, reference):
-    case = case_get_for(request.user, reference=reference, perm=PERM)
+    case = case_get_for(request.user, reference=reference, perm=REFERRAL_PERM)
     form = forms.ConclusionForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
@@ -71,7 +71,7 @@ def _assessment_page(request, case, form, *, view=None, status=200, conflict=Non
 
 @login_required
 def assessment_item(request, reference, code):
-    case = case_get_for(request.user, reference=reference, perm=PERM)
+    case = case_get_for(request.user, reference=reference, perm=REFERRAL_PERM)
     if code not in _CODES:
         raise Http404("No such element or indicator.")
     kind, short = code.split(":", 1)
@@ -136,7 +136,7 @@ def _item_conflict(item_view, current, typed: dict) -> list[dict]:
 @login_required
 @require_POST
 def assessment_link_remove(request, reference, link_id):
-    case = case_get_for(request.user, reference=reference, perm=PERM)
+    case = case_get_for(request.user, reference=reference, perm=REFERRAL_PERM)
     link = SupportLink.objects.filter(pk=link_id, item__assessment__case=case).select_related("item").first()
     if link is None:
         raise Http404("No such link.")
@@ -201,7 +201,7 @@ def _choices(request, case):
 
 @login_required
 def referral_create(request, reference):
-    case = case_get_for(request.user, reference=reference, perm=PERM)
+    case = case_get_for(request.user, reference=reference, perm=REFERRAL_PERM)
     choices = _choices(request, case)
     form = forms.ReferralForm(request.POST or None, choices=choices, initial={"pseudonym": "Person A"})
     ctx = {"case": case, "form": form, **_consent_context(request, case, choices), "form_token": once.token_for(request)}
@@ -229,7 +229,7 @@ def referral_create(request, reference):
 
 @login_required
 def referral_list(request, reference):
-    case = case_get_for(request.user, reference=reference, perm=PERM)
+    case = case_get_for(request.user, reference=reference, perm=REFERRAL_PERM)
     audit_read(actor=request.user, action=actions.REFERRAL_LIST_VIEWED, case=case)
     return render(request, "referrals/referral_list.html", {"case": case, "referrals": selectors.referrals_for(request.user, case=case)})
 

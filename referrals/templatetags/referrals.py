@@ -14,11 +14,11 @@ def case_referrals(context, case):
     """For the case page: may this user ask for a review, prepare referrals, and which referrals are there."""
     from cases.selectors import case_perms
 
-    from referrals.selectors import PERM, referrals_for, review_requests_for
+    from referrals.selectors import REFERRAL_PERM, referrals_for, review_requests_for
 
     user = context["request"].user
     held = case_perms(user, case)
-    legal = PERM in held
+    legal = REFERRAL_PERM in held
     return {
         "can_ask_review": "change_case" in held,
         "legal": legal,

@@ -153,12 +153,12 @@ def test_case_perms_in_one_query_match_the_rules_of_cases_for(cast, django_asser
 
 def test_a_case_resolved_for_one_user_opens_nothing_to_another(cast):
     """What case_get_for learnt about caseworker1 rides on the instance for caseworker1 alone."""
-    from cases.selectors import case_get_for, contacts_for, events_for, holds
+    from cases.selectors import case_get_for, contacts_for, events_for, user_has_case_perm
 
     case = case_get_for(cast.caseworker1, reference=cast.case.reference)
-    assert holds(cast.caseworker1, case) and contacts_for(cast.caseworker1, case=case).count() == 1
-    assert not holds(cast.outsider, case)
+    assert user_has_case_perm(cast.caseworker1, case) and contacts_for(cast.caseworker1, case=case).count() == 1
+    assert not user_has_case_perm(cast.outsider, case)
     assert contacts_for(cast.outsider, case=case).count() == 0 and events_for(cast.outsider, case=case).count() == 0
-    assert holds(cast.caseworker1, case)  # asking about another user did not overwrite the first answer
+    assert user_has_case_perm(cast.caseworker1, case)  # asking about another user did not overwrite the first answer
     cast.caseworker1.is_active = False
-    assert not holds(cast.caseworker1, case) and contacts_for(cast.caseworker1, case=case).count() == 0
+    assert not user_has_case_perm(cast.caseworker1, case) and contacts_for(cast.caseworker1, case=case).count() == 0

@@ -78,7 +78,7 @@ def test_a_group_grant_opens_no_per_case_check_of_a_sensitive_case(sensitive):
     legal2, case = sensitive
     assert selectors.case_perms(legal2, case, fresh=True) == frozenset()
     for perm in ("view_case", "download_evidence", "prepare_referral"):
-        assert not selectors.holds(legal2, Case.objects.get(pk=case.pk), perm)
+        assert not selectors.user_has_case_perm(legal2, Case.objects.get(pk=case.pk), perm)
         assert not access.has_case_perm(legal2, case, perm)
     # Everything that reads a case the caller already holds (a file's case, a referral's case) asks case_perms.
     fresh = Case.objects.get(pk=case.pk)

@@ -34,15 +34,15 @@ def test_deactivation_asks_first_names_the_consequence_and_is_undone_by_reactiva
 
 def test_removing_all_access_of_a_person_asks_first(client, cast):
     from cases.models import Case
-    from cases.selectors import holds
+    from cases.selectors import user_has_case_perm
 
     sign_in(client, cast.admin1)
     url = reverse("manage:case_access_change", kwargs={"reference": cast.case.reference})
     data = {"action": "unassign", "user": cast.legal1.pk}
     _confirm_page(client.post(url, data), "legal1 loses every grant on " + cast.case.reference)
-    assert holds(cast.legal1, cast.case)
+    assert user_has_case_perm(cast.legal1, cast.case)
     assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
-    assert not holds(cast.legal1, Case.objects.get(pk=cast.case.pk))  # a fresh object: no remembered answer
+    assert not user_has_case_perm(cast.legal1, Case.objects.get(pk=cast.case.pk))  # a fresh object: no remembered answer
 
 
 def test_merging_duplicates_asks_first(client, cast):
