@@ -11,8 +11,6 @@ def revoke_tokens(*, user, **kwargs) -> int:
 
 
 def register() -> None:
-    try:
-        from accounts.services import register_sign_out_hook
-    except ImportError:  # accounts without the hook registry: tokens are revoked on their own page only
-        return
+    from accounts.services import register_sign_out_hook
+
     register_sign_out_hook(revoke_tokens)

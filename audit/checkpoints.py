@@ -59,11 +59,6 @@ def parse_verifier_key(vkey: str):
     return proofs.parse_verifier_key(vkey)
 
 
-def verify_note(note: str, verifier_key: str | None = None) -> str:
-    """Return the note text if a signature by the verifier key (default: our own) verifies; else raise."""
-    return proofs.note_text(note, verifier_key or keys.verifier_key())
-
-
 def checkpoint_text(size: int, root: bytes, origin: str | None = None) -> str:
     return f"{origin or keys.origin()}\n{size}\n{_b64(root)}\n"
 

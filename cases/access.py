@@ -236,14 +236,6 @@ def has_case_perm(user, case: Case, perm: str) -> bool:
     return perm in case_perms_for(user, case)
 
 
-def can_manage_access(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm("accounts.manage_access"))
-
-
-def can_manage_users(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm("accounts.manage_users"))
-
-
 @dataclass
 class AccessRow:
     """One line of "who has access to this case and why"."""

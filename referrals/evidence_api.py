@@ -9,10 +9,8 @@ from collections.abc import Iterator
 
 
 def files_for(user, *, case):
-    try:
-        from evidence.selectors import files_for as _files_for
-    except ImportError:
-        return []
+    from evidence.selectors import files_for as _files_for
+
     return _files_for(user, case=case)
 
 

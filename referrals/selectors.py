@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import Case
-from cases.selectors import cases_for, contacts_for, events_for, case_rows_filter, sources_for
+from cases.selectors import case_rows_filter, cases_for
 
 from referrals import evidence_api
 from referrals.models import (
@@ -149,14 +149,3 @@ def referral_get_for(user, *, referral_id, perm: str = REFERRAL_PERM) -> Referra
         return referrals_for(user, perm=perm).get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError):
         raise Http404("No such referral.") from None
-
-
-def referral_choices_for(user, *, referral: Referral):
-    """What the referral could include: the case's events, contacts and evidence files."""
-    case = referral.case
-    return {
-        "events": list(events_for(user, case=case)),
-        "contacts": list(contacts_for(user, case=case)),
-        "sources": list(sources_for(user, case=case)),
-        "files": list(evidence_api.files_for(user, case=case)),
-    }
