@@ -34,7 +34,7 @@ API_CODES = {400: "parse_error", 403: "permission_denied", 404: "not_found", 413
 
 def is_api(request) -> bool:
     """Every address under /api/ answers in JSON, except the web pages that manage tokens."""
-    path = request.path_info
+    path = getattr(request, "path_info", "")  # no request at all when the error page itself must survive
     return path.startswith("/api/") and not path.startswith(reverse("api_tokens:list"))
 
 

@@ -30,7 +30,9 @@ _wordlist = None
 def new_codename() -> str:
     global _wordlist
     if _wordlist is None:
-        _wordlist = xkcd_password.generate_wordlist(wordfile=xkcd_password.locate_wordfile(), min_length=3, max_length=9)
+        words = xkcd_password.generate_wordlist(wordfile=xkcd_password.locate_wordfile(), min_length=3, max_length=9)
+        # Letters only ("t-shirt" and "yo-yo" would read as two words once a family types hyphens for spaces).
+        _wordlist = [w for w in words if w.isalpha()]
     return xkcd_password.generate_xkcdpassword(_wordlist, numwords=WORDS, delimiter=" ")
 
 

@@ -139,3 +139,15 @@ def test_every_public_string_is_translated_in_every_catalogue():
         catalogue = {e.msgid: e for e in polib.pofile(str(settings.LOCALE_PATHS[0] / lang / "LC_MESSAGES" / "django.po"))}
         missing = [m for m in public if m not in catalogue or not (catalogue[m].msgstr or catalogue[m].msgstr_plural) or "fuzzy" in catalogue[m].flags]
         assert not missing, (lang, missing[:5])
+
+
+def test_every_codename_word_survives_the_ways_families_type_it():
+    """Words are letters only: a codename typed with hyphens, dots or capitals is still the same seven words."""
+    from intake import crypto
+
+    crypto.new_codename()
+    assert all(w.isalpha() for w in crypto._wordlist) and len(crypto._wordlist) > 7000
+    for _ in range(50):
+        codename = crypto.new_codename()
+        assert crypto.looks_like_codename(codename.upper().replace(" ", "-"))
+        assert crypto.normalise_codename(codename.replace(" ", ".")) == codename

@@ -32,6 +32,7 @@ def test_readyz_reports_a_broken_broker_without_detail(client, settings):
 def test_prod_check_fails_in_plain_words_on_the_embedded_default(capsys, settings, monkeypatch):
     for name in ("DALIL_KEK", "DALIL_KEK_FILE", "DALIL_KEK_DIR", "DALIL_KMS_KEY_ID"):
         monkeypatch.delenv(name, raising=False)
+        setattr(settings, name, "")  # settings were read from the environment at start (CI exports key files)
     settings.REDIS_URL = None
     with pytest.raises(CommandError, match="problem"):
         call_command("prod_check")
@@ -55,6 +56,10 @@ def test_a_fresh_install_is_ready_before_its_first_upload(client, settings, tmp_
 def test_prod_check_prints_the_failing_deploy_lines_and_refuses_development_keys(capsys, settings, monkeypatch):
     settings.SECURE_SSL_REDIRECT = False
     settings.DALIL_AUDIT_KEY = ""  # the audit chain key falls back to the development folder
+    from keys import keyfile
+    from keys.purposes import AUDIT_CHAIN
+
+    keyfile.dev_keys(AUDIT_CHAIN)  # a fresh checkout has none yet: make the development key it falls back to
     settings.DALIL_TOKEN_PEPPER = "dalil-key-v1:kek:k1:" + "A" * 43  # a key of another purpose
     with pytest.raises(CommandError):
         call_command("prod_check")
