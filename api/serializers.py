@@ -13,6 +13,15 @@ from cases.models import Case, Contact, DatePrecision, Event, Nationality, Perso
 from cases.timeline import Documentation, IllTreatmentMethod, MedicalExam
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: a number or a boolean where the schema says text is refused (DRF would quietly turn it into text)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
@@ -171,15 +180,15 @@ def _parse_date(attrs: dict, field: str, approximate_field: str) -> tuple:
 
 
 class PersonInputSerializer(serializers.Serializer):
-    name_latin = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    name_cyrillic = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    aliases = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    name_latin = StrictCharField(required=False, allow_blank=True, max_length=200)
+    name_cyrillic = StrictCharField(required=False, allow_blank=True, max_length=200)
+    aliases = StrictCharField(required=False, allow_blank=True, max_length=500)
     sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False)
     birth_date = ApproximateDateField(help_text=_("YYYY, YYYY-MM or YYYY-MM-DD"))
     birth_date_approximate = serializers.BooleanField(required=False, default=False)
     nationality = serializers.ChoiceField(choices=Nationality.choices)
     status_in_russia = serializers.ChoiceField(choices=Person.StatusInRussia.choices, required=False)
-    home_region = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    home_region = StrictCharField(required=False, allow_blank=True, max_length=120)
 
     def validate(self, attrs):
         if not (attrs.get("name_latin", "").strip() or attrs.get("name_cyrillic", "").strip()):
@@ -190,14 +199,14 @@ class PersonInputSerializer(serializers.Serializer):
 
 
 class ContactInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     relationship = serializers.ChoiceField(choices=Contact.Relationship.choices)
-    relationship_detail = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    relationship_detail = StrictCharField(required=False, allow_blank=True, max_length=80)
     is_reporter = serializers.BooleanField(required=False, default=True)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    messenger = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    safe_contact_notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    phone = StrictCharField(required=False, allow_blank=True, max_length=40)
+    messenger = StrictCharField(required=False, allow_blank=True, max_length=120)
+    address = StrictCharField(required=False, allow_blank=True, max_length=1000)
+    safe_contact_notes = StrictCharField(required=False, allow_blank=True, max_length=2000)
     consents_to_contact = serializers.BooleanField(required=False, default=False)
 
 
@@ -206,11 +215,11 @@ class CaseFieldsSerializer(serializers.Serializer):
 
     pathway = serializers.ChoiceField(choices=Case.Pathway.choices, required=False)
     whereabouts = serializers.ChoiceField(choices=Case.Whereabouts.choices, required=False)
-    whereabouts_detail = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    whereabouts_detail = StrictCharField(required=False, allow_blank=True, max_length=5000)
     risk_family_charges = serializers.BooleanField(required=False)
     risk_reprisal = serializers.BooleanField(required=False)
     risk_urgent_medical = serializers.BooleanField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    notes = StrictCharField(required=False, allow_blank=True, max_length=20_000)
 
 
 class CaseCreateSerializer(CaseFieldsSerializer):
@@ -230,24 +239,24 @@ class EventCreateSerializer(serializers.Serializer):
     date = ApproximateDateField(help_text=_("YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown"))
     date_approximate = serializers.BooleanField(required=False, default=False)
     location = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=DB_INT_MAX, help_text=_("A place id"))
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    description = StrictCharField(required=False, allow_blank=True, max_length=20_000)
     coercion_means = serializers.ChoiceField(choices=Event.CoercionMeans.choices, required=False, allow_blank=True)
-    signing_authority = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    unit = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    signing_authority = StrictCharField(required=False, allow_blank=True, max_length=200)
+    unit = StrictCharField(required=False, allow_blank=True, max_length=200)
     contract_term_months = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1200)
-    promised_pay = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    promised_pay = StrictCharField(required=False, allow_blank=True, max_length=200)
     contact_channel = serializers.ChoiceField(choices=Event.Channel.choices, required=False, allow_blank=True)
-    what_was_said = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    what_was_said = StrictCharField(required=False, allow_blank=True, max_length=20_000)
     ill_treatment_methods = serializers.ListField(
         child=serializers.ChoiceField(choices=IllTreatmentMethod.choices), required=False, max_length=len(IllTreatmentMethod.choices),
         help_text=_("Ill-treatment only: the methods described, each once."),
     )
-    ill_treatment_duration = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    injuries_reported = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    ill_treatment_duration = StrictCharField(required=False, allow_blank=True, max_length=500)
+    injuries_reported = StrictCharField(required=False, allow_blank=True, max_length=20_000)
     medical_exam = serializers.ChoiceField(choices=MedicalExam.choices, required=False, allow_blank=True)
     medical_exam_date = serializers.DateField(required=False, allow_null=True)
     documentation = serializers.ChoiceField(choices=Documentation.choices, required=False, allow_blank=True)
-    documentation_detail = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    documentation_detail = StrictCharField(required=False, allow_blank=True, max_length=5000)
     sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50)
     perpetrators = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=DB_INT_MAX), required=False, max_length=50)
 
@@ -292,10 +301,10 @@ class EventUpdateSerializer(EventCreateSerializer):
 
 
 class SourceUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, max_length=200)
+    title = StrictCharField(required=False, max_length=200)
     kind = serializers.ChoiceField(choices=Source.Kind.choices, required=False)
     reliability = serializers.ChoiceField(choices=Source.Reliability.choices, required=False)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    description = StrictCharField(required=False, allow_blank=True, max_length=20_000)
     url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     received_on = serializers.DateField(required=False, allow_null=True)
 
@@ -303,7 +312,7 @@ class SourceUpdateSerializer(serializers.Serializer):
 class CaseFilterSerializer(serializers.Serializer):
     """The web case list's filters."""
 
-    query = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text=_("Reference or name, in either script"))
+    query = StrictCharField(required=False, allow_blank=True, max_length=200, help_text=_("Reference or name, in either script"))
     status = serializers.ChoiceField(choices=Case.Status.choices, required=False, allow_blank=True)
     nationality = serializers.ChoiceField(choices=Nationality.choices, required=False, allow_blank=True)
     pathway = serializers.ChoiceField(choices=Case.Pathway.choices, required=False, allow_blank=True)
@@ -311,7 +320,7 @@ class CaseFilterSerializer(serializers.Serializer):
 
 
 class PersonFilterSerializer(serializers.Serializer):
-    query = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text=_("Name in either script, or reference"))
+    query = StrictCharField(required=False, allow_blank=True, max_length=200, help_text=_("Name in either script, or reference"))
     nationality = serializers.ChoiceField(choices=Nationality.choices, required=False, allow_blank=True)
 
 
@@ -342,18 +351,18 @@ class BinaryField(serializers.Field):
 
 class EvidenceFileSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    case = serializers.CharField(source="case.reference")
-    original_name = serializers.CharField()
+    case = StrictCharField(source="case.reference")
+    original_name = StrictCharField()
     size = serializers.IntegerField()
-    sha256 = serializers.CharField()
+    sha256 = StrictCharField()
     received_at = serializers.DateTimeField()
-    received_by = serializers.CharField(source="received_by_label")
-    source_label = serializers.CharField()
-    description = serializers.CharField()
-    method = serializers.CharField()
-    claimed_type = serializers.CharField()
-    sniffed_type = serializers.CharField()
-    state = serializers.CharField()
+    received_by = StrictCharField(source="received_by_label")
+    source_label = StrictCharField()
+    description = StrictCharField()
+    method = StrictCharField()
+    claimed_type = StrictCharField()
+    sniffed_type = StrictCharField()
+    state = StrictCharField()
     progress = serializers.IntegerField()
     integrity_ok = serializers.BooleanField(allow_null=True)
     integrity_checked_at = serializers.DateTimeField(allow_null=True)
@@ -365,9 +374,9 @@ class EvidenceFileSerializer(serializers.Serializer):
 class CustodyEventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor_label")
-    action = serializers.CharField()
-    sha256 = serializers.CharField()
+    actor = StrictCharField(source="actor_label")
+    action = StrictCharField()
+    sha256 = StrictCharField()
     working_copy = serializers.UUIDField(source="working_copy_id", allow_null=True)
     detail = serializers.DictField()
 
@@ -375,7 +384,7 @@ class CustodyEventSerializer(serializers.Serializer):
 class EvidenceUploadSerializer(serializers.Serializer):
     file = BinaryField(help_text=_("The file, as a multipart/form-data part named 'file'."))
     sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$", help_text=_("The SHA-256 of the file as computed by the client (hex)."))
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    source_label = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    description = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    source_label = StrictCharField(required=False, allow_blank=True, max_length=500)
     source = serializers.UUIDField(required=False, allow_null=True)
     event = serializers.UUIDField(required=False, allow_null=True)
