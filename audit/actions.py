@@ -85,7 +85,7 @@ ACCOUNT_PASSWORD_SET = "account.password.set"
 ACCOUNT_PASSWORD_CHANGED = "account.password.changed"
 ACCOUNT_REAUTHENTICATED = "account.reauthenticated"
 
-# Evidence (evidence/services.py)
+# Evidence (evidence/services/)
 EVIDENCE_FILE_RECEIVED = "evidence.file.received"
 EVIDENCE_FILE_HASHED = "evidence.file.hashed"
 EVIDENCE_FILE_PROCESSED = "evidence.file.processed"
