@@ -134,3 +134,13 @@ INTAKE_RETENTION_SET = "intake.retention.set"
 FOLLOW_UP_ADDED = "followup.added"
 FOLLOW_UP_DONE = "followup.done"
 MY_WORK_VIEWED = "casework.my_work.viewed"
+
+# Retention (retention/): periods per status, legal holds, the monthly review, destruction.
+RETENTION_POLICY_SET = "retention.policy.set"
+RETENTION_HOLD_SET = "retention.hold.set"
+RETENTION_HOLD_LIFTED = "retention.hold.lifted"
+RETENTION_EXTENDED = "retention.case.extended"
+RETENTION_CASE_DESTROYED = "retention.case.destroyed"
+RETENTION_REVIEW_PREPARED = "retention.review.prepared"
+RETENTION_REVIEW_VIEWED = "retention.review.viewed"
+RETENTION_TOMBSTONE_VIEWED = "retention.tombstone.viewed"

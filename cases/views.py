@@ -23,17 +23,8 @@ from audit.services import audit_read
 from cases import drafts, once, searches, selectors, services
 from cases.blind_index import sort_by_person_name
 from cases.conflicts import conflict_rows
-from cases.forms import (
-    CaseFilterForm,
-    CaseForm,
-    ConsentForm,
-    ContactForm,
-    EventForm,
-    FirstContactForm,
-    PersonForm,
-    SourceForm,
-    working_copy,
-)
+from cases.forms import CaseFilterForm, CaseForm, ConsentForm, ContactForm, EventForm, FirstContactForm, PersonForm, SourceForm, working_copy
+from cases.gone import or_gone_page
 
 PAGE_SIZE = 50
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -152,6 +143,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@or_gone_page
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_get_for(request.user, reference=reference)
     # Undated events go last: nothing can be said about where they fall.

@@ -377,7 +377,7 @@ def evidence_rewrapper(*, progress) -> int:
 # --- destruction -------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@service  # durable on its own; part of a case's destruction inside user_action() (retention/)
 def evidence_destroy(*, actor, file: EvidenceFile, reason: str) -> EvidenceFile:
     """Crypto-shred a file and its working copies: wrapped keys erased, blobs deleted, a tombstone kept.
 
