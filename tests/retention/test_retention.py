@@ -175,4 +175,4 @@ def test_only_admins_review_and_only_admins_or_legal_hold(client, cast):
 def test_every_model_with_sealed_values_of_a_case_is_shredded():
     covered = {model._meta.label for model, _path, _fields in destruction.sealed_models()}
     assert {"cases.Case", "cases.Person", "cases.Contact", "cases.Event", "cases.Source", "cases.Consent", "evidence.EvidenceFile",
-            "casework.FollowUp", "referrals.Assessment", "referrals.AssessmentItem", "referrals.SupportLink", "referrals.ReviewRequest"} <= covered
+            "casework.FollowUp", "casework.Note", "casework.Review", "referrals.Assessment", "referrals.AssessmentItem", "referrals.SupportLink", "referrals.ReviewRequest"} <= covered
