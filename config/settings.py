@@ -461,6 +461,27 @@ CELERY_BEAT_SCHEDULE["evidence-verify"] = {
     "schedule": env_int("DALIL_EVIDENCE_VERIFY_HOURS", 24) * 3600.0,
 }
 
+# --- E-mail and notifications (casework/digest.py, docs/configuration.md) --
+# Console in development (no DATABASE_URL), SMTP otherwise; the password can come from DALIL_EMAIL_PASSWORD_FILE.
+EMAIL_BACKEND = env_str("DALIL_EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.console.EmailBackend" if EMBEDDED else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("DALIL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DALIL_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DALIL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DALIL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DALIL_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DALIL_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DALIL_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DALIL_EMAIL_FROM", "dalil@localhost")
+# The address the digest links to: by default the first trusted origin.
+DALIL_BASE_URL = env_url("DALIL_BASE_URL") or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "http://localhost:8000")
+DALIL_DIGEST_HOUR = env_int("DALIL_DIGEST_HOUR", 7)  # local hour after which the daily digest goes out
+CELERY_BEAT_SCHEDULE["casework-notifications-sweep"] = {
+    "task": "casework.notifications_sweep", "schedule": env_int("DALIL_NOTIFICATION_SWEEP_MINUTES", 5) * 60.0,
+}
+CELERY_BEAT_SCHEDULE["casework-digests"] = {"task": "casework.digests_send", "schedule": 3600.0}
+
 # --- Operations: backups (docs/operations.md) ------------------------------
 DALIL_BACKUP_DIR = env_str("DALIL_BACKUP_DIR", "")
 DALIL_BACKUP_KEEP = env_int("DALIL_BACKUP_KEEP", 14)

@@ -25,7 +25,7 @@ from patterns.lists import ListFileError
 from patterns.models import ListUpload
 
 DASHBOARD_DIMENSIONS = (
-    "nationality", "pathway", "status", "event_type", "coercion_means", "region", "facility", "facility_type",
+    "nationality", "pathway", "status", "closure_reason", "event_type", "coercion_means", "region", "facility", "facility_type",
     "ill_treatment_method", "medical_exam",
 )
 

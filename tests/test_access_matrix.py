@@ -249,6 +249,13 @@ MATRIX = {
     "casework:my_work": signed_in(),
     "casework:case_follow_ups": case_page(),
     "casework:done": case_edit(ref_and(pk=lambda m: m.follow_up.pk), method="post", caseworker=302),
+    "casework:case_notes": case_page(),
+    "casework:case_reviews": case_page(),
+    # caseworker1 asked legal1: only the reviewer may answer (an empty answer is a 400), the asker too gets 404.
+    "casework:review_answer": entry(ref_and(pk=lambda m: m.review.pk), "post", anonymous=LOGIN, caseworker=404, legal=400, admin=404, outsider=404),
+    "casework:notifications": signed_in(),
+    "casework:notifications_read": signed_in(method="post", status=302),
+    "casework:notification_settings": signed_in(),
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
     "api_tokens:list": signed_in(),  # each user's own tokens (an admin sees all, to revoke)
@@ -341,8 +348,11 @@ def _intake_and_others(cast, capture, source_list) -> dict:
     from casework.services import follow_up_add
 
     follow_up = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call back", assignee=cast.caseworker1, due=datetime.date.today())
+    from casework.reviews import review_request
+
+    review = review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Please check the timeline")
     return {"submission": submission, "attachment": submission.attachments.get(), "job": job, "role_request": role_request,
-            "follow_up": follow_up}
+            "follow_up": follow_up, "review": review}
 
 
 @pytest.fixture
