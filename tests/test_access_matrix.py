@@ -221,6 +221,8 @@ MATRIX = {
     "api:event-detail": api(ref_and(event_id=lambda m: m.event.pk)),
     "api:source-list": api(REF),
     "api:source-detail": api(ref_and(source_id=lambda m: m.source.pk)),
+    "api:contact-list": api(REF),
+    "api:contact-detail": api(ref_and(contact_id=lambda m: m.contact.pk)),
     "api:person-list": api(),
     "api:person-detail": api(lambda m: {"person_id": m.case.person.pk}),
     "api:file-list": api(REF),
