@@ -142,3 +142,13 @@ CASE_REVIEW_ANSWERED = "casework.review.answered"
 CASE_REVIEWS_VIEWED = "casework.reviews.viewed"
 NOTIFICATION_SETTINGS_CHANGED = "casework.notifications.settings_changed"
 DIGEST_SENT = "casework.digest.sent"
+
+# Retention (retention/): periods per status, legal holds, the monthly review, destruction.
+RETENTION_POLICY_SET = "retention.policy.set"
+RETENTION_HOLD_SET = "retention.hold.set"
+RETENTION_HOLD_LIFTED = "retention.hold.lifted"
+RETENTION_EXTENDED = "retention.case.extended"
+RETENTION_CASE_DESTROYED = "retention.case.destroyed"
+RETENTION_REVIEW_PREPARED = "retention.review.prepared"
+RETENTION_REVIEW_VIEWED = "retention.review.viewed"
+RETENTION_TOMBSTONE_VIEWED = "retention.tombstone.viewed"

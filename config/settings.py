@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str, env_url
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "patterns.estimation",
     "intake",
     "casework",
+    "retention",
     "ops",
     "rest_framework",
     "drf_spectacular",
@@ -509,5 +511,6 @@ DALIL_INTAKE_RETENTION_DAYS = env_int("DALIL_INTAKE_RETENTION_DAYS", 90)  # the 
 # A separate public host: the internal side fetches sealed reports from it (docs/intake.md).
 DALIL_INTAKE_FETCH_URL = env_str("DALIL_INTAKE_FETCH_URL", "")
 DALIL_INTAKE_FETCH_TOKEN = env_str("DALIL_INTAKE_FETCH_TOKEN", "")
+CELERY_BEAT_SCHEDULE["retention-review"] = {"task": "retention.review_prepare", "schedule": crontab(day_of_month="1", hour="3", minute="0")}
 CELERY_BEAT_SCHEDULE["intake-destroy-expired"] = {"task": "intake.destroy_expired", "schedule": 6 * 3600.0}
 CELERY_BEAT_SCHEDULE["intake-fetch"] = {"task": "intake.fetch", "schedule": 60.0}

@@ -256,6 +256,12 @@ MATRIX = {
     "casework:notifications": signed_in(),
     "casework:notifications_read": signed_in(method="post", status=302),
     "casework:notification_settings": signed_in(),
+    # --- retention: the review and destruction are admins'; holds are admins' and legal staff's (on the cases they see)
+    "retention:review": admin_only(),
+    "retention:policies": admin_only(method="post", status=302),
+    "retention:prepare": admin_only(method="post", status=302),
+    "retention:destroy": admin_only(method="post", status=302),
+    "retention:case": entry(REF, anonymous=LOGIN, caseworker=403, legal=200, admin=200, outsider=403),
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
     "api_tokens:list": signed_in(),  # each user's own tokens (an admin sees all, to revoke)
