@@ -9,7 +9,7 @@ It seeds with bulk_create (protected fields are encrypted as usual), then times 
 prints medians, the ratio caseworker/superuser (target <= 1.5) and the query count of each request
 (target: the same for 1,000 visible cases as for 10).
 
-Every case carries follow-ups (issue 22): one for the superuser on every case, and on each of the caseworker's cases
+Every case carries follow-ups and a note (issue 22): one for the superuser on every case, and on each of the caseworker's cases
 two of their own (overdue, due this week or later, some done). The script then times "My work" for the caseworker
 (target: under 100 ms of server time at 100,000 cases) and prints its query count.
 """
@@ -81,6 +81,24 @@ def _seed():
     _seed_my_work(rng, caseworker, granted_ids)
     print(f"seeded {TOTAL:,} cases, {GRANTED:,} granted to the caseworker, in {time.perf_counter() - t0:.0f} s")
     return superuser, caseworker
+
+
+def _seed_extras(superuser):
+    """A note on every case (casework.Note, sealed); run again on a kept database that has none yet."""
+    from cases.models import Case
+    from casework.models_collab import Note
+
+    if Note.objects.exists():
+        return
+    t0 = time.perf_counter()
+    ids = list(Case.objects.values_list("pk", flat=True))
+    for start in range(0, len(ids), 5_000):
+        Note.objects.bulk_create([Note(case_id=pk, author=superuser, text="Spoke to the sister; she will send the contract") for pk in ids[start:start + 5_000]])
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    print(f"added a note to each of {len(ids):,} cases in {time.perf_counter() - t0:.0f} s")
 
 
 def _day(rng):
@@ -176,6 +194,7 @@ def main():
             superuser, caseworker = (get_user_model().objects.get(username=n) for n in ("bench-super", "bench-caseworker"))
         else:
             superuser, caseworker = _seed()
+        _seed_extras(superuser)
         clients = {"caseworker": _client(caseworker), "superuser": _client(superuser)}
         pages = {
             "first page": "/",
