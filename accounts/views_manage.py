@@ -21,7 +21,7 @@ from accounts.decorators import manage_access_required, manage_users_required, r
 from accounts.forms import AssignmentForm, CaseAccessForm, InviteForm, RolesForm, ShareWithLegalForm
 from accounts.models import RoleChangeRequest
 from accounts.roles import roles_of
-from cases import access
+from cases import access, once
 from cases.models import Case, CaseAssignment
 from cases.selectors import case_get_for
 from config.confirm import confirm_step
@@ -40,20 +40,29 @@ def users(request):
 @recent_login_required
 def user_invite(request):
     form = InviteForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            user, path = services.user_invite(
-                actor=request.user,
-                username=form.cleaned_data["username"],
-                roles=form.cleaned_data["roles"],
-                email=form.cleaned_data["email"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-            )
-            link = request.build_absolute_uri(path)
-            return render(request, "accounts/manage/invited.html", {"invited": user, "link": link})
-        return render(request, "accounts/manage/invite.html", {"form": form}, status=400)
-    return render(request, "accounts/manage/invite.html", {"form": form})
+    page = {"form": form, "form_token": once.token_for(request)}
+    if request.method != "POST":
+        return render(request, "accounts/manage/invite.html", page)
+
+    def perform():
+        # Checked inside: a second submit of the same form is shown the user it made, not "username taken".
+        if not form.is_valid():
+            return render(request, "accounts/manage/invite.html", page, status=400), ""
+        user, path = services.user_invite(
+            actor=request.user,
+            username=form.cleaned_data["username"],
+            roles=form.cleaned_data["roles"],
+            email=form.cleaned_data["email"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        link = request.build_absolute_uri(path)
+        return render(request, "accounts/manage/invited.html", {"invited": user, "link": link}), str(user.pk)
+
+    def replay(user_id: str):
+        return redirect("manage:user_detail", pk=int(user_id)) if user_id else redirect("manage:users")
+
+    return once.run(request, endpoint="manage.user_invite", perform=perform, replay=replay)
 
 
 @manage_users_required

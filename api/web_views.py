@@ -16,6 +16,7 @@ from accounts.roles import is_admin, roles_of
 from api import services
 from api.forms import TokenIssueForm
 from api.models import ApiToken
+from cases import once
 from config.confirm import confirm_step
 
 
@@ -35,21 +36,30 @@ def _tokens(user):
 def token_list(request):
     """List tokens and issue one for oneself after a fresh password; the new token is shown on this response only."""
     _require_role(request)
-    raw = None
-    status = 200
     form = TokenIssueForm(request.POST or None)
-    if request.method == "POST":
-        if not has_recent_login(request):
-            return redirect_to_reauthenticate(request)
-        if form.is_valid():
-            token, raw = services.token_issue(
-                actor=request.user, user=request.user, scope=form.cleaned_data["scope"],
-                days=form.cleaned_data["days"], name=form.cleaned_data["name"],
-            )
-            form = TokenIssueForm()
-        else:
-            status = 400
-    context = {"form": form, "tokens": _tokens(request.user), "new_token": raw, "sees_all": is_admin(request.user)}
+    if request.method != "POST":
+        return _token_page(request, form)
+    if not has_recent_login(request):
+        return redirect_to_reauthenticate(request)
+
+    @sensitive_variables("raw")
+    def perform():
+        if not form.is_valid():
+            return _token_page(request, form, status=400), ""
+        token, raw = services.token_issue(
+            actor=request.user, user=request.user, scope=form.cleaned_data["scope"],
+            days=form.cleaned_data["days"], name=form.cleaned_data["name"],
+        )
+        return _token_page(request, TokenIssueForm(), raw=raw, fresh_token=True), str(token.pk)
+
+    # A second submit of the same form issues no second token; the first one was shown once and stays so.
+    return once.run(request, endpoint="api.token_issue", perform=perform, replay=lambda _made: redirect("api_tokens:list"))
+
+
+@sensitive_variables("raw")
+def _token_page(request, form, *, raw=None, status=200, fresh_token=False):
+    token = once.new_token() if fresh_token else once.token_for(request)
+    context = {"form": form, "tokens": _tokens(request.user), "new_token": raw, "sees_all": is_admin(request.user), "form_token": token}
     return render(request, "api/tokens.html", context, status=status)
 
 

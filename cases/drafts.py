@@ -17,6 +17,7 @@ import json
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import QueryDict
 from django.shortcuts import render
@@ -24,9 +25,12 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-# The forms that can show themselves bound and unsaved (their views go through cases.views._form_response).
+# The forms where a person types long text, each able to show itself bound and unsaved: their views check
+# held() before any save (cases.views._form_response, or held_page below). A view named here that saved
+# anyway would save a replayed form without its CSRF check: tests/ui/test_drafts.py posts to each one.
 DRAFT_VIEWS = {"cases:create", "cases:edit", "cases:contact_add", "cases:contact_edit", "cases:event_add",
-               "cases:event_edit", "cases:source_add", "cases:source_edit", "cases:consent_add"}
+               "cases:event_edit", "cases:source_add", "cases:source_edit", "cases:consent_add",
+               "referrals:assessment", "referrals:assessment_item", "referrals:review_request", "referrals:create"}
 HARD_FACTOR = 4  # an oversized form is read up to this many times DATA_UPLOAD_MAX_MEMORY_SIZE
 DRAFT_TTL = 24 * 3600
 SESSION_KEY = "_dalil_draft"
@@ -61,6 +65,16 @@ def held(request) -> str:
 
 def held_status(request) -> int:
     return 413 if getattr(request, "_dalil_oversized", False) else 200
+
+
+def held_page(request, forms, show):
+    """show(status) -> the page with `forms` bound to what was typed, with the reason nothing was saved; None normally."""
+    if not (notice := held(request)):
+        return None
+    for form in forms:
+        form.is_valid()  # the errors are shown beside the kept text
+    messages.warning(request, notice)
+    return show(held_status(request))
 
 
 def _hold(request, data: QueryDict, message: str) -> None:

@@ -120,9 +120,17 @@ class CaseForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = [
-            "status", "pathway", "whereabouts", "whereabouts_detail",
+            "status", "closure_reason", "pathway", "whereabouts", "whereabouts_detail",
             "risk_family_charges", "risk_reprisal", "risk_urgent_medical", "is_sensitive", "notes",
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Case.Status.CLOSED and not cleaned.get("closure_reason"):
+            self.add_error("closure_reason", _("Say why the case is closed."))
+        elif cleaned.get("status") not in (None, Case.Status.CLOSED):
+            cleaned["closure_reason"] = ""  # a reopened case has no reason for closing
+        return cleaned
 
     def service_data(self) -> dict:
         return _model_values(self, self.Meta.fields)
@@ -359,41 +367,3 @@ class ConsentForm(DalilFormMixin, forms.ModelForm):
 
     def service_data(self) -> dict:
         return _model_values(self, self.Meta.fields)
-
-
-# --- Case list -------------------------------------------------------------------
-
-
-def _any(choices):
-    return [("", _("Any"))] + [(value, label) for value, label in choices if value]
-
-
-class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Reference or name, in Latin or Cyrillic")}))
-    search_in = forms.ChoiceField(
-        label=_("Search in"), required=False,
-        choices=[("", _("The person's names")), ("reporter", _("The names of those who reported the case"))],
-    )
-    status = forms.ChoiceField(label=_("Status"), choices=_any(Case.Status.choices), required=False)
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=_any(Person._meta.get_field("nationality").choices), required=False)
-    pathway = forms.ChoiceField(label=_("Pathway"), choices=_any(Case.Pathway.choices), required=False)
-    event_type = forms.ChoiceField(label=_("Event type"), choices=_any(Event.Type.choices), required=False)
-    sort = forms.ChoiceField(
-        label=_("Order"),
-        choices=[("", _("Recently updated")), ("reference", _("Reference")), ("name", _("Name (within each page)"))],
-        required=False,
-    )
-
-    def ordering(self) -> str:
-        return self.cleaned_data.get("sort", "") if self.is_bound and self.is_valid() else ""
-
-    def filters(self) -> dict:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return {
-            "query": data.get("q", "").strip(),
-            "search_in": data.get("search_in", ""),
-            "status": data.get("status", ""),
-            "nationality": data.get("nationality", ""),
-            "pathway": data.get("pathway", ""),
-            "event_type": data.get("event_type", ""),
-        }

@@ -15,6 +15,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
+from cases.closure import ClosureReason
 from keys.fields import ProtectedCharField, ProtectedDateField, ProtectedTextField
 
 
@@ -187,6 +188,8 @@ class Case(ChoiceLabels, models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="case", verbose_name=_("person"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INTAKE, db_index=True)
+    closure_reason = models.CharField(_("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True,
+                                      help_text=_("Asked for when the case is closed."))
     pathway = models.CharField(
         _("recruitment pathway"), max_length=16, choices=Pathway.choices, default=Pathway.UNKNOWN, db_index=True
     )

@@ -42,9 +42,9 @@ def _posted_token(request: HttpRequest) -> str | None:
     return token if 16 <= len(token) <= 64 and token.isprintable() else None
 
 
-def _content(request: HttpRequest, endpoint: str) -> str:
+def _content(request: HttpRequest, endpoint: str, files: str) -> str:
     posted = sorted((name, request.POST.getlist(name)) for name in request.POST if name not in _NOT_CONTENT)
-    return idempotency.fingerprint("form", endpoint, posted)
+    return idempotency.fingerprint("form", endpoint, posted, files)
 
 
 def _made_before(request: HttpRequest, endpoint: str, content: str) -> IdempotencyRecord | None:
@@ -58,13 +58,18 @@ def _made_before(request: HttpRequest, endpoint: str, content: str) -> Idempoten
 
 def run(
     request: HttpRequest, *, endpoint: str,
-    perform: Callable[[], tuple[HttpResponse, str]], replay: Callable[[str], HttpResponse],
+    perform: Callable[[], tuple[HttpResponse, str]], replay: Callable[[str], HttpResponse], files: str = "",
 ) -> HttpResponse:
-    """perform() -> (response, what it made) on the first submission of a rendered form; replay(what it made) after."""
+    """perform() -> (response, what it made) on the first submission of a rendered form; replay(what it made) after.
+
+    `files` names what a form uploads (the SHA-256 of each file): two different files sent with the same
+    words are two submissions, the same file sent twice is one. A response of 400 or more made nothing, and
+    leaves the token free for the corrected form.
+    """
     token = _posted_token(request)
     if token is None:
         return perform()[0]
-    content = _content(request, endpoint)
+    content = _content(request, endpoint, files)
     if (earlier := _made_before(request, endpoint, content)) is not None:
         return _already(request, earlier, replay)
     record, fresh = idempotency.begin(user=request.user, key=f"form:{token}", endpoint=endpoint, print_=content)

@@ -21,6 +21,13 @@ LABEL, FIELD = "cases.CaseSearch", "q"
 PLAIN_FILTERS = ("search_in", "status", "nationality", "pathway", "event_type", "sort")
 
 
+def plain_filters() -> tuple[str, ...]:
+    """The plain filters with those other apps register (cases/list_filters.py): none of them names anyone."""
+    from cases.list_filters import extra_filter_names
+
+    return PLAIN_FILTERS + extra_filter_names()
+
+
 def _pk(request, search_id: str) -> str:
     return f"{request.user.pk}:{search_id}"
 
@@ -28,7 +35,7 @@ def _pk(request, search_id: str) -> str:
 def search_save(request, data: dict) -> str:
     """Keep one validated search in the session; returns its opaque id."""
     search_id = secrets.token_urlsafe(12)
-    stored = {k: str(data.get(k) or "") for k in PLAIN_FILTERS}
+    stored = {k: str(data.get(k) or "") for k in plain_filters()}
     stored["q"] = seal_text(str(data.get("q") or ""), model_label=LABEL, field_name=FIELD, pk=_pk(request, search_id))
     searches = dict(request.session.get(SESSION_KEY) or {})
     searches[search_id] = stored
@@ -45,4 +52,4 @@ def search_load(request, search_id: str) -> dict | None:
         q = open_text(stored.get("q", ""), model_label=LABEL, field_name=FIELD, pk=_pk(request, search_id))
     except (ProtectedValueError, ValueError):
         return None
-    return {**{k: stored.get(k, "") for k in PLAIN_FILTERS}, "q": q}
+    return {**{k: stored.get(k, "") for k in plain_filters()}, "q": q}

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from cases import history, views
+from cases import history, views, views_list
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.case_list, name="list"),
+    path("", views_list.case_list, name="list"),
     path("cases/new/", views.case_create, name="create"),
     path("cases/<str:reference>/", views.case_detail, name="detail"),
     path("cases/<str:reference>/edit/", views.case_edit, name="edit"),

@@ -7,7 +7,6 @@ status 400 and saves nothing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,22 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
-from cases import drafts, once, searches, selectors, services
-from cases.blind_index import sort_by_person_name
+from cases import drafts, once, selectors, services
 from cases.conflicts import conflict_rows
-from cases.forms import (
-    CaseFilterForm,
-    CaseForm,
-    ConsentForm,
-    ContactForm,
-    EventForm,
-    FirstContactForm,
-    PersonForm,
-    SourceForm,
-    working_copy,
-)
+from cases.forms import CaseForm, ConsentForm, ContactForm, EventForm, FirstContactForm, PersonForm, SourceForm, working_copy
+from cases.gone import or_gone_page
 
-PAGE_SIZE = 50
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Testimony and contact details never appear on an error page.
 PROTECTED_POST = sensitive_post_parameters()
@@ -92,66 +80,12 @@ def _create_once(request: HttpRequest, case, name: str, create) -> HttpResponse:
     )
 
 
-# --- List and case page -----------------------------------------------------------
-
-
-def _case_list_form(request: HttpRequest) -> tuple[CaseFilterForm, str]:
-    """The filters of this list request, and the query string its page links carry.
-
-    A search text comes only from a search kept under an opaque id (cases/searches.py); the other
-    filters name nobody and may also come from the URL.
-    """
-    search_id = request.GET.get("s", "")
-    if search_id:
-        data = searches.search_load(request, search_id)
-        if data is None:
-            messages.info(request, _("That search is no longer available; please search again."))
-            return CaseFilterForm(), ""
-        return CaseFilterForm(data), f"s={search_id}"
-    plain = {k: v for k, v in request.GET.items() if k in searches.PLAIN_FILTERS}
-    query = request.GET.copy()
-    query.pop("page", None)
-    return CaseFilterForm(plain or None), query.urlencode()
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def case_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = CaseFilterForm(request.POST)
-        if not form.is_valid():
-            return render(request, "cases/case_list.html", {"form": form, "page": None, "filtered": True}, status=400)
-        return redirect(f"{reverse('cases:list')}?s={searches.search_save(request, form.cleaned_data)}")
-    if "q" in request.GET:
-        # A name in a URL is already in the logs; refusing keeps any tool or bookmark from relying on it.
-        form = CaseFilterForm({})
-        form.is_valid()
-        form.add_error(None, _("Search with the form: a search is not taken from the address."))
-        return render(request, "cases/case_list.html", {"form": form, "page": None, "filtered": True}, status=400)
-    form, querystring = _case_list_form(request)
-    if form.is_bound and not form.is_valid():
-        return render(request, "cases/case_list.html", {"form": form, "page": None, "filtered": True}, status=400)
-    filters = form.filters()
-    cases = selectors.case_list_for(request.user, **filters)
-    if form.ordering() == "reference":
-        cases = cases.order_by("reference")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    if form.ordering() == "name":
-        # Names are encrypted: the database cannot order them, so each page is sorted once decrypted.
-        page.object_list = sort_by_person_name(page.object_list)
-    record_read(request, actions.CASE_LIST_VIEWED, data={"cases": [str(case.pk) for case in page]})
-    filtered = any(filters.values())
-    # An administrator with no case shared sees how many cases there are and why none is listed.
-    unshared = selectors.case_total() if not page.paginator.count and not filtered and request.user.has_perm("accounts.manage_users") else 0
-    return render(
-        request,
-        "cases/case_list.html",
-        {"form": form, "page": page, "filtered": filtered, "querystring": querystring, "unshared": unshared},
-    )
+# --- Case page (the list is in cases/views_list.py) -------------------------------------
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@or_gone_page
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_get_for(request.user, reference=reference)
     # Undated events go last: nothing can be said about where they fall.

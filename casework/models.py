@@ -27,3 +27,4 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due", "pk"]
+from casework.models_collab import Note, Notification, NotificationSetting, Review  # noqa: E402,F401  (notes, reviews, notifications)

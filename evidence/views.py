@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
+from cases import once
 from cases.selectors import case_get_for, events_for, sources_for
 from common import csv_export
 from evidence import selectors, services
@@ -86,7 +87,8 @@ def upload(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_get_for(request.user, reference=reference, perm="change_case")
     context = {"case": case, "max_bytes": services.max_bytes()}
     if request.method != "POST":
-        return _no_store(render(request, "evidence/upload.html", {**context, "form": _upload_form(request, case)}))
+        page = {**context, "form": _upload_form(request, case), "form_token": once.new_token()}
+        return _no_store(render(request, "evidence/upload.html", page))
     handler = EncryptingUploadHandler(request, max_bytes=services.max_bytes())
     request.upload_handlers = [handler]
     try:
@@ -105,6 +107,8 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
         handler.fail("key_unavailable")
         post, uploads = {}, []
     form = _upload_form(request, case, post)
+    # The same token when the form comes back with errors (request.POST is read by now, or was refused).
+    context = {**context, "form_token": once.token_for(request) if post else once.new_token()}
     form_ok = form.is_valid()
     if handler.error:
         form.add_error(None, handler.error)
@@ -116,6 +120,21 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
         form.add_error(None, _("The file is empty."))
     if not form_ok or form.errors:
         return _no_store(render(request, "evidence/upload.html", {**context, "form": form}, status=400))
+
+    def perform():
+        return _attach_all(request, case, handler, uploads, form, context)
+
+    def replay(file_id: str):
+        # The second copy is not claimed: the handler's cleanup removes its blob.
+        if file_id:
+            return redirect("evidence:detail", reference=case.reference, file_id=file_id)
+        return redirect("evidence:list", reference=case.reference)
+
+    files = ",".join(sorted(u.sealed.sha256 for u in uploads))
+    return once.run(request, endpoint=f"evidence.upload:{case.pk}", perform=perform, replay=replay, files=files)
+
+
+def _attach_all(request, case, handler, uploads, form, context) -> tuple[HttpResponse, str]:
     made = []
     for up in uploads:
         try:
@@ -127,13 +146,13 @@ def _upload_post(request, case, handler, context) -> HttpResponse:
             )
         except services.EvidenceError as exc:
             form.add_error(None, str(exc))
-            return _no_store(render(request, "evidence/upload.html", {**context, "form": form}, status=400))
+            return _no_store(render(request, "evidence/upload.html", {**context, "form": form}, status=400)), ""
         handler.claim(up.sealed)
         made.append(record)
     messages.success(request, ngettext("%(count)d file received, encrypted and recorded.", "%(count)d files received, encrypted and recorded.", len(made)) % {"count": len(made)})
     if len(made) == 1:
-        return redirect("evidence:detail", reference=case.reference, file_id=made[0].pk)
-    return redirect("evidence:list", reference=case.reference)
+        return redirect("evidence:detail", reference=case.reference, file_id=made[0].pk), str(made[0].pk)
+    return redirect("evidence:list", reference=case.reference), ""
 
 
 # --- the file page ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from audit import actions
 from audit.services import audit_record
 from cases import services as case_services
 from cases.blind_index import person_index_update
+from cases.closure import ClosureReason
 from cases.models import Case, Consent, Contact, DatePrecision, Event, Source
 from patterns.matching import Record
 from patterns.models import CaseMerge, DuplicateDismissal, MatchCandidate, MatchDecision
@@ -160,10 +161,10 @@ def case_merge(*, actor, kept: Case, merged: Case) -> CaseMerge:
     kept.updated_by = actor
     kept.version += 1
     kept.save(update_fields=["updated_by", "updated_at", "version"])
-    merged.status = Case.Status.CLOSED
+    merged.status, merged.closure_reason = Case.Status.CLOSED, ClosureReason.DUPLICATE
     merged.updated_by = actor
     merged.version += 1
-    merged.save(update_fields=["status", "updated_by", "updated_at", "version"])
+    merged.save(update_fields=["status", "closure_reason", "updated_by", "updated_at", "version"])
     # The new aliases and the reporters that moved are searchable under the kept case only.
     person_index_update(person=kept.person)
     person_index_update(person=merged.person)

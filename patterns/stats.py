@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from cases.closure import ClosureReason
 from cases.models import Case, DatePrecision, Event, Location, Person
 from cases.timeline import IllTreatmentMethod, MedicalExam
 from patterns.access import aggregate_cases
@@ -27,7 +28,10 @@ CASE_DIMENSIONS = {
     "pathway": (_("Recruitment pathway"), "pathway", Case.Pathway.choices),
     "status": (_("Case status"), "status", Case.Status.choices),
     "whereabouts": (_("Known whereabouts"), "whereabouts", Case.Whereabouts.choices),
+    # Closed cases only (CLOSED_ONLY): an open case has no reason for closing.
+    "closure_reason": (_("Reason for closing"), "closure_reason", ClosureReason.choices),
 }
+CLOSED_ONLY = {"closure_reason"}
 EVENT_DIMENSIONS = {
     "event_type": (_("Event type"), "type", Event.Type.choices),
     "coercion_means": (_("Coercion means"), "coercion_means", Event.CoercionMeans.choices),
@@ -186,6 +190,8 @@ def counts(user, *, measure: str = "cases", dimension: str = "nationality", filt
         raise ValueError(f"unknown dimension {dimension!r}")
     filters = filters or {}
     cases, events = _scoped(user, filters)
+    if dimension in CLOSED_ONLY:
+        cases, events = cases.filter(status=Case.Status.CLOSED), events.filter(case__status=Case.Status.CLOSED)
     result = Result(measure=measure, dimension=dimension)
 
     if dimension in PERIODS:

@@ -1,5 +1,6 @@
 """Thin views: resolve through selectors, validate with forms, call services, render."""
 
+import hashlib
 import io
 import json
 
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import actions
 from audit.services import audit_read
 from common import csv_export
+from cases import once
 from cases.selectors import case_get_for
 from config.confirm import confirm_step
 from patterns import list_imports, selectors, services, stats
@@ -23,7 +25,7 @@ from patterns.lists import ListFileError
 from patterns.models import ListUpload
 
 DASHBOARD_DIMENSIONS = (
-    "nationality", "pathway", "status", "event_type", "coercion_means", "region", "facility", "facility_type",
+    "nationality", "pathway", "status", "closure_reason", "event_type", "coercion_means", "region", "facility", "facility_type",
     "ill_treatment_method", "medical_exam",
 )
 
@@ -134,7 +136,7 @@ def _list_page(request, source_list, upload_form=None, status=200):
         request, "patterns/list_detail.html",
         {
             "source_list": source_list, "uploads": source_list.uploads.all()[:10], "upload_form": upload_form or UploadForm(),
-            "candidates": candidates, "entry_count": source_list.entries.count(),
+            "candidates": candidates, "entry_count": source_list.entries.count(), "form_token": once.token_for(request),
         },
         status=status,
     )
@@ -147,13 +149,25 @@ def list_detail(request, list_id):
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return _list_page(request, source_list, form, status=400)
-        f = form.cleaned_data["file"]
-        try:
-            upload = list_imports.list_upload_create(actor=request.user, source_list=source_list, filename=f.name, content=f.read())
-        except ListFileError as exc:
-            form.add_error("file", str(exc))
-            return _list_page(request, source_list, form, status=400)
-        return redirect("patterns:upload_detail", list_id=source_list.pk, upload_id=upload.pk)
+        content = form.cleaned_data["file"].read()
+
+        def perform():
+            try:
+                upload = list_imports.list_upload_create(
+                    actor=request.user, source_list=source_list, filename=form.cleaned_data["file"].name, content=content,
+                )
+            except ListFileError as exc:
+                form.add_error("file", str(exc))
+                return _list_page(request, source_list, form, status=400), ""
+            return redirect("patterns:upload_detail", list_id=source_list.pk, upload_id=upload.pk), str(upload.pk)
+
+        def replay(upload_id: str):
+            if upload_id:
+                return redirect("patterns:upload_detail", list_id=source_list.pk, upload_id=upload_id)
+            return redirect("patterns:list_detail", list_id=source_list.pk)
+
+        return once.run(request, endpoint=f"patterns.list.upload:{source_list.pk}", perform=perform, replay=replay,
+                        files=hashlib.sha256(content).hexdigest())
     return _list_page(request, source_list)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import actions
 from audit.services import audit_read
 from cases.models import Consent
-from cases import once
+from cases import drafts, once
 from cases.conflicts import conflict_rows
 from cases.selectors import case_get_for, consent_in_force, events_for, sources_for
 from cases.services import StaleEdit
@@ -42,6 +42,8 @@ def _errors(form, exc: ValidationError) -> None:
 def assessment(request, reference):
     case = case_get_for(request.user, reference=reference, perm=REFERRAL_PERM)
     form = forms.ConclusionForm(request.POST or None)
+    if page := drafts.held_page(request, [form], lambda status: _assessment_page(request, case, form, status=status)):
+        return page
     if request.method == "POST":
         if not form.is_valid():
             return _assessment_page(request, case, form, status=400)
@@ -87,7 +89,9 @@ def assessment_item(request, reference, code):
     })
     link_form = forms.LinkForm(**link_kwargs)
     status, conflict = 200, None
-    if request.method == "POST":
+    if request.method == "POST" and drafts.held(request):
+        item_form, link_form, status = _held_item_forms(request, item_form, link_form, link_kwargs, kind=kind, short=short)
+    elif request.method == "POST":
         if "add_link" in request.POST:
             link_form = forms.LinkForm(request.POST, **link_kwargs)
             if link_form.is_valid():
@@ -124,6 +128,15 @@ def assessment_item(request, reference, code):
     )
 
 
+def _held_item_forms(request, item_form, link_form, link_kwargs, *, kind, short):
+    """Kept text (too large, or typed before the session ended) back in the form it was typed in; nothing saved."""
+    if "add_link" in request.POST:
+        link_form = forms.LinkForm(request.POST, **link_kwargs)
+    else:
+        item_form = forms.ItemForm(request.POST, kind=kind, code=short)
+    return item_form, link_form, drafts.held_page(request, [item_form, link_form], lambda status: status)
+
+
 def _item_conflict(item_view, current, typed: dict) -> list[dict]:
     labels = dict(item_view.option_choices)
     shown = lambda codes: ", ".join(str(labels.get(c, c)) for c in codes) or _("(empty)")  # noqa: E731
@@ -154,6 +167,8 @@ def review_request(request, reference):
     case = case_get_for(request.user, reference=reference, perm="change_case")
     form = forms.ReviewRequestForm(request.POST or None)
     context = {"case": case, "form": form, "consent": consent_in_force(request.user, case=case), "form_token": once.token_for(request)}
+    if page := drafts.held_page(request, [form], lambda status: render(request, "referrals/review_request.html", context, status=status)):
+        return page
     if request.method == "POST" and form.is_valid():
 
         def perform():
@@ -205,6 +220,8 @@ def referral_create(request, reference):
     choices = _choices(request, case)
     form = forms.ReferralForm(request.POST or None, choices=choices, initial={"pseudonym": "Person A"})
     ctx = {"case": case, "form": form, **_consent_context(request, case, choices), "form_token": once.token_for(request)}
+    if page := drafts.held_page(request, [form], lambda status: render(request, "referrals/referral_form.html", ctx, status=status)):
+        return page
     if request.method == "POST":
         if form.is_valid():
 

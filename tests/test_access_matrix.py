@@ -225,6 +225,8 @@ MATRIX = {
     "api:event-detail": api(ref_and(event_id=lambda m: m.event.pk)),
     "api:source-list": api(REF),
     "api:source-detail": api(ref_and(source_id=lambda m: m.source.pk)),
+    "api:contact-list": api(REF),
+    "api:contact-detail": api(ref_and(contact_id=lambda m: m.contact.pk)),
     "api:person-list": api(),
     "api:person-detail": api(lambda m: {"person_id": m.case.person.pk}),
     "api:file-list": api(REF),
@@ -251,6 +253,19 @@ MATRIX = {
     "casework:my_work": signed_in(),
     "casework:case_follow_ups": case_page(),
     "casework:done": case_edit(ref_and(pk=lambda m: m.follow_up.pk), method="post", caseworker=302),
+    "casework:case_notes": case_page(),
+    "casework:case_reviews": case_page(),
+    # caseworker1 asked legal1: only the reviewer may answer (an empty answer is a 400), the asker too gets 404.
+    "casework:review_answer": entry(ref_and(pk=lambda m: m.review.pk), "post", anonymous=LOGIN, caseworker=404, legal=400, admin=404, outsider=404),
+    "casework:notifications": signed_in(),
+    "casework:notifications_read": signed_in(method="post", status=302),
+    "casework:notification_settings": signed_in(),
+    # --- retention: the review and destruction are admins'; holds are admins' and legal staff's (on the cases they see)
+    "retention:review": admin_only(),
+    "retention:policies": admin_only(method="post", status=302),
+    "retention:prepare": admin_only(method="post", status=302),
+    "retention:destroy": admin_only(method="post", status=302),
+    "retention:case": entry(REF, anonymous=LOGIN, caseworker=403, legal=200, admin=200, outsider=403),
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
     "api_tokens:list": signed_in(),  # each user's own tokens (an admin sees all, to revoke)
@@ -342,8 +357,11 @@ def _intake_and_others(cast, capture, source_list) -> dict:
     from casework.services import follow_up_add
 
     follow_up = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call back", assignee=cast.caseworker1, due=datetime.date.today())
+    from casework.reviews import review_request
+
+    review = review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Please check the timeline")
     return {"submission": submission, "attachment": submission.attachments.get(), "job": job, "role_request": role_request,
-            "follow_up": follow_up}
+            "follow_up": follow_up, "review": review}
 
 
 @pytest.fixture

@@ -263,6 +263,22 @@ def test_invite_with_bad_input_saves_nothing(cast):
     assert response.status_code == 400
 
 
+def test_a_second_submit_of_one_invite_form_makes_one_user(cast):
+    from django.contrib.auth import get_user_model
+
+    from tests.cases.test_once import token_of
+
+    admin = sign_in(Client(), cast.admin1)
+    token = token_of(admin.get(reverse("manage:user_invite")))
+    data = {"username": "newlegal", "roles": ["legal"], "form_token": token}
+    assert admin.post(reverse("manage:user_invite"), data).status_code == 200
+    again = admin.post(reverse("manage:user_invite"), data)
+    made = get_user_model().objects.get(username="newlegal")
+    # Not "that username is taken": the page of the user the first submit made.
+    assert again.status_code == 302 and again["Location"] == reverse("manage:user_detail", kwargs={"pk": made.pk})
+    assert AuditEvent.objects.filter(action="account.created", actor=cast.admin1).count() == 1
+
+
 def test_assign_many_cases_from_the_admin_page_and_see_who_and_why(cast):
     extra = make_case(actor=cast.caseworker1, name_latin="Another Person")
     admin = sign_in(Client(), cast.admin1)

@@ -168,3 +168,20 @@ def test_token_page_needs_a_role(client, cast, no_second_factor):
     assert client.get("/api/tokens/").status_code == 404
     assert client.post("/api/tokens/", {"scope": "intake", "days": 30}).status_code == 404
     assert not ApiToken.objects.exists()
+
+
+def test_a_second_submit_of_the_issue_form_issues_no_second_token(client, cast, no_second_factor):
+    from tests.cases.test_once import token_of
+
+    _signed_in(client, cast["caseworker"])
+    form_token = token_of(client.get("/api/tokens/"))
+    data = {"scope": "intake", "days": 30, "name": "Osh phone", "form_token": form_token}
+    first = client.post("/api/tokens/", data)
+    assert first.status_code == 200 and first.context["new_token"]
+    again = client.post("/api/tokens/", data, follow=True)
+    assert ApiToken.objects.count() == 1
+    assert again.context["new_token"] is None  # the raw token was shown once and is never shown again
+    assert "This form had already been sent: nothing was added again." in again.content.decode()
+    # The form on the page after an issue is a new one: another token may be issued from it.
+    other = client.post("/api/tokens/", {**data, "name": "Kulob phone", "form_token": token_of(first)})
+    assert other.status_code == 200 and ApiToken.objects.count() == 2

@@ -244,3 +244,24 @@ def test_the_global_upload_handler_keeps_other_uploads_off_disk(settings):
         request.FILES  # noqa: B018
     small = RequestFactory().post("/x/", {"f": SimpleUploadedFile("s.txt", b"y" * 500)})
     assert small.FILES["f"].read() == b"y" * 500
+
+
+def test_a_second_submit_of_one_upload_form_makes_one_file(worker, cast, _media_root):
+    from tests.cases.test_once import token_of
+
+    token = token_of(worker.get(_url("upload", cast.case)))
+    content = secrets.token_bytes(5000)
+
+    def send(data=content, name="call.m4a", form_token=token):
+        return worker.post(_url("upload", cast.case), {"file": SimpleUploadedFile(name, data), "source_label": "sister", "form_token": form_token})
+
+    first = send()
+    again = send()
+    f = EvidenceFile.objects.get()
+    assert first.status_code == again.status_code == 302 and again["Location"] == first["Location"] == _url("detail", cast.case, f)
+    # The second copy was encrypted as it arrived, and is removed again: one blob, one audit event.
+    assert _blob_files(_media_root) == [blob_path(f)]
+    assert AuditEvent.objects.filter(action="evidence.file.received").count() == 1
+    # A different file sent with the same words is another submission.
+    assert send(data=secrets.token_bytes(5000), form_token=token_of(worker.get(_url("upload", cast.case)))).status_code == 302
+    assert EvidenceFile.objects.count() == 2

@@ -94,6 +94,26 @@ def test_unreadable_file_is_a_400_and_nothing_saved(people, cast, login):
     assert not ListUpload.objects.exists()
 
 
+def test_a_second_submit_of_one_upload_form_makes_one_import(people, cast, login):
+    from tests.cases.test_once import token_of
+
+    client = login(cast.cw1)
+    source_list = _register(client)
+    url = f"/patterns/lists/{source_list.pk}/"
+    token = token_of(client.get(url))
+    with _ON_COMMIT["capture"](execute=True):
+        first = client.post(url, {"file": _file(CSV.encode(), "list.csv"), "form_token": token})
+        again = client.post(url, {"file": _file(CSV.encode(), "list.csv"), "form_token": token})
+    upload = ListUpload.objects.get()
+    assert first.status_code == again.status_code == 302 and again["Location"] == first["Location"]
+    assert f"/uploads/{upload.pk}/" in again["Location"]
+    assert AuditEvent.objects.filter(action="patterns.list.uploaded").count() == 1
+    # Another file from a fresh form is another import.
+    with _ON_COMMIT["capture"](execute=True):
+        other = client.post(url, {"file": _file(CSV.encode() + b"Other Person;;;;\n", "list.csv"), "form_token": token_of(client.get(url))})
+    assert other.status_code == 302 and ListUpload.objects.count() == 2
+
+
 def test_mapping_must_name_the_name_column(people, cast, login):
     client = login(cast.cw1)
     source_list = _register(client)

@@ -69,3 +69,53 @@ def test_a_forged_draft_is_ignored(cast):
     browser.post(reverse("accounts:login"), {"username": "caseworker1", "password": PASSWORD, "next": _event_url(cast.case), "draft": "not-a-sealed-draft"})
     response = browser.get(_event_url(cast.case))
     assert response.status_code == 200 and "nothing was saved" not in response.content.decode()
+
+
+WRITES = ("assessment.item.saved", "assessment.link.added", "assessment.conclusion.saved", "review.requested", "referral.created")
+LONG_FORMS = {
+    # view name, the user whose form it is, and what they typed
+    "referrals:assessment": ("legal1", {"conclusion": "Recruited under threat of prosecution in Rostov.", "version": "0"}),
+    "referrals:assessment_item": ("legal1", {"note": "Recruited under threat of prosecution in Rostov.", "version": "0", "options": []}),
+    "referrals:review_request": ("caseworker1", {"note": "Recruited under threat of prosecution in Rostov."}),
+    "referrals:create": ("legal1", {"recipient_name": "UN Special Rapporteur", "recipient_kind": "un",
+                                    "purpose": "Recruited under threat of prosecution in Rostov.", "pseudonym": "Person A"}),
+}
+
+
+def _long_form_url(name, case):
+    kwargs = {"reference": case.reference, **({"code": "element:act"} if name == "referrals:assessment_item" else {})}
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(LONG_FORMS))
+def test_every_long_text_form_keeps_what_was_typed_when_the_session_ended(cast, name):
+    from audit.models import AuditEvent
+    from cases.drafts import DRAFT_VIEWS
+
+    assert name in DRAFT_VIEWS
+    username, typed = LONG_FORMS[name]
+    url = _long_form_url(name, cast.case)
+    browser = Client()
+    response = browser.post(url, typed)
+    assert response.status_code == 401 and "Rostov" not in response.content.decode()
+    draft = response.content.decode().split('name="draft" value="')[1].split('"')[0]
+    response = browser.post(reverse("accounts:login"), {"username": username, "password": PASSWORD, "next": url, "draft": draft})
+    assert response.status_code == 302
+    page = browser.get(response["Location"])
+    assert "Recruited under threat of prosecution in Rostov." in page.content.decode() and "nothing was saved" in page.content.decode()
+    assert not AuditEvent.objects.filter(action__in=WRITES).exists()
+
+
+@pytest.mark.parametrize("name", sorted(LONG_FORMS))
+def test_every_long_text_form_comes_back_when_too_large(client, cast, settings, name):
+    from audit.models import AuditEvent
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
+    username, typed = LONG_FORMS[name]
+    sign_in(client, getattr(cast, username))
+    text_field = next(k for k, v in typed.items() if "Rostov" in str(v))
+    long_text = "He told how it happened, hour by hour. " * 700
+    response = client.post(_long_form_url(name, cast.case), urlencode({**typed, text_field: long_text}, doseq=True),
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413 and long_text.strip()[:500] in response.content.decode()
+    assert not AuditEvent.objects.filter(action__in=WRITES).exists()

@@ -1,0 +1,107 @@
+"""The case list's filters, and the ones apps above cases/ add to it (casework's tags, "needs attention").
+
+cases/ knows nothing of those apps: each registers a ListFilter in its AppConfig.ready(), as key owners
+register their re-wrappers with keys/rotation.py. A filter only narrows a queryset that already starts
+from cases_for(user), so no filter can show a case its user may not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Event, Person
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    name: str  # the form field and the URL parameter: its values must name nobody
+    field: Callable[[object], forms.Field]  # user -> the form field (its choices may depend on the user)
+    apply: Callable[[object, QuerySet, object], QuerySet]  # (user, scoped cases, cleaned value) -> cases
+
+
+# Something shown beside the list: (user, the filtered cases, the cases of the page) -> context for the template.
+PageHook = Callable[[object, QuerySet, list], dict]
+
+_FILTERS: dict[str, ListFilter] = {}
+_PAGE_HOOKS: dict[str, PageHook] = {}
+
+
+def register_filter(list_filter: ListFilter) -> None:
+    _FILTERS[list_filter.name] = list_filter
+
+
+def register_page_hook(name: str, hook: PageHook) -> None:
+    _PAGE_HOOKS[name] = hook
+
+
+def extra_filter_names() -> tuple[str, ...]:
+    return tuple(_FILTERS)
+
+
+def page_context(user, cases: QuerySet, page_cases: list) -> dict:
+    """What the registered apps show beside this page of the list (tags of each row, counts...)."""
+    context: dict = {}
+    for hook in _PAGE_HOOKS.values():
+        context.update(hook(user, cases, page_cases))
+    return context
+
+
+def _any(choices):
+    return [("", _("Any"))] + [(value, label) for value, label in choices if value]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Reference or name, in Latin or Cyrillic")}))
+    search_in = forms.ChoiceField(
+        label=_("Search in"), required=False,
+        choices=[("", _("The person's names")), ("reporter", _("The names of those who reported the case"))],
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=_any(Case.Status.choices), required=False)
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=_any(Person._meta.get_field("nationality").choices), required=False)
+    pathway = forms.ChoiceField(label=_("Pathway"), choices=_any(Case.Pathway.choices), required=False)
+    event_type = forms.ChoiceField(label=_("Event type"), choices=_any(Event.Type.choices), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        choices=[("", _("Recently updated")), ("reference", _("Reference")), ("name", _("Name (within each page)"))],
+        required=False,
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        sort = self.fields.pop("sort")
+        for name, list_filter in _FILTERS.items():
+            self.fields[name] = list_filter.field(user)
+        self.fields["sort"] = sort
+
+    def ordering(self) -> str:
+        return self.cleaned_data.get("sort", "") if self.is_bound and self.is_valid() else ""
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "query": data.get("q", "").strip(),
+            "search_in": data.get("search_in", ""),
+            "status": data.get("status", ""),
+            "nationality": data.get("nationality", ""),
+            "pathway": data.get("pathway", ""),
+            "event_type": data.get("event_type", ""),
+        }
+
+    def extra_filters(self) -> dict:
+        """The registered filters that were given, by name (their cleaned values)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {name: data[name] for name in _FILTERS if data.get(name) not in (None, "", [])}
+
+    def apply_extra(self, cases: QuerySet) -> QuerySet:
+        for name, value in self.extra_filters().items():
+            cases = _FILTERS[name].apply(self.user, cases, value)
+        return cases
+
+    def extra_fields(self) -> list:
+        return [self[name] for name in _FILTERS]

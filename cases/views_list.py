@@ -1,0 +1,76 @@
+"""The case list: this user's cases, searched, filtered (also by the filters other apps register) and paged."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from audit import actions
+from cases import list_filters, searches, selectors
+from cases.blind_index import sort_by_person_name
+from cases.list_filters import CaseFilterForm
+from cases.views import record_read
+
+PAGE_SIZE = 50
+TEMPLATE = "cases/case_list.html"
+
+
+def _case_list_form(request: HttpRequest) -> tuple[CaseFilterForm, str]:
+    """The filters of this list request, and the query string its page links carry.
+
+    A search text comes only from a search kept under an opaque id (cases/searches.py); the other
+    filters name nobody and may also come from the URL.
+    """
+    search_id = request.GET.get("s", "")
+    if search_id:
+        data = searches.search_load(request, search_id)
+        if data is None:
+            messages.info(request, _("That search is no longer available; please search again."))
+            return CaseFilterForm(user=request.user), ""
+        return CaseFilterForm(data, user=request.user), f"s={search_id}"
+    plain = {k: v for k, v in request.GET.items() if k in searches.plain_filters()}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return CaseFilterForm(plain or None, user=request.user), query.urlencode()
+
+
+def _refused(request: HttpRequest, form: CaseFilterForm) -> HttpResponse:
+    return render(request, TEMPLATE, {"form": form, "page": None, "filtered": True}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = CaseFilterForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return _refused(request, form)
+        return redirect(f"{reverse('cases:list')}?s={searches.search_save(request, form.cleaned_data)}")
+    if "q" in request.GET:
+        # A name in a URL is already in the logs; refusing keeps any tool or bookmark from relying on it.
+        form = CaseFilterForm({}, user=request.user)
+        form.is_valid()
+        form.add_error(None, _("Search with the form: a search is not taken from the address."))
+        return _refused(request, form)
+    form, querystring = _case_list_form(request)
+    if form.is_bound and not form.is_valid():
+        return _refused(request, form)
+    filters = form.filters()
+    cases = form.apply_extra(selectors.case_list_for(request.user, **filters))
+    if form.ordering() == "reference":
+        cases = cases.order_by("reference")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    if form.ordering() == "name":
+        # Names are encrypted: the database cannot order them, so each page is sorted once decrypted.
+        page.object_list = sort_by_person_name(page.object_list)
+    record_read(request, actions.CASE_LIST_VIEWED, data={"cases": [str(case.pk) for case in page]})
+    filtered = any(filters.values()) or bool(form.extra_filters())
+    # An administrator with no case shared sees how many cases there are and why none is listed.
+    unshared = selectors.case_total() if not page.paginator.count and not filtered and request.user.has_perm("accounts.manage_users") else 0
+    context = {"form": form, "page": page, "filtered": filtered, "querystring": querystring, "unshared": unshared}
+    context.update(list_filters.page_context(request.user, cases, list(page.object_list)))
+    return render(request, TEMPLATE, context)
