@@ -43,6 +43,7 @@ def _seed():
     from django.contrib.auth.models import Group, Permission
 
     from accounts.models import CaseUserObjectPermission
+    from accounts.roles import CASEWORKER
     from cases.models import Case, Event, Person
     from casework.models import FollowUp
 
@@ -50,7 +51,7 @@ def _seed():
     rng = random.Random(4)
     superuser = User.objects.create(username="bench-super", is_superuser=True, is_staff=True)
     caseworker = User.objects.create(username="bench-caseworker")
-    caseworker.groups.add(Group.objects.get(name="caseworker"))
+    caseworker.groups.add(Group.objects.get(name=CASEWORKER))
     nationalities = ["UZ", "TJ", "KG", "KZ", "TM"]
     statuses = ["intake", "active", "referred", "closed"]
     batch = 5_000

@@ -25,13 +25,17 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.accounts.cast import make_user, sign_in
+from accounts.roles import ADMIN, CASEWORKER, LEGAL, roles_of
+from tests.cast import make_user, sign_in
 from tests.factories import PASSWORD  # noqa: F401  (documented for helpers that need it)
 
 LOGIN = "login"
 ANY = "any"
 API_DENIED = {401, 403}
 VISITORS = ("anonymous", "caseworker", "legal", "admin", "outsider")
+# The role of each signed-in visitor: every role declared in accounts/roles.py has one
+# (tests/accounts/test_roles.py fails when a new role has no column here).
+VISITOR_ROLES = {"caseworker": CASEWORKER, "legal": LEGAL, "admin": ADMIN, "outsider": CASEWORKER}
 
 
 def entry(kwargs=None, method="get", **expect):
@@ -335,7 +339,6 @@ def _real_objects(cast, capture) -> dict:
 def _intake_and_others(cast, capture, source_list) -> dict:
     """A real family report (with a photo) triaged into caseworker1's case, caseworker1's own estimate, and a
     second admin's request to change their own roles."""
-    from accounts.roles import ADMIN, CASEWORKER
     from accounts.services import role_change_request
     from intake import triage
     from intake.models import Submission
@@ -372,7 +375,7 @@ def m(cast, django_capture_on_commit_callbacks):
         contact=cast.case.contacts.get(),
         event=event,
         source=source,
-        spare=make_user("spare", "caseworker", password=None),
+        spare=make_user("spare", CASEWORKER, password=None),
         file_id=uuid.uuid4(),
         any_id=uuid.uuid4(),
         **_real_objects(cast, django_capture_on_commit_callbacks),
@@ -383,6 +386,7 @@ def _client_for(visitor: str, m) -> Client:
     client = Client(raise_request_exception=False)  # a crash is reported as a 500 beside the other failures
     user = {"caseworker": m.caseworker1, "legal": m.legal1, "admin": m.admin1, "outsider": m.outsider}.get(visitor)
     if user is not None:
+        assert roles_of(user) == {VISITOR_ROLES[visitor]}, visitor
         sign_in(client, user)
     return client
 
