@@ -10,6 +10,8 @@ class CaseworkConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from accounts.models import CaseUserObjectPermission
-        from casework import receivers
+        from casework import list_hooks, receivers
+
+        list_hooks.register()
 
         post_delete.connect(receivers.grant_removed, sender=CaseUserObjectPermission, dispatch_uid="casework.grant_removed")
