@@ -85,7 +85,7 @@ ACCOUNT_PASSWORD_SET = "account.password.set"
 ACCOUNT_PASSWORD_CHANGED = "account.password.changed"
 ACCOUNT_REAUTHENTICATED = "account.reauthenticated"
 
-# Evidence (evidence/services.py)
+# Evidence (evidence/services/)
 EVIDENCE_FILE_RECEIVED = "evidence.file.received"
 EVIDENCE_FILE_HASHED = "evidence.file.hashed"
 EVIDENCE_FILE_PROCESSED = "evidence.file.processed"
@@ -143,3 +143,21 @@ CASE_TAG_REMOVED = "case.tag.removed"
 SEARCH_SAVED = "casework.search.saved"
 SEARCH_DELETED = "casework.search.deleted"
 SEARCH_OPENED = "casework.search.opened"
+# Casework (casework/): notes, peer reviews, notifications.
+NOTE_ADDED = "casework.note.added"
+NOTES_VIEWED = "casework.notes.viewed"
+CASE_REVIEW_REQUESTED = "casework.review.requested"
+CASE_REVIEW_ANSWERED = "casework.review.answered"
+CASE_REVIEWS_VIEWED = "casework.reviews.viewed"
+NOTIFICATION_SETTINGS_CHANGED = "casework.notifications.settings_changed"
+DIGEST_SENT = "casework.digest.sent"
+
+# Retention (retention/): periods per status, legal holds, the monthly review, destruction.
+RETENTION_POLICY_SET = "retention.policy.set"
+RETENTION_HOLD_SET = "retention.hold.set"
+RETENTION_HOLD_LIFTED = "retention.hold.lifted"
+RETENTION_EXTENDED = "retention.case.extended"
+RETENTION_CASE_DESTROYED = "retention.case.destroyed"
+RETENTION_REVIEW_PREPARED = "retention.review.prepared"
+RETENTION_REVIEW_VIEWED = "retention.review.viewed"
+RETENTION_TOMBSTONE_VIEWED = "retention.tombstone.viewed"

@@ -22,7 +22,7 @@ def _attention_field(user) -> forms.Field:
     return forms.ChoiceField(
         label=_("Needs attention"), required=False,
         choices=[("", _("Any")), ("yes", _("Needs attention"))],
-        help_text=_("Open cases with an overdue follow-up, a follow-up to take over, or no change for %(days)s days.") % {"days": attention.QUIET_DAYS},
+        help_text=_("Open cases with an overdue follow-up, a follow-up to take over, a review returned with comments, or no change for %(days)s days.") % {"days": attention.QUIET_DAYS},
     )
 
 

@@ -32,3 +32,4 @@ class FollowUp(models.Model):
 # Tags and saved searches live in their own modules (each is a subject of its own).
 from casework.models_searches import SavedSearch  # noqa: E402,F401
 from casework.models_tags import CaseTag, Tag  # noqa: E402,F401
+from casework.models_collab import Note, Notification, NotificationSetting, Review  # noqa: E402,F401  (notes, reviews, notifications)

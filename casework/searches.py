@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.forms import ROLE_CHOICES
-from accounts.roles import roles_of
+from accounts.roles import role_choices, roles_of
 from audit import actions
 from audit.services import audit_read, audit_record
 from casework.models_searches import EVERYONE, SavedSearch
@@ -20,8 +19,8 @@ class SavedSearchError(ValueError):
 
 def sharing_choices(user) -> list[tuple[str, str]]:
     """Only me, everyone holding one of my roles (there are no teams in Dalil), or everyone."""
-    labels = dict(ROLE_CHOICES)
-    by_role = [(role, gettext_lazy("Everyone with the role “%(role)s”") % {"role": labels[role]}) for role in labels if role in roles_of(user)]
+    held = roles_of(user)
+    by_role = [(name, gettext_lazy("Everyone with the role “%(role)s”") % {"role": label}) for name, label in role_choices() if name in held]
     return [("", gettext_lazy("Only me")), *by_role, (EVERYONE, gettext_lazy("Everyone in the organisation"))]
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from cases.selectors import cases_for
+from casework import reviews
 from casework.models import FollowUp
 
 
@@ -22,6 +23,8 @@ def my_work(user) -> dict:
         "due_this_week": list(mine.filter(due__gte=today, due__lte=week)),
         "later": list(mine.filter(due__gt=week)[:20]),
         "to_take_over": list(open_follow_ups_for(user).filter(flagged=True).exclude(assignee=user)[:20]),
+        "reviews_waiting": reviews.waiting_for(user),
+        "reviews_asked": reviews.asked_by(user),
         "recent": list(cases_for(user).filter(updated_at__gte=timezone.now() - datetime.timedelta(days=7)).select_related("person").order_by("-updated_at")[:20]),
     }
 

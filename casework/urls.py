@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import views, views_searches, views_tags
+from casework import views, views_collab, views_searches, views_tags
 
 app_name = "casework"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("searches/save", views_searches.search_save, name="search_save"),
     path("searches/<uuid:pk>/", views_searches.search_open, name="search_open"),
     path("searches/<uuid:pk>/delete", views_searches.search_delete, name="search_delete"),
+    path("cases/<str:reference>/notes/", views_collab.case_notes, name="case_notes"),
+    path("cases/<str:reference>/reviews/", views_collab.case_reviews, name="case_reviews"),
+    path("cases/<str:reference>/reviews/<uuid:pk>/answer", views_collab.review_answer, name="review_answer"),
+    path("notifications/", views_collab.notification_list, name="notifications"),
+    path("notifications/read", views_collab.notifications_read, name="notifications_read"),
+    path("notifications/settings", views_collab.notification_settings, name="notification_settings"),
 ]

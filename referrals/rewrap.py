@@ -6,7 +6,7 @@ from django.db import transaction
 
 from keys import ring
 from referrals.models import Referral
-from referrals.services import _passphrase_context  # the one statement of the wrapping context
+from referrals.services.passphrase import passphrase_context  # the one statement of the wrapping context
 
 
 def referral_passphrases_rewrap(*, progress) -> int:
@@ -18,7 +18,7 @@ def referral_passphrases_rewrap(*, progress) -> int:
         with transaction.atomic():
             referral = Referral.objects.select_for_update().get(pk=pk)
             if referral.passphrase_kek_id and referral.passphrase_wrapped is not None:
-                context = _passphrase_context(referral, referral.build_id)
+                context = passphrase_context(referral, referral.build_id)
                 referral.passphrase_kek_id, wrapped = ring.rewrap(
                     referral.passphrase_kek_id, bytes(referral.passphrase_wrapped), context=context
                 )

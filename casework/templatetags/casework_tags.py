@@ -1,12 +1,14 @@
-"""The tags of a case on its page, read through the case the page already resolved for its user."""
-
 from django import template
 
-from casework.tag_selectors import tags_of_case_for
+from casework import reviews
 
 register = template.Library()
 
 
-@register.inclusion_tag("casework/_case_tags.html", takes_context=True)
-def case_tags(context, case):
-    return {"case": case, "tags": tags_of_case_for(context["request"].user, case)}
+@register.simple_tag(takes_context=True)
+def latest_review(context, case):
+    """The newest peer review of the case the reader may see (through reviews_for), or None."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return None
+    return reviews.reviews_for(request.user, case=case).first()

@@ -41,3 +41,15 @@ def test_needs_attention_never_shows_anothers_case(client, cast):
     sign_in(client, cast.outsider)
     page = client.get("/?attention=yes").content.decode()
     assert cast.case.reference not in page and cast.case.person.name_latin not in page
+
+
+def test_a_returned_review_needs_attention_until_asked_again(client, cast):
+    from casework.reviews import review_answer, review_request
+
+    review = review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Check the timeline")
+    sign_in(client, cast.caseworker1)
+    assert cast.case.reference not in client.get("/?attention=yes").content.decode()
+    review_answer(actor=cast.legal1, review=review, approve=False, comments="The dates disagree")
+    assert cast.case.reference in client.get("/?attention=yes").content.decode()
+    review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Fixed")
+    assert cast.case.reference not in client.get("/?attention=yes").content.decode()

@@ -9,7 +9,7 @@ from audit.models import AuditEvent
 from cases import access
 from casework import services
 from casework.models import FollowUp
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -79,13 +79,13 @@ def _backup_manifest(settings):
 def _referral_with_passphrase(cast):
     """A referral whose package passphrase seed is wrapped as referral_build_request wraps it."""
     from referrals.models import Referral
-    from referrals.services import _passphrase_context, passphrase_for_build
+    from referrals.services.passphrase import passphrase_context, passphrase_for_build
 
     referral = Referral.objects.create(
         case=cast.case, recipient_name="Lawyers", recipient_kind="lawyer", created_by=cast.caseworker1, build_id=uuid.uuid4()
     )
     referral.passphrase_kek_id, referral.passphrase_wrapped = ring.wrap(
-        secrets.token_bytes(32), context=_passphrase_context(referral, referral.build_id)
+        secrets.token_bytes(32), context=passphrase_context(referral, referral.build_id)
     )
     referral.save()
     return referral, passphrase_for_build(referral)

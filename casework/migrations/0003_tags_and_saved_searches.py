@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0009_closure_reason'),
-        ('casework', '0001_initial'),
+        ('casework', '0002_notes_reviews_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,4 +1,5 @@
-"""The fixed cast of users, built through the real services (accounts.services, cases.access)."""
+"""The one cast of test users, shared by every test folder, built through the real services (accounts.services,
+cases.access): the `cast` fixture of tests/conftest.py, and make_user/role_user for a folder's extra people."""
 
 from dataclasses import dataclass
 
@@ -28,15 +29,21 @@ def make_user(username: str, *roles: str, password: str | None = PASSWORD):
     return services.user_create(actor=None, system="tests", username=username, roles=roles, password=password, email=f"{username}@example.org")
 
 
-def ensure_roles() -> None:
-    """Re-create the role groups if a transactional test's flush removed them (migration 0003_roles)."""
-    import importlib
+def role_user(role: str, *, username: str, password: str | None = PASSWORD):
+    """One more user in one role, made as the cast is (the groups made again if a flush removed them)."""
+    ensure_roles()
+    return make_user(username, role, password=password)
 
-    from django.apps import apps
+
+def ensure_roles() -> None:
+    """Re-create the role groups if a transactional test's flush removed them (as after every migrate)."""
     from django.contrib.auth.models import Group
 
-    if Group.objects.filter(name__in=(CASEWORKER, LEGAL, ADMIN)).count() < 3:
-        importlib.import_module("accounts.migrations.0003_roles").create_roles(apps, None)
+    from accounts.role_groups import sync_role_groups
+    from accounts.roles import ROLES
+
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        sync_role_groups()
 
 
 def build_cast() -> Cast:
