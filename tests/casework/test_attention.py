@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from casework import services
 from cases.models import Case
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db

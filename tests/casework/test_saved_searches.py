@@ -8,7 +8,7 @@ from accounts.roles import CASEWORKER
 from audit.models import AuditEvent
 from casework import searches
 from casework.models import SavedSearch
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from audit.models import AuditEvent
 from casework import tags
 from casework.models import CaseTag, Tag
 from patterns import stats
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 
 pytestmark = pytest.mark.django_db
 
