@@ -15,7 +15,7 @@ from evidence.services import evidence_attach
 from keys.aead import open_text
 from retention import destruction, selectors, services
 from retention.models import CaseTombstone, RetentionReview
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 
 pytestmark = pytest.mark.django_db
 
