@@ -27,7 +27,8 @@ INTAKE_PERMISSION = "intake.triage"
 
 
 def notify(*, recipients: Iterable, kind: str, case=None, case_id=None, object_id="", actor=None) -> int:
-    """Inside the caller's transaction: one notification per recipient (never the actor), ids only."""
+    """Inside the caller's transaction: one notification per recipient (never the actor), ids only. Returns how many
+    were offered (those already there are kept as they are)."""
     actor_pk = getattr(actor, "pk", None)
     rows = [
         Notification(recipient=user, kind=kind, case_id=getattr(case, "pk", case_id), object_id=str(object_id or ""), actor=actor if actor_pk else None)

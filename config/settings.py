@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str, env_url
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "patterns.estimation",
     "intake",
     "casework",
+    "retention",
     "ops",
     "rest_framework",
     "drf_spectacular",
@@ -289,9 +291,10 @@ DALIL_LIST_MAX_UNPACKED_BYTES = env_int("DALIL_LIST_MAX_UNPACKED_BYTES", 100 * 1
 DALIL_LIST_MAX_ROWS = env_int("DALIL_LIST_MAX_ROWS", 200_000)
 
 # --- Access and account security (docs/access.md) -------------------------
-# Roles whose members must sign in with a second factor: any of caseworker, legal,
-# admin, or "everyone". A member without one is sent to enrolment, not in.
-DALIL_2FA_REQUIRED_FOR = env_list("DALIL_2FA_REQUIRED_FOR", ["legal", "admin"])
+# Roles whose members must sign in with a second factor: role names (accounts/roles.py) or "everyone".
+# A member without one is sent to enrolment, not in. Unset (None): the roles declared with
+# second_factor=True in accounts/roles.py (legal and admin).
+DALIL_2FA_REQUIRED_FOR = env_list("DALIL_2FA_REQUIRED_FOR", None)
 # Admins must have, and sign in with, a WebAuthn security key or passkey (phishing-resistant).
 DALIL_ADMIN_REQUIRE_SECURITY_KEY = env_bool("DALIL_ADMIN_REQUIRE_SECURITY_KEY", False)
 # Changing access, exporting and similar need a password entered this recently.
@@ -509,5 +512,6 @@ DALIL_INTAKE_RETENTION_DAYS = env_int("DALIL_INTAKE_RETENTION_DAYS", 90)  # the 
 # A separate public host: the internal side fetches sealed reports from it (docs/intake.md).
 DALIL_INTAKE_FETCH_URL = env_str("DALIL_INTAKE_FETCH_URL", "")
 DALIL_INTAKE_FETCH_TOKEN = env_str("DALIL_INTAKE_FETCH_TOKEN", "")
+CELERY_BEAT_SCHEDULE["retention-review"] = {"task": "retention.review_prepare", "schedule": crontab(day_of_month="1", hour="3", minute="0")}
 CELERY_BEAT_SCHEDULE["intake-destroy-expired"] = {"task": "intake.destroy_expired", "schedule": 6 * 3600.0}
 CELERY_BEAT_SCHEDULE["intake-fetch"] = {"task": "intake.fetch", "schedule": 60.0}

@@ -81,7 +81,7 @@ def exhibit_entry(x: dict, shown: dict, custody: list[dict]) -> dict:
     }
 
 
-def manifest(*, referral, build_id, organisation: str, exhibits: list[dict], checkpoint_row, verifier_key: str, timestamps=()) -> dict:
+def manifest(*, referral, build_id, organisation: str, exhibits: list[dict], checkpoint_row, verifier_key: str, timestamps=(), tsa_roots=()) -> dict:
     out = {
         "format": proofs.PACKAGE_FORMAT,
         "organisation": organisation,
@@ -95,6 +95,7 @@ def manifest(*, referral, build_id, organisation: str, exhibits: list[dict], che
         "checkpoint": {"note": checkpoint_row.note, "verifier_key": verifier_key},
         "verifier": {"path": proofs.VERIFIER, "readme": proofs.README},
         "timestamps": list(timestamps),
+        "tsa_roots": list(tsa_roots),
     }
     return out
 
