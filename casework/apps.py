@@ -11,7 +11,9 @@ class CaseworkConfig(AppConfig):
 
         from accounts.models import CaseUserObjectPermission
         from cases.models import CaseAssignment
-        from casework import receivers
+        from casework import list_hooks, receivers
+
+        list_hooks.register()
 
         post_delete.connect(receivers.grant_removed, sender=CaseUserObjectPermission, dispatch_uid="casework.grant_removed")
         post_save.connect(receivers.assignment_added, sender=CaseAssignment, dispatch_uid="casework.assignment_added")

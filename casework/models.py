@@ -27,4 +27,9 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due", "pk"]
+
+
+# Tags and saved searches live in their own modules (each is a subject of its own).
+from casework.models_searches import SavedSearch  # noqa: E402,F401
+from casework.models_tags import CaseTag, Tag  # noqa: E402,F401
 from casework.models_collab import Note, Notification, NotificationSetting, Review  # noqa: E402,F401  (notes, reviews, notifications)

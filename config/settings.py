@@ -291,9 +291,10 @@ DALIL_LIST_MAX_UNPACKED_BYTES = env_int("DALIL_LIST_MAX_UNPACKED_BYTES", 100 * 1
 DALIL_LIST_MAX_ROWS = env_int("DALIL_LIST_MAX_ROWS", 200_000)
 
 # --- Access and account security (docs/access.md) -------------------------
-# Roles whose members must sign in with a second factor: any of caseworker, legal,
-# admin, or "everyone". A member without one is sent to enrolment, not in.
-DALIL_2FA_REQUIRED_FOR = env_list("DALIL_2FA_REQUIRED_FOR", ["legal", "admin"])
+# Roles whose members must sign in with a second factor: role names (accounts/roles.py) or "everyone".
+# A member without one is sent to enrolment, not in. Unset (None): the roles declared with
+# second_factor=True in accounts/roles.py (legal and admin).
+DALIL_2FA_REQUIRED_FOR = env_list("DALIL_2FA_REQUIRED_FOR", None)
 # Admins must have, and sign in with, a WebAuthn security key or passkey (phishing-resistant).
 DALIL_ADMIN_REQUIRE_SECURITY_KEY = env_bool("DALIL_ADMIN_REQUIRE_SECURITY_KEY", False)
 # Changing access, exporting and similar need a password entered this recently.

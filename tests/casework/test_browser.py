@@ -3,7 +3,7 @@
 import pytest
 
 from casework import notes, reviews
-from tests.accounts.cast import build_cast
+from tests.cast import build_cast
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

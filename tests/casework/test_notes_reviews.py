@@ -7,7 +7,7 @@ from django.db import connection
 from audit.models import AuditEvent
 from casework import notes, reviews
 from casework.models_collab import Note, Notification, Review
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 
 pytestmark = pytest.mark.django_db
 

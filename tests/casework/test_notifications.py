@@ -16,7 +16,7 @@ from casework import digest, notes, notifications, reviews
 from casework.models import FollowUp
 from casework.models_collab import Notification, NotificationSetting
 from casework.services import follow_up_add
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from cases.models import Case, Consent, Contact, Source
 from evidence.models import EvidenceFile
 from intake import services
 from intake.models import Message, Submission
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 
 from .conftest import ANSWERS, jpeg_with_gps, upload
 

@@ -15,7 +15,7 @@ from evidence.services import evidence_attach
 from keys.aead import open_text
 from retention import destruction, selectors, services
 from retention.models import CaseTombstone, RetentionReview
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +47,14 @@ def _with_file(cast, django_capture_on_commit_callbacks):
     return file
 
 
-def test_due_list_holds_and_extensions(cast):
+def test_due_list_holds_and_extensions(cast, settings):
+    from retention.tasks import review_prepare_task
+
     case = _past_retention(cast)
     assert list(selectors.cases_due()) == [case]
-    review = services.review_prepare()
+    assert settings.CELERY_BEAT_SCHEDULE["retention-review"]["task"] == "retention.review_prepare"
+    review = RetentionReview.objects.get(pk=review_prepare_task.delay().get())  # what beat runs on the first of the month
+    assert AuditEvent.objects.filter(action="retention.review.prepared", actor__isnull=True).count() == 1
     assert list(review.cases.all()) == [case]
     assert services.review_prepare() == review and RetentionReview.objects.count() == 1  # beat twice a month: one list
     services.retention_extend(actor=cast.admin1, case=case, until=timezone.localdate() + datetime.timedelta(days=90), reason="Family asked")
