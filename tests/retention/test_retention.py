@@ -185,3 +185,13 @@ def test_every_model_with_sealed_values_of_a_case_is_shredded():
     covered = {model._meta.label for model, _path, _fields in destruction.sealed_models()}
     assert {"cases.Case", "cases.Person", "cases.Contact", "cases.Event", "cases.Source", "cases.Consent", "evidence.EvidenceFile",
             "casework.FollowUp", "casework.Note", "casework.Review", "referrals.Assessment", "referrals.AssessmentItem", "referrals.SupportLink", "referrals.ReviewRequest"} <= covered
+
+
+def test_bad_periods_change_nothing(client, cast):
+    services.policy_set(actor=cast.admin1, status="closed", days=365)
+    sign_in(client, cast.admin1)
+    response = client.post("/retention/policies", {"closed": "0", "intake": "abc"})
+    assert response.status_code == 400 and selectors.policies() == {"closed": 365}
+    assert client.post("/retention/policies", {"closed": "730", "intake": "90"}).status_code == 302
+    assert selectors.policies() == {"closed": 730, "intake": 90}
+    assert AuditEvent.objects.filter(action="retention.policy.set").count() == 3
