@@ -41,6 +41,11 @@ class Role:
     # In the default of DALIL_2FA_REQUIRED_FOR: its members sign in with a second factor.
     second_factor: bool = False
 
+    def __post_init__(self):
+        unknown = set(self.case_perms) - set(CASE_PERMS)
+        if unknown or any(perm.count(".") != 1 for perm in self.permissions):
+            raise ValueError(f"Role {self.name}: case permissions are {CASE_PERMS}, model permissions 'app.codename'")
+
     def group_permissions(self) -> set[str]:
         perms = set(self.permissions) | {f"cases.{p}" for p in self.case_perms}
         if self.aggregates:

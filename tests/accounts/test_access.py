@@ -203,6 +203,30 @@ def test_case_perms_in_one_query_match_the_rules_of_cases_for(cast, django_asser
     assert not wrong, "\n".join(wrong)
 
 
+def test_case_get_for_learns_every_permission_in_its_one_query(cast, django_assert_num_queries):
+    """What case_get_for learns in its query (direct grants, group grants, roles, sensitivity) is what
+    case_perms would have asked for."""
+    from cases.selectors import case_perms
+
+    legal2 = make_user("legal2", "legal", password=None)
+    access.case_share_with_legal(actor=cast.caseworker1, case=cast.other_case)  # a group grant
+    users = (cast.caseworker1, cast.caseworker2, cast.legal1, legal2, cast.outsider)
+    for sensitive in (False, True):
+        if sensitive:
+            access.case_set_sensitive(actor=cast.admin1, case=cast.other_case, sensitive=True)
+        for case_ in (cast.case, cast.other_case):
+            for user in users:
+                expected = access.case_perms_for(user, case_)
+                try:
+                    with django_assert_num_queries(1):
+                        case = case_get_for(user, reference=case_.reference)
+                except Http404:
+                    assert "view_case" not in expected, user.username
+                    continue
+                with django_assert_num_queries(0):
+                    assert case_perms(user, case) == expected, (user.username, sensitive)
+
+
 def test_a_case_resolved_for_one_user_opens_nothing_to_another(cast):
     """What case_get_for learnt about caseworker1 rides on the instance for caseworker1 alone."""
     from cases.selectors import case_get_for, contacts_for, events_for, user_has_case_perm

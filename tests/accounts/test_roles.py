@@ -43,6 +43,16 @@ def test_a_group_changed_by_hand_is_brought_back_by_the_next_migrate():
     assert group_permissions() == {role.name: role.group_permissions() for role in roles.ROLES.values()}
 
 
+def test_a_declaration_that_names_no_real_permission_fails_loudly(monkeypatch):
+    with pytest.raises(ValueError):
+        Role("typo", "Typo", permissions=(), case_perms=("view_cases",))
+    monkeypatch.setitem(roles.ROLES, "typo", Role("typo", "Typo", permissions=("cases.view_cases",)))
+    from django.contrib.auth.models import Permission
+
+    with pytest.raises(Permission.DoesNotExist):  # the migrate that would make its group stops
+        sync_role_groups()
+
+
 def test_the_second_factor_default_is_the_roles_that_declare_it(settings, cast):
     settings.DALIL_2FA_REQUIRED_FOR = None  # unset in the environment
     assert roles.second_factor_role_names() == (roles.LEGAL, roles.ADMIN)
