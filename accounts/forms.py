@@ -4,18 +4,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ADMIN, CASEWORKER, LEGAL, ROLES
+from accounts.roles import CASEWORKER, LEGAL, ROLES, role_choices
 
 User = get_user_model()
-
-ROLE_CHOICES = [(CASEWORKER, _("Caseworker")), (LEGAL, _("Legal")), (ADMIN, _("Admin"))]
-
 
 class RolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", ROLE_CHOICES)
+        kwargs.setdefault("choices", role_choices)  # read when a form is made: accounts/roles.py
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Roles"))
         super().__init__(**kwargs)

@@ -5,6 +5,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from accounts.roles import role_label
+
 
 class User(AbstractUser):
     """A person who signs in to Dalil. Roles are the groups caseworker, legal and admin."""
@@ -85,3 +87,7 @@ class RoleChangeRequest(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     approved = models.BooleanField(null=True)
+
+    def role_labels(self) -> list[str]:
+        """The requested roles by their labels, in the reader's language (accounts/roles.py)."""
+        return [str(role_label(name)) for name in self.roles]

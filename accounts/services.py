@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import RoleChangeRequest, UserSession
-from accounts.roles import ADMIN, ROLES
+from accounts.roles import ADMIN, ROLES, role_names
 from audit import actions
 from audit.services import audit_record
 
@@ -89,7 +89,7 @@ def user_invite(*, actor, username: str, roles: Iterable[str], email: str = "", 
 
 
 def _apply_roles(*, actor, user, roles: set[str]) -> dict:
-    current = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    current = set(user.groups.filter(name__in=role_names()).values_list("name", flat=True))
     added, removed = sorted(roles - current), sorted(current - roles)
     user.groups.remove(*Group.objects.filter(name__in=removed))
     user.groups.add(*Group.objects.filter(name__in=added))
@@ -116,7 +116,7 @@ def role_change_request(*, actor, roles: Iterable[str]) -> RoleChangeRequest:
     """An admin asks to change their own roles; nothing changes until another admin approves.
     Replaces their earlier open request. Audit: account.role.change_requested."""
     roles = _check_roles(roles)
-    current = set(actor.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    current = set(actor.groups.filter(name__in=role_names()).values_list("name", flat=True))
     if ADMIN in current and ADMIN not in roles:
         raise AccountError("You cannot remove your own admin role; ask another admin.")
     RoleChangeRequest.objects.filter(user=actor, decided_at__isnull=True).delete()

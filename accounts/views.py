@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import gate, otp, services
 from accounts.forms import PasswordConfirmForm
-from accounts.roles import roles_of, second_factor_required, security_key_required
+from accounts.roles import role_label, roles_of, second_factor_required, security_key_required
 from accounts.signals import AUTH_AT_SESSION_KEY
 from audit.selectors import recent_factor_changes
 
@@ -101,7 +101,7 @@ def account(request):
         request,
         "accounts/account.html",
         {
-            "roles": sorted(roles_of(request.user)),
+            "roles": [role_label(name) for name in sorted(roles_of(request.user))],  # shown in the reader's language
             "required": second_factor_required(request.user),
             "key_required": security_key_required(request.user),
             "factor_changes": recent_factor_changes(request.user),

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from api import audit_views, docs, views
+from api import audit_views, docs, views, views_contacts
 
 app_name = "api"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("cases/<str:reference>/events/<uuid:event_id>/", views.EventDetail.as_view(), name="event-detail"),
     path("cases/<str:reference>/sources/", views.SourceList.as_view(), name="source-list"),
     path("cases/<str:reference>/sources/<uuid:source_id>/", views.SourceDetail.as_view(), name="source-detail"),
+    path("cases/<str:reference>/contacts/", views_contacts.ContactList.as_view(), name="contact-list"),
+    path("cases/<str:reference>/contacts/<uuid:contact_id>/", views_contacts.ContactDetail.as_view(), name="contact-detail"),
     path("cases/<str:reference>/files/", views.FileListUpload.as_view(), name="file-list"),
     path("cases/<str:reference>/files/<uuid:file_id>/", views.FileDetail.as_view(), name="file-detail"),
     path("cases/<str:reference>/files/<uuid:file_id>/custody/", views.FileCustody.as_view(), name="file-custody"),

@@ -284,8 +284,8 @@ def _hash_of(data: bytes, algorithm_identifier) -> str:
     return name
 
 
-def _verify_signer(data: bytes, certs: list[bytes], signer) -> str:
-    """Check the SignerInfo's signature over its signed attributes with one of the token's certificates."""
+def _verify_signer(data: bytes, certs: list[bytes], signer):
+    """Check the SignerInfo's signature over its signed attributes with one of the token's certificates; that certificate."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -313,13 +313,51 @@ def _verify_signer(data: bytes, certs: list[bytes], signer) -> str:
             usages = []
         if x509.oid.ExtendedKeyUsageOID.TIME_STAMPING not in usages:
             raise ProofError("the certificate that signed the time-stamp is not one for time-stamping")
-        return f"{cert.subject.rfc4514_string()} (certificate SHA-256 {cert.fingerprint(hashes.SHA256()).hex()})"
+        return cert
     raise ProofError("the time-stamp's signature does not verify with the certificate it carries")
 
 
-def check_timestamp(message: bytes, response: bytes) -> tuple[str, str]:
+def _named(cert) -> str:
+    from cryptography.hazmat.primitives import hashes
+
+    return f"{cert.subject.rfc4514_string()} (certificate SHA-256 {cert.fingerprint(hashes.SHA256()).hex()})"
+
+
+def _chain(cert, carried: list[bytes], roots: list, when) -> str:
+    """Follow issuers from the signing certificate to one of `roots` (each signature, CA flag and validity at the
+    stamp's time checked); the root reached, or ProofError. Intermediates may come from the token."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    pool = roots + [x509.load_der_x509_certificate(der) for der in carried]
+    pinned = {root.fingerprint(hashes.SHA256()) for root in roots}
+    for _depth in range(8):
+        if not cert.not_valid_before_utc <= when <= cert.not_valid_after_utc:
+            raise ProofError(f"the certificate {cert.subject.rfc4514_string()} was not valid when the stamp was made")
+        if cert.fingerprint(hashes.SHA256()) in pinned:
+            return _named(cert)
+        issuer = None
+        for candidate in pool:
+            if candidate.subject != cert.issuer or candidate.fingerprint(hashes.SHA256()) == cert.fingerprint(hashes.SHA256()):
+                continue
+            try:
+                is_ca = candidate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+                cert.verify_directly_issued_by(candidate)
+            except (x509.ExtensionNotFound, ValueError, TypeError, InvalidSignature):
+                continue
+            if is_ca:
+                issuer = candidate
+                break
+        if issuer is None:
+            raise ProofError(f"the authority's certificate does not chain to a trusted root (no issuer found for {cert.issuer.rfc4514_string()})")
+        cert = issuer
+    raise ProofError("the authority's certificate chain is too long")
+
+
+def check_timestamp(message: bytes, response: bytes, roots: list | None = None) -> tuple[str, str]:
     """(time, authority) of an RFC 3161 TimeStampResp over SHA-256(message), its signature checked; ProofError if not.
-    Whether to trust the authority is the reader's call: its certificate's name and fingerprint are returned."""
+    With `roots` (cryptography x509 certificates), the signing certificate must also chain to one of them, and the
+    authority returned names the root reached. Which roots to trust is the reader's call."""
     try:
         status, token = _items(response, *_der(response, 0)[1:])[:2]
         if int.from_bytes(_value(response, _inside(response, status)[0]), "big") not in (0, 1):
@@ -342,7 +380,16 @@ def check_timestamp(message: bytes, response: bytes) -> tuple[str, str]:
         raise ProofError("the time-stamp is over something else")
     if not ok_content:
         raise ProofError("the time-stamp's signed attributes are not over its content")
-    authority = _verify_signer(response, certs, signer)
+    cert = _verify_signer(response, certs, signer)
+    authority = _named(cert)
+    if roots:
+        import datetime
+
+        try:
+            at = datetime.datetime.strptime(gen_time[:14], "%Y%m%d%H%M%S").replace(tzinfo=datetime.timezone.utc)
+        except ValueError:
+            raise ProofError("the time-stamp's time is malformed") from None
+        authority += f", chained to the root {_chain(cert, certs, roots, at)}"
     when = f"{gen_time[0:4]}-{gen_time[4:6]}-{gen_time[6:8]} {gen_time[8:10]}:{gen_time[10:12]}:{gen_time[12:14]} UTC"
     return when, authority
 
@@ -505,7 +552,34 @@ def _intake_batch(text: str, checkpoint: Checkpoint) -> dict[int, tuple[str, str
     return {int(seq): (file_id, sha) for seq, file_id, sha in (line.split(" ") for line in lines[3:-1])}
 
 
-def _check_timestamps(report: Report, stamps: list, checkpoint: Checkpoint | None, intakes: dict) -> None:
+def load_roots(pem: bytes) -> list:
+    """The certificates of a PEM file or text (ProofError if there are none)."""
+    from cryptography import x509
+
+    try:
+        return x509.load_pem_x509_certificates(pem)
+    except ValueError:
+        raise ProofError("no PEM certificate in the time-stamping root file") from None
+
+
+def _tsa_roots(report: Report, manifest: dict, given: list | None) -> list:
+    """The roots a stamp must chain to: the reader's own (--tsa-root), else those the package carries."""
+    if given:
+        return given
+    carried = manifest.get("tsa_roots") or []
+    try:
+        roots = [root for pem in carried for root in load_roots(str(pem).encode("ascii"))]
+    except (ProofError, UnicodeError):
+        report.failed.append("the package's time-stamping roots (tsa_roots) are not PEM certificates")
+        return []
+    if roots:
+        report.notes.append("time-stamps chained to the roots carried in the package; pin the authority's own root with --tsa-root")
+    elif manifest.get("timestamps"):
+        report.notes.append("no time-stamping root in the package or given with --tsa-root: the authority's certificate was not chained to a root")
+    return roots
+
+
+def _check_timestamps(report: Report, stamps: list, checkpoint: Checkpoint | None, intakes: dict, roots: list) -> None:
     """Each RFC 3161 stamp the package carries: over its checkpoint note, or over a batch of intake hashes."""
     if not stamps:
         report.notes.append("the package carries no RFC 3161 time-stamps")
@@ -513,7 +587,7 @@ def _check_timestamps(report: Report, stamps: list, checkpoint: Checkpoint | Non
     for i, stamp in enumerate(stamps if isinstance(stamps, list) else []):
         try:
             message = str(stamp["message"])
-            when, who = check_timestamp(message.encode("utf-8"), unb64(stamp["response"]))
+            when, who = check_timestamp(message.encode("utf-8"), unb64(stamp["response"]), roots)
             if stamp["kind"] == "checkpoint":
                 if checkpoint is None or message != checkpoint.note:
                     raise ProofError("it is over another checkpoint than the package's")
@@ -548,9 +622,10 @@ def _check_later(report: Report, checkpoint: Checkpoint | None, doc, key: str) -
         report.passed.append(f"the package's checkpoint is a prefix of the later checkpoint of {new.size} events: the log only grew")
 
 
-def verify_package(package, *, public_key: str | None = None, consistency: dict | None = None) -> Report:
+def verify_package(package, *, public_key: str | None = None, consistency: dict | None = None, tsa_roots: list | None = None) -> Report:
     """Check a package (FolderPackage or ZipPackage) offline. PackageError if it cannot be checked at all.
-    `consistency`: a consistency proof (wire form) from the package's checkpoint to a later one."""
+    `consistency`: a consistency proof (wire form) from the package's checkpoint to a later one; `tsa_roots`: the
+    reader's own time-stamping roots (x509 certificates), used instead of those the package carries."""
     report = Report()
     manifest = read_manifest(package)
     exhibits = [x for x in manifest.get("exhibits") or [] if isinstance(x, dict)]
@@ -586,7 +661,7 @@ def verify_package(package, *, public_key: str | None = None, consistency: dict 
     if not exhibits:
         report.notes.append("the package has no exhibits")
     intakes = {x.get("number", "?"): _check_exhibit(report, package, x, checkpoint) for x in exhibits}
-    _check_timestamps(report, manifest.get("timestamps") or [], checkpoint, intakes)
+    _check_timestamps(report, manifest.get("timestamps") or [], checkpoint, intakes, _tsa_roots(report, manifest, tsa_roots))
     if consistency is not None:
         _check_later(report, checkpoint, consistency, key)
     return report
@@ -598,6 +673,14 @@ def read_json(path: str):
             return json.load(fh)
     except (OSError, ValueError) as exc:
         raise PackageError(f"cannot read {path}: {exc}") from None
+
+
+def read_roots(path: str) -> list:
+    try:
+        with open(path, "rb") as fh:
+            return load_roots(fh.read())
+    except (OSError, ProofError) as exc:
+        raise PackageError(f"cannot read the time-stamping roots in {path}: {exc}") from None
 
 
 def open_package(path: str, passphrase: str | None = None):
@@ -616,10 +699,12 @@ def main(argv=None) -> int:
     parser.add_argument("--passphrase", help="the ZIP's passphrase (only for a .zip not yet extracted)")
     parser.add_argument("--public-key", help="the organisation's checkpoint key, obtained from it separately")
     parser.add_argument("--consistency", metavar="FILE", help="a consistency proof from this package's checkpoint to a later one")
+    parser.add_argument("--tsa-root", metavar="PEM", help="the time-stamping authority's root certificate(s), obtained from it separately")
     args = parser.parse_args(argv)
     try:
         later = read_json(args.consistency) if args.consistency else None
-        report = verify_package(open_package(args.package, args.passphrase), public_key=args.public_key, consistency=later)
+        roots = read_roots(args.tsa_root) if args.tsa_root else None
+        report = verify_package(open_package(args.package, args.passphrase), public_key=args.public_key, consistency=later, tsa_roots=roots)
     except PackageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -42,10 +42,11 @@ def bench_page_views():
     from django.test import Client
 
     import cases.views
+    from accounts.roles import CASEWORKER
     from tests.factories import UserFactory, make_case
 
     user = UserFactory(username="bench-caseworker")
-    user.groups.add(Group.objects.get(name="caseworker"))
+    user.groups.add(Group.objects.get(name=CASEWORKER))
     case = make_case(actor=user)
     client = Client()
     client.force_login(user)

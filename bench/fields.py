@@ -121,10 +121,11 @@ def _caseworker_client():
     from django.test import Client
 
     from accounts.models import CaseUserObjectPermission
+    from accounts.roles import CASEWORKER
     from cases.models import Case
 
     worker = get_user_model().objects.create_user("bench-caseworker", "worker@example.org", "bench-password-123")
-    worker.groups.add(Group.objects.get(name="caseworker"))
+    worker.groups.add(Group.objects.get(name=CASEWORKER))
     perms = list(Permission.objects.filter(content_type__app_label="cases", codename__in=["view_case", "change_case"]))
     case_ids = list(Case.objects.values_list("pk", flat=True))
     CaseUserObjectPermission.objects.bulk_create(

@@ -56,12 +56,13 @@ def seed(n_cases: int, n_audit: int, users: int) -> list[str]:
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
+    from accounts.roles import CASEWORKER
     from tests.factories import UserFactory
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
     admin = UserFactory(username="bench-admin")
-    caseworker_group = Group.objects.get(name="caseworker")
+    caseworker_group = Group.objects.get(name=CASEWORKER)
     workers = []
     for i in range(users):
         u = UserFactory(username=f"bench-cw{i}", password=PASSWORD)

@@ -32,7 +32,8 @@ EXHIBITS = 20
 
 def _setup():
     from referrals import services
-    from tests.referrals.conftest import attach, build_case, role_user
+    from tests.cast import role_user
+    from tests.referrals.conftest import attach, build_case
 
     caseworker = role_user("caseworker", username="bench-cw")
     legal = role_user("legal", username="bench-legal")

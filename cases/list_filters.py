@@ -24,8 +24,10 @@ class ListFilter:
     apply: Callable[[object, QuerySet, object], QuerySet]  # (user, scoped cases, cleaned value) -> cases
 
 
-# Something shown beside the list: (user, the filtered cases, the cases of the page) -> context for the template.
-PageHook = Callable[[object, QuerySet, list], dict]
+# What an app shows with a page of the list: (request, the filtered cases, the cases of the page) -> HTML to
+# show above the results ("" for nothing). It may also give each case of the page `list_badges`: a list of
+# (label, css class) shown beside the person.
+PageHook = Callable[[object, QuerySet, list], str]
 
 _FILTERS: dict[str, ListFilter] = {}
 _PAGE_HOOKS: dict[str, PageHook] = {}
@@ -43,12 +45,10 @@ def extra_filter_names() -> tuple[str, ...]:
     return tuple(_FILTERS)
 
 
-def page_context(user, cases: QuerySet, page_cases: list) -> dict:
-    """What the registered apps show beside this page of the list (tags of each row, counts...)."""
-    context: dict = {}
-    for hook in _PAGE_HOOKS.values():
-        context.update(hook(user, cases, page_cases))
-    return context
+def page_context(request, cases: QuerySet, page_cases: list) -> dict:
+    """What the registered apps show with this page of the list (tags of each row, counts, saved searches)."""
+    asides = [hook(request, cases, page_cases) for hook in _PAGE_HOOKS.values()]
+    return {"list_asides": [html for html in asides if html]}
 
 
 def _any(choices):

@@ -123,6 +123,11 @@ def compare_dates(a: BirthDate | None, b: BirthDate | None) -> tuple[str, int, s
     return "conflict", -40, "different birth years"
 
 
+def dates_conflict(a: BirthDate | None, b: BirthDate | None) -> bool:
+    """Do two birth dates rule a pair out (compare_dates says "conflict")? A bulk matcher's cheap first test."""
+    return a is not None and b is not None and compare_dates(a, b)[0] == "conflict"
+
+
 # --- names --------------------------------------------------------------------------------------------------
 
 

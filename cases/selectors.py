@@ -68,16 +68,40 @@ def _scope_sql() -> dict[str, str]:
             f" INNER JOIN {user_groups} ug ON ug.group_id = g.group_id"
             " WHERE p.codename = %s AND ug.user_id = %s AND c.is_sensitive = %s"
         ),
+        # The same rules for the one case row being fetched (correlated): does the user hold this permission?
+        "holds": (
+            f"EXISTS (SELECT 1 FROM {t(CaseUserObjectPermission)} g"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
+            f" INNER JOIN {t(Permission)} p ON g.permission_id = p.id WHERE p.codename = %s AND g.user_id = %s"
+            f" AND g.content_object_id = {t(Case)}.id)"
+            f" OR (EXISTS (SELECT 1 FROM {t(CaseGroupObjectPermission)} g"
+            f" INNER JOIN {t(Permission)} p ON g.permission_id = p.id"
+            f" INNER JOIN {user_groups} ug ON ug.group_id = g.group_id"
+            f" WHERE p.codename = %s AND ug.user_id = %s AND g.content_object_id = {t(Case)}.id) AND {t(Case)}.is_sensitive = %s)"
+        ),
+    }
+
+
+def _holds_annotations(user) -> dict[str, RawSQL]:
+    """For case_get_for: one boolean per case permission, answered in the query that fetches the case."""
+    sql = _scope_sql()
+    return {
+        f"_dalil_holds_{perm}": RawSQL(  # nosec B611  # constant SQL from _scope_sql (quoted table names); user values are parameters
+            f"({sql['role']}) AND ({sql['holds']})", [perm, user.pk, perm, user.pk, perm, user.pk, False], output_field=BooleanField()
+        )
+        for perm in CASE_PERMS
     }
 
 
 def case_get_for(user, *, reference: str, perm: str = "view_case") -> Case:
     """One case by reference, or Http404 whether it is missing or not this user's."""
+    # What else the user holds on the case comes in the same query (case_perms then asks nothing more).
+    held = {} if user is None or not user.is_authenticated or user.is_superuser else _holds_annotations(user)
     try:
-        case = cases_for(user, perm=perm).select_related("person", "created_by", "updated_by").get(reference=reference)
+        case = cases_for(user, perm=perm).select_related("person", "created_by", "updated_by").annotate(**held).get(reference=reference)
     except Case.DoesNotExist:
         raise Http404("No such case.") from None
-    _remember(case, user, {perm}, complete=False)
+    perms = set(CASE_PERMS) if not held else {p for p in CASE_PERMS if case.__dict__.pop(f"_dalil_holds_{p}")}
+    _remember(case, user, perms | {perm}, complete=True)
     return case
 
 

@@ -21,16 +21,8 @@ from audit import actions
 from audit.services import audit_read
 from cases import drafts, once, selectors, services
 from cases.conflicts import conflict_rows
-from cases.forms import (
-    CaseForm,
-    ConsentForm,
-    ContactForm,
-    EventForm,
-    FirstContactForm,
-    PersonForm,
-    SourceForm,
-    working_copy,
-)
+from cases.forms import CaseForm, ConsentForm, ContactForm, EventForm, FirstContactForm, PersonForm, SourceForm, working_copy
+from cases.gone import or_gone_page
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Testimony and contact details never appear on an error page.
@@ -93,6 +85,7 @@ def _create_once(request: HttpRequest, case, name: str, create) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
+@or_gone_page
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_get_for(request.user, reference=reference)
     # Undated events go last: nothing can be said about where they fall.

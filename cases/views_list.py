@@ -72,5 +72,5 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # An administrator with no case shared sees how many cases there are and why none is listed.
     unshared = selectors.case_total() if not page.paginator.count and not filtered and request.user.has_perm("accounts.manage_users") else 0
     context = {"form": form, "page": page, "filtered": filtered, "querystring": querystring, "unshared": unshared}
-    context.update(list_filters.page_context(request.user, cases, list(page.object_list)))
+    context.update(list_filters.page_context(request, cases, list(page.object_list)))
     return render(request, TEMPLATE, context)

@@ -18,3 +18,13 @@ def grant_removed(sender, instance, **kwargs):
             follow_ups_flag_lost_access(case=case, user=user)
 
     transaction.on_commit(flag)
+
+
+def assignment_added(sender, instance, created, raw=False, **kwargs):
+    """Inside the granting transaction: the person given access to a case (not by themself) is notified."""
+    from cases.access import REASON_CREATOR
+    from casework.notifications import Kind, notify
+
+    if not created or raw or instance.reason == REASON_CREATOR or instance.assigned_by_id in (None, instance.user_id):
+        return
+    notify(recipients=[instance.user], kind=Kind.CASE_SHARED, case_id=instance.case_id, actor=instance.assigned_by)

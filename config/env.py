@@ -46,7 +46,7 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
-def env_list(name: str, default: list[str]) -> list[str]:
+def env_list(name: str, default: list[str] | None) -> list[str] | None:
     raw = os.environ.get(name)
     if raw is None:
         return default

@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str, env_url
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "patterns.estimation",
     "intake",
     "casework",
+    "retention",
     "ops",
     "rest_framework",
     "drf_spectacular",
@@ -289,9 +291,10 @@ DALIL_LIST_MAX_UNPACKED_BYTES = env_int("DALIL_LIST_MAX_UNPACKED_BYTES", 100 * 1
 DALIL_LIST_MAX_ROWS = env_int("DALIL_LIST_MAX_ROWS", 200_000)
 
 # --- Access and account security (docs/access.md) -------------------------
-# Roles whose members must sign in with a second factor: any of caseworker, legal,
-# admin, or "everyone". A member without one is sent to enrolment, not in.
-DALIL_2FA_REQUIRED_FOR = env_list("DALIL_2FA_REQUIRED_FOR", ["legal", "admin"])
+# Roles whose members must sign in with a second factor: role names (accounts/roles.py) or "everyone".
+# A member without one is sent to enrolment, not in. Unset (None): the roles declared with
+# second_factor=True in accounts/roles.py (legal and admin).
+DALIL_2FA_REQUIRED_FOR = env_list("DALIL_2FA_REQUIRED_FOR", None)
 # Admins must have, and sign in with, a WebAuthn security key or passkey (phishing-resistant).
 DALIL_ADMIN_REQUIRE_SECURITY_KEY = env_bool("DALIL_ADMIN_REQUIRE_SECURITY_KEY", False)
 # Changing access, exporting and similar need a password entered this recently.
@@ -461,6 +464,27 @@ CELERY_BEAT_SCHEDULE["evidence-verify"] = {
     "schedule": env_int("DALIL_EVIDENCE_VERIFY_HOURS", 24) * 3600.0,
 }
 
+# --- E-mail and notifications (casework/digest.py, docs/configuration.md) --
+# Console in development (no DATABASE_URL), SMTP otherwise; the password can come from DALIL_EMAIL_PASSWORD_FILE.
+EMAIL_BACKEND = env_str("DALIL_EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.console.EmailBackend" if EMBEDDED else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("DALIL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DALIL_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DALIL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DALIL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DALIL_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DALIL_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DALIL_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DALIL_EMAIL_FROM", "dalil@localhost")
+# The address the digest links to: by default the first trusted origin.
+DALIL_BASE_URL = env_url("DALIL_BASE_URL") or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "http://localhost:8000")
+DALIL_DIGEST_HOUR = env_int("DALIL_DIGEST_HOUR", 7)  # local hour after which the daily digest goes out
+CELERY_BEAT_SCHEDULE["casework-notifications-sweep"] = {
+    "task": "casework.notifications_sweep", "schedule": env_int("DALIL_NOTIFICATION_SWEEP_MINUTES", 5) * 60.0,
+}
+CELERY_BEAT_SCHEDULE["casework-digests"] = {"task": "casework.digests_send", "schedule": 3600.0}
+
 # --- Operations: backups (docs/operations.md) ------------------------------
 DALIL_BACKUP_DIR = env_str("DALIL_BACKUP_DIR", "")
 DALIL_BACKUP_KEEP = env_int("DALIL_BACKUP_KEEP", 14)
@@ -488,5 +512,6 @@ DALIL_INTAKE_RETENTION_DAYS = env_int("DALIL_INTAKE_RETENTION_DAYS", 90)  # the 
 # A separate public host: the internal side fetches sealed reports from it (docs/intake.md).
 DALIL_INTAKE_FETCH_URL = env_str("DALIL_INTAKE_FETCH_URL", "")
 DALIL_INTAKE_FETCH_TOKEN = env_str("DALIL_INTAKE_FETCH_TOKEN", "")
+CELERY_BEAT_SCHEDULE["retention-review"] = {"task": "retention.review_prepare", "schedule": crontab(day_of_month="1", hour="3", minute="0")}
 CELERY_BEAT_SCHEDULE["intake-destroy-expired"] = {"task": "intake.destroy_expired", "schedule": 6 * 3600.0}
 CELERY_BEAT_SCHEDULE["intake-fetch"] = {"task": "intake.fetch", "schedule": 60.0}

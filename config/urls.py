@@ -16,6 +16,7 @@ urlpatterns = [
     path("patterns/", include("patterns.urls")),
     path("intake/", include("intake.urls")),
     path("", include("casework.urls")),
+    path("", include("retention.urls")),
     path("", include("intake.public_urls")),
     path("", include("referrals.urls")),
     path("", include("cases.urls")),

@@ -2,14 +2,13 @@
 
 `patterns.view_aggregates` lets a role count over every case without opening any: the dashboard and
 the research export use `aggregate_cases(user)`; every page that shows a case or a person still goes
-through cases.selectors.cases_for(user).
+through cases.selectors.cases_for(user). Which roles carry it is declared in accounts/roles.py
+(`Role.aggregates`); accounts.role_groups gives it to their groups.
 """
 
 from django.db.models import QuerySet
 
-AGGREGATE_PERMISSION = "patterns.view_aggregates"
-# The access app's role groups (docs/access.md) that hold the aggregate permission.
-AGGREGATE_GROUPS = ("legal", "admin")
+from accounts.roles import AGGREGATE_PERMISSION
 
 
 def can_view_aggregates(user) -> bool:
@@ -24,25 +23,3 @@ def aggregate_cases(user) -> QuerySet:
     if can_view_aggregates(user):
         return Case.objects.all()
     return cases_for(user)
-
-
-def grant_aggregate_permission(*args, apps=None, **kwargs) -> None:
-    """Give the aggregate permission to the legal and admin groups that exist (idempotent)."""
-    if apps is None:
-        from django.apps import apps as global_apps
-
-        apps = global_apps
-    try:
-        Group = apps.get_model("auth", "Group")
-        Permission = apps.get_model("auth", "Permission")
-        ContentType = apps.get_model("contenttypes", "ContentType")
-    except LookupError:
-        return
-    content_type, _ = ContentType.objects.get_or_create(app_label="patterns", model="sourcelist")
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type,
-        codename="view_aggregates",
-        defaults={"name": "Can see counts over all cases without seeing any case"},
-    )
-    for group in Group.objects.filter(name__in=AGGREGATE_GROUPS):
-        group.permissions.add(permission)

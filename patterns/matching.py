@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
-from cases.name_compare import THRESHOLD, BirthDate, birth, compare_forms
+from cases.name_compare import THRESHOLD, BirthDate, birth, compare_forms, dates_conflict
 from cases.names import NameForms, normalise, normalise_name
 
 __all__ = ["DEFAULT_MIN_SCORE", "Record", "Match", "Index", "score_pair", "link", "match_records", "match_within", "parse_birth_date"]
@@ -180,9 +180,15 @@ class Index:
         """Candidates for one record, best first, and the number of pairs compared."""
         out = []
         candidates = self._candidates(record)
+        # A pair that is not the same person scores under THRESHOLD (score_pair clips it), and birth dates in
+        # conflict rule a pair out whatever the names: at a cut-off of THRESHOLD or more such a pair is skipped
+        # before its names are compared (most candidates of a large list: namesakes born the same year).
+        need_same = min_score >= THRESHOLD
         for i in candidates:
             other = self.records[i]
             if exclude is not None and exclude(other):
+                continue
+            if need_same and dates_conflict(record.born, other.born):
                 continue
             m = score_pair(record, other, min_score=min_score)
             if m is not None and m.score >= min_score:

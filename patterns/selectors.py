@@ -9,16 +9,16 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.roles import sees_lists
 from cases.models import Case, Person
 from cases.selectors import cases_for
-from patterns.access import can_view_aggregates
 from patterns.matching import DEFAULT_MIN_SCORE, Index
 from patterns.models import CaseMerge, DuplicateDismissal, ListUpload, MatchCandidate, SourceList
 
 
 def may_use_lists(user) -> bool:
-    """Published lists are for staff with a role: anyone who may view cases or aggregates."""
-    return bool(user and user.is_authenticated and user.is_active and (user.has_perm("cases.view_case") or can_view_aggregates(user)))
+    """Published lists are for staff whose role says so (accounts.roles: Role.lists)."""
+    return sees_lists(user)
 
 
 def source_lists_for(user) -> QuerySet[SourceList]:

@@ -44,10 +44,12 @@ ILL_TREATMENT_DIMENSIONS = {
     "ill_treatment_method": (_("Ill-treatment method"), "ill_treatment_methods", IllTreatmentMethod.choices),
     "medical_exam": (_("Medical examination after ill-treatment"), "medical_exam", MedicalExam.choices),
 }
+# Tags an admin marked safe for statistics (casework/): the name of any other tag never reaches a count.
+TAG = "tag"
 PERIODS = {"month": _("Month"), "quarter": _("Quarter"), "half_year": _("Half-year"), "year": _("Year")}
 DIMENSIONS = {
     **{k: v[0] for k, v in CASE_DIMENSIONS.items()}, **{k: v[0] for k, v in EVENT_DIMENSIONS.items()},
-    **{k: v[0] for k, v in ILL_TREATMENT_DIMENSIONS.items()}, **PERIODS,
+    **{k: v[0] for k, v in ILL_TREATMENT_DIMENSIONS.items()}, **PERIODS, TAG: _("Tag (safe for statistics)"),
 }
 
 CASE_FILTERS = {"nationality": "person__nationality", "pathway": "pathway", "status": "status"}
@@ -189,9 +191,7 @@ def counts(user, *, measure: str = "cases", dimension: str = "nationality", filt
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     filters = filters or {}
-    cases, events = _scoped(user, filters)
-    if dimension in CLOSED_ONLY:
-        cases, events = cases.filter(status=Case.Status.CLOSED), events.filter(case__status=Case.Status.CLOSED)
+    cases, events = _scoped(user, {**filters, "status": Case.Status.CLOSED} if dimension in CLOSED_ONLY else filters)
     result = Result(measure=measure, dimension=dimension)
 
     if dimension in PERIODS:
@@ -211,6 +211,9 @@ def counts(user, *, measure: str = "cases", dimension: str = "nationality", filt
 
     if dimension in ILL_TREATMENT_DIMENSIONS:
         result.rows = _ill_treatment_rows(events.filter(type=Event.Type.ILL_TREATMENT), measure, dimension)
+        return result
+    if dimension == TAG:
+        result.rows = _tag_rows(cases, measure)
         return result
 
     if dimension in CASE_DIMENSIONS:
@@ -256,6 +259,17 @@ def _ill_treatment_rows(events, measure: str, dimension: str) -> list[Row]:
     if "" not in dict(known) and n_events.get(""):
         known.append(("", str(_("Not recorded"))))
     return [Row(key, label, n_events[key] if measure == "events" else len(per[key])) for key, label in known]
+
+
+def _tag_rows(cases, measure: str) -> list[Row]:
+    """One row per safe tag; a case may carry several tags, so the rows may sum to more than the cases."""
+    from casework.tag_selectors import safe_case_tags, tags_by_id
+
+    target = {"cases": "case", "people": "case__person", "events": "case__events"}[measure]
+    found = dict(safe_case_tags(cases).values_list("tag_id").annotate(n=Count(target, distinct=True)).order_by())
+    names = tags_by_id(found)
+    rows = [Row(str(tag_id), names[tag_id].name, n) for tag_id, n in found.items()]
+    return sorted(rows, key=lambda r: (-r.count, r.label.casefold()))
 
 
 def field_expression(prefix: str, path: str):

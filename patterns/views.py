@@ -26,7 +26,7 @@ from patterns.models import ListUpload
 
 DASHBOARD_DIMENSIONS = (
     "nationality", "pathway", "status", "closure_reason", "event_type", "coercion_means", "region", "facility", "facility_type",
-    "ill_treatment_method", "medical_exam",
+    "ill_treatment_method", "medical_exam", "tag",
 )
 
 

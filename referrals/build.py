@@ -253,7 +253,7 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
             raise BuildFailed(str(exc)) from None
         body = manifests.manifest(
             referral=referral, build_id=build_id, organisation=organisation_name(), exhibits=listed, checkpoint_row=row,
-            verifier_key=keys.verifier_key(), timestamps=stamps,
+            verifier_key=keys.verifier_key(), timestamps=stamps, tsa_roots=tsa_roots_pem() if stamps else (),
         )
         readme = manifests.readme(organisation=organisation_name(), verifier_key=keys.verifier_key(), exhibit_count=len(listed))
         return render_pdf(data), body, readme
@@ -273,6 +273,19 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
             out.seek(0)
             age_encrypt(out, sealed, referral.recipient_age_key)
             return _publish(sealed, package_name(referral, build_id))
+
+
+def tsa_roots_pem() -> list[str]:
+    """The time-stamping roots this installation checks its stamps against (DALIL_TSA_CA_FILE), one PEM text each:
+    carried in the package so that its verifier can chain each stamp to them (a court pins its own with --tsa-root)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from django.conf import settings
+
+    if not settings.DALIL_TSA_CA_FILE:
+        return []
+    with open(settings.DALIL_TSA_CA_FILE, "rb") as fh:
+        return [root.public_bytes(Encoding.PEM).decode("ascii") for root in x509.load_pem_x509_certificates(fh.read())]
 
 
 def _timestamps(row, proofs: dict) -> list[dict]:

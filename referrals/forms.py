@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import LEGAL
 from referrals.models import PALERMO_ELEMENTS, Redaction, Referral, RecipientKind, Strength
 from common.widgets import DayInput
 
@@ -84,7 +85,7 @@ class ReviewRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["legal_user"].queryset = get_user_model().objects.filter(groups__name="legal", is_active=True).order_by("username")
+        self.fields["legal_user"].queryset = get_user_model().objects.filter(groups__name=LEGAL, is_active=True).order_by("username")
 
 
 class ReferralForm(forms.Form):

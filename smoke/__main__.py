@@ -114,9 +114,14 @@ def user_checks(port: int, subs: Substitutions, env: dict[str, str], tmp: Path) 
     ip = psql("SELECT host(ip) FROM audit_auditevent WHERE action = 'auth.sign_in' ORDER BY seq DESC LIMIT 1", subs.database)
     assert ip == "127.0.0.2", f"the sign-in event records {ip!r}, not the client's 127.0.0.2"
     done.append("the sign-in audit event records the client's address (127.0.0.2), not nginx's")
-    done.append(checks.assets(port, ["/accounts/login/", "/", "/cases/new/"], client))
+    # Every page that brings its own scripts, the API documentation's included (Swagger UI's bundle, stylesheet
+    # and start-up script); the security-key pages are behind a second factor: the browser brings them back.
+    pages = ["/accounts/login/", "/", "/cases/new/", "/accounts/2fa/", "/api/tokens/", "/api/v1/docs/"]
+    done.append(checks.assets(port, pages, client, expect=("swagger-ui-bundle.", "swagger-ui.", "api/swagger.")))
+    behind = {}
     done += browser.run(f"https://localhost:{port}", tmp, {"caseworker": ("smoke-cw", PASSWORD),
-                                                            "legal": ("smoke-legal", PASSWORD, totp_key)})
+                                                            "legal": ("smoke-legal", PASSWORD, totp_key)}, behind)
+    done.append(checks.asset_urls(port, behind, client, expect=("accounts/webauthn.", "otp_webauthn")))
     done.append(checks.lockout_is_per_client(port, "smoke-cw", PASSWORD))
     return done
 

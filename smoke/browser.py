@@ -70,18 +70,23 @@ def _download(page, seconds: float = 60) -> Path:
         page.reload()
 
 
-def legal_sign_in_with_totp(page, username: str, password: str, totp_key: bytes) -> str:
+def legal_sign_in_with_totp(page, username: str, password: str, totp_key: bytes, html: dict) -> str:
     _sign_in(page, username, password)
     assert "/accounts/2fa/" in page.url, f"a legal user was not asked for a second factor ({page.url})"
+    html["second step"] = page.content()  # its security-key scripts are checked by checks.asset_urls
     page.fill("input[name=token]", str(totp(totp_key)).zfill(6))
     page.click("form.stacked button[type=submit]")
     page.wait_for_load_state()
     page.goto("/")
     assert "/accounts/" not in page.url, f"the legal user is not signed in after the code ({page.url})"
+    page.goto("/accounts/2fa/security-key/")  # a verified session may add a key: the page that loads webauthn.js
+    assert "/accounts/2fa/security-key/" in page.url, f"the legal user could not open the security-key page ({page.url})"
+    html["security-key enrolment"] = page.content()
     return "a legal user signed in with a TOTP code"
 
 
-def run(base_url: str, folder: Path, users: dict) -> list[str]:
+def run(base_url: str, folder: Path, users: dict, html: dict) -> list[str]:
+    """The browser's flows; `html` gets the pages only a signed-in browser reaches, by name, for the asset check."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -96,7 +101,7 @@ def run(base_url: str, folder: Path, users: dict) -> list[str]:
                 if flow == "caseworker":
                     done.append(caseworker_upload_and_download(page, *users["caseworker"], folder))
                 else:
-                    done.append(legal_sign_in_with_totp(page, *users["legal"]))
+                    done.append(legal_sign_in_with_totp(page, *users["legal"], html))
                 context.close()
             return done
         finally:

@@ -6,7 +6,8 @@ import re
 
 from smoke.client import Client
 
-ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]*href|script[^>]+src)="(/static/[^"]+)"')
+TAG = re.compile(r"<(link|script)\b([^>]*)>", re.IGNORECASE)
+ATTR = re.compile(r'([a-zA-Z-]+)\s*=\s*"([^"]*)"')
 HASHED = re.compile(r"\.[0-9a-f]{12}\.(?:css|js)$")
 TYPES = {".css": "text/css", ".js": "javascript"}
 YEAR = 365 * 24 * 3600
@@ -22,24 +23,51 @@ def readyz(port: int) -> str:
     return "/readyz is ready (before any upload)"
 
 
-def assets(port: int, pages: list[str], client: Client | None = None) -> str:
-    """Every stylesheet and script the pages reference: 200, the right type, hashed name, a year's cache."""
+def referenced(html: str) -> set[str]:
+    """Every stylesheet (<link rel="stylesheet" href>, attributes in any order) and script (<script src>) of a page."""
+    found = set()
+    for tag, attrs in TAG.findall(html):
+        values = {name.lower(): value for name, value in ATTR.findall(attrs)}
+        if tag.lower() == "script" and values.get("src"):
+            found.add(values["src"].replace("&amp;", "&"))
+        elif tag.lower() == "link" and "stylesheet" in values.get("rel", "").lower().split() and values.get("href"):
+            found.add(values["href"].replace("&amp;", "&"))
+    return found
+
+
+def assets(port: int, pages: list[str], client: Client | None = None, expect: tuple[str, ...] = ()) -> str:
+    """Every stylesheet and script the pages reference: 200 and the right type; a static file also with a hashed
+    name and a year's cache. Nothing from another host. `expect`: names that must be among them."""
     client = client or Client(port)
-    seen = set()
+    html = {}
     for page in pages:
         response = client.get(page)
         assert response.status == 200, f"{page} answered {response.status}"
-        seen.update(ASSET.findall(response.text))
-    assert seen, f"no stylesheet or script found on {pages}"
+        html[page] = response.text
+    return asset_urls(port, html, client, expect)
+
+
+def asset_urls(port: int, html: dict[str, str], client: Client | None = None, expect: tuple[str, ...] = ()) -> str:
+    """The check of assets() on pages already fetched (by the browser: those behind a second factor)."""
+    client = client or Client(port)
+    seen = set().union(*(referenced(text) for text in html.values())) if html else set()
+    assert seen, f"no stylesheet or script found on {sorted(html)}"
+    missing = [name for name in expect if not any(name in url for url in seen)]
+    assert not missing, f"{', '.join(missing)} not referenced by {sorted(html)}"
     for url in sorted(seen):
-        response = Client(port).get(url)
+        assert url.startswith("/") and not url.startswith("//"), f"{url} is not served by Dalil itself"
+        response = client.get(url)
         assert response.status == 200, f"{url} answered {response.status}"
-        wanted = TYPES[url[url.rindex("."):]]
+        path = url.split("?", 1)[0]
+        if not path.startswith("/static/"):  # a view's own script (the API docs' start-up): served, and script
+            assert "javascript" in response.headers.get("content-type", ""), f"{url} has type {response.headers.get('content-type')}"
+            continue
+        wanted = TYPES[path[path.rindex("."):]]
         assert wanted in response.headers.get("content-type", ""), f"{url} has type {response.headers.get('content-type')}"
-        assert HASHED.search(url), f"{url} has no content hash in its name"
+        assert HASHED.search(path), f"{url} has no content hash in its name"
         age = re.search(r"max-age=(\d+)", response.headers.get("cache-control", ""))
         assert age and int(age.group(1)) >= YEAR, f"{url} is cached for {response.headers.get('cache-control')!r}"
-    return f"{len(seen)} stylesheets and scripts: 200, right type, hashed names, cached a year"
+    return f"{len(seen)} stylesheets and scripts of {', '.join(sorted(html))}: 200, right type, hashed names, cached a year"
 
 
 def russian(port: int) -> str:

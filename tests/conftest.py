@@ -129,11 +129,11 @@ def _checkpoint_dir(settings, tmp_path):
     return folder
 
 
-# --- The cast of users (access): built by the real services, see tests/accounts/cast.py ---
+# --- The cast of users (access): built by the real services, see tests/cast.py ---
 @pytest.fixture
 def cast(db):
     """caseworker1 (owns `cast.case`), caseworker2, legal1 (case shared), admin1 (no case access), outsider (own case)."""
-    from tests.accounts.cast import build_cast
+    from tests.cast import build_cast
 
     return build_cast()
 
@@ -166,6 +166,6 @@ def outsider(cast):
 @pytest.fixture
 def sign_in():
     """sign_in(client, user): signed in, second factor passed when the user's role requires one."""
-    from tests.accounts.cast import sign_in as _sign_in
+    from tests.cast import sign_in as _sign_in
 
     return _sign_in

@@ -25,13 +25,17 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.accounts.cast import make_user, sign_in
+from accounts.roles import ADMIN, CASEWORKER, LEGAL, roles_of
+from tests.cast import make_user, sign_in
 from tests.factories import PASSWORD  # noqa: F401  (documented for helpers that need it)
 
 LOGIN = "login"
 ANY = "any"
 API_DENIED = {401, 403}
 VISITORS = ("anonymous", "caseworker", "legal", "admin", "outsider")
+# The role of each signed-in visitor: every role declared in accounts/roles.py has one
+# (tests/accounts/test_roles.py fails when a new role has no column here).
+VISITOR_ROLES = {"caseworker": CASEWORKER, "legal": LEGAL, "admin": ADMIN, "outsider": CASEWORKER}
 
 
 def entry(kwargs=None, method="get", **expect):
@@ -221,6 +225,8 @@ MATRIX = {
     "api:event-detail": api(ref_and(event_id=lambda m: m.event.pk)),
     "api:source-list": api(REF),
     "api:source-detail": api(ref_and(source_id=lambda m: m.source.pk)),
+    "api:contact-list": api(REF),
+    "api:contact-detail": api(ref_and(contact_id=lambda m: m.contact.pk)),
     "api:person-list": api(),
     "api:person-detail": api(lambda m: {"person_id": m.case.person.pk}),
     "api:file-list": api(REF),
@@ -247,6 +253,30 @@ MATRIX = {
     "casework:my_work": signed_in(),
     "casework:case_follow_ups": case_page(),
     "casework:done": case_edit(ref_and(pk=lambda m: m.follow_up.pk), method="post", caseworker=302),
+    # A real tag an admin defined, on caseworker1's case: the case's tags follow the case's scope; tags are defined by admins.
+    "casework:case_tags": case_page(),
+    "casework:case_tag_remove": case_edit(ref_and(pk=lambda m: m.tag.pk), method="post", caseworker=302),
+    "casework:tag_list": admin_only(),
+    "casework:tag_create": admin_only(),
+    "casework:tag_edit": admin_only(kwargs=lambda m: {"pk": m.tag.pk}),
+    "casework:tag_retire": admin_only(kwargs=lambda m: {"pk": m.tag.pk}, method="post", status=302),
+    # Saving needs a name (400 without); a real private search of caseworker1 is theirs alone, whatever the role.
+    "casework:search_save": signed_in(method="post", status=400),
+    "casework:search_open": entry(lambda m: {"pk": m.search.pk}, anonymous=LOGIN, caseworker=302, legal=404, admin=404, outsider=404),
+    "casework:search_delete": entry(lambda m: {"pk": m.search.pk}, "post", anonymous=LOGIN, caseworker=302, legal=404, admin=404, outsider=404),
+    "casework:case_notes": case_page(),
+    "casework:case_reviews": case_page(),
+    # caseworker1 asked legal1: only the reviewer may answer (an empty answer is a 400), the asker too gets 404.
+    "casework:review_answer": entry(ref_and(pk=lambda m: m.review.pk), "post", anonymous=LOGIN, caseworker=404, legal=400, admin=404, outsider=404),
+    "casework:notifications": signed_in(),
+    "casework:notifications_read": signed_in(method="post", status=302),
+    "casework:notification_settings": signed_in(),
+    # --- retention: the review and destruction are admins'; holds are admins' and legal staff's (on the cases they see)
+    "retention:review": admin_only(),
+    "retention:policies": admin_only(method="post", status=302),
+    "retention:prepare": admin_only(method="post", status=302),
+    "retention:destroy": admin_only(method="post", status=302),
+    "retention:case": entry(REF, anonymous=LOGIN, caseworker=403, legal=200, admin=200, outsider=403),
     # --- i18n: the language switch (POST, public)
     "set_language": public(method="post", status=302),
     "api_tokens:list": signed_in(),  # each user's own tokens (an admin sees all, to revoke)
@@ -320,7 +350,6 @@ def _real_objects(cast, capture) -> dict:
 def _intake_and_others(cast, capture, source_list) -> dict:
     """A real family report (with a photo) triaged into caseworker1's case, caseworker1's own estimate, and a
     second admin's request to change their own roles."""
-    from accounts.roles import ADMIN, CASEWORKER
     from accounts.services import role_change_request
     from intake import triage
     from intake.models import Submission
@@ -339,8 +368,22 @@ def _intake_and_others(cast, capture, source_list) -> dict:
     from casework.services import follow_up_add
 
     follow_up = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call back", assignee=cast.caseworker1, due=datetime.date.today())
+    from casework.reviews import review_request
+
+    review = review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Please check the timeline")
     return {"submission": submission, "attachment": submission.attachments.get(), "job": job, "role_request": role_request,
-            "follow_up": follow_up}
+            "follow_up": follow_up, "review": review, **_tag_and_search(cast)}
+
+
+def _tag_and_search(cast) -> dict:
+    """A tag an admin defined, put on caseworker1's case, and caseworker1's own saved search by the person's name."""
+    from casework.searches import saved_search_create
+    from casework.tags import case_tag_add, tag_create
+
+    tag = tag_create(actor=cast.admin1, name="Matrix tag")
+    case_tag_add(actor=cast.caseworker1, case=cast.case, tag=tag)
+    search = saved_search_create(actor=cast.caseworker1, name="Matrix search", query=cast.case.person.name_latin, filters={"status": "intake"})
+    return {"tag": tag, "search": search}
 
 
 @pytest.fixture
@@ -354,7 +397,7 @@ def m(cast, django_capture_on_commit_callbacks):
         contact=cast.case.contacts.get(),
         event=event,
         source=source,
-        spare=make_user("spare", "caseworker", password=None),
+        spare=make_user("spare", CASEWORKER, password=None),
         file_id=uuid.uuid4(),
         any_id=uuid.uuid4(),
         **_real_objects(cast, django_capture_on_commit_callbacks),
@@ -365,6 +408,7 @@ def _client_for(visitor: str, m) -> Client:
     client = Client(raise_request_exception=False)  # a crash is reported as a 500 beside the other failures
     user = {"caseworker": m.caseworker1, "legal": m.legal1, "admin": m.admin1, "outsider": m.outsider}.get(visitor)
     if user is not None:
+        assert roles_of(user) == {VISITOR_ROLES[visitor]}, visitor
         sign_in(client, user)
     return client
 

@@ -1,4 +1,5 @@
-"""The three role groups and the model permissions each carries (accounts.roles.ROLE_PERMISSIONS)."""
+"""History: the three role groups as first made. The roles are declared in accounts/roles.py, and
+accounts.role_groups brings every group to that declaration after each migrate; do not edit this."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations

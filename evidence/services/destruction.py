@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from evidence import blobs
 from evidence.models import CustodyEvent, EvidenceFile
 from evidence.services.custody import EvidenceError, actor_user, custody_record
@@ -16,7 +17,7 @@ from evidence.services.custody import EvidenceError, actor_user, custody_record
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic(durable=True)
+@service  # durable on its own; part of a case's destruction inside user_action() (retention/)
 def evidence_destroy(*, actor, file: EvidenceFile, reason: str) -> EvidenceFile:
     """Crypto-shred a file and its working copies: wrapped keys erased, blobs deleted, a tombstone kept.
 

@@ -37,7 +37,8 @@ def referral_build_request(*, actor, referral: Referral) -> Referral:
         referral.status = Referral.Status.DRAFT
     discard_package(referral)
     build_id = uuid.uuid4()
-    kek_id, wrapped = ring.wrap(new_passphrase_seed(), context=passphrase_context(referral, build_id))
+    # A package for the recipient's age key is encrypted to that key alone: no passphrase is made or kept.
+    kek_id, wrapped = ("", None) if referral.recipient_age_key else ring.wrap(new_passphrase_seed(), context=passphrase_context(referral, build_id))
     referral.build_id = build_id
     referral.build_status = Referral.BuildStatus.QUEUED
     referral.build_attempts = 0
@@ -70,7 +71,7 @@ def referral_build_retry(*, actor, referral: Referral) -> Referral:
 
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     retryable = referral.build_status == Referral.BuildStatus.FAILED or build_is_stale(referral)
-    if not retryable or referral.build_id is None or referral.passphrase_wrapped is None:
+    if not retryable or referral.build_id is None or (referral.passphrase_wrapped is None and not referral.recipient_age_key):
         raise ValidationError(_("There is no failed or stalled build to retry."))
     referral.build_status = Referral.BuildStatus.QUEUED
     referral.build_heartbeat_at = timezone.now()

@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from cases import access
 from cases.models import CaseAssignment
 from cases.selectors import case_get_for, cases_for
-from tests.accounts.cast import make_user
+from tests.cast import make_user
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_sharing_with_all_legal_staff_uses_a_group_grant_and_sensitive_cases_ign
 def test_sensitive_case_is_hidden_from_bulk_caseworker_team(cast):
     team = Group.objects.create(name="team-north")
     cast.caseworker2.groups.add(team)
-    perm = access._permissions(["view_case"])[0]
+    perm = access.permission_rows(["view_case"])[0]
     CaseGroupObjectPermission.objects.create(group=team, content_object=cast.case, permission=perm)
     assert cast.case.reference in refs(cast.caseworker2)
     access.case_set_sensitive(actor=cast.admin1, case=cast.case, sensitive=True)
@@ -139,16 +139,92 @@ def test_related_records_follow_case_scope(cast):
     assert events_for(cast.outsider, case=cast.case).count() == 0
 
 
-def test_case_perms_in_one_query_match_the_rules_of_cases_for(cast, django_assert_num_queries):
+# The access rules stated by hand (docs/access.md), not computed: who holds what on which case in the scene
+# _access_scene builds. A grant counts only with a role carrying it; a group grant never opens a sensitive
+# case; a deactivated user holds nothing; a superuser holds everything.
+V, C, D, R = "view_case", "change_case", "download_evidence", "prepare_referral"
+ALL = {V, C, D, R}
+WHO_HOLDS_WHAT = {
+    # user:       {case: permissions}; a case not named: nothing
+    "caseworker1": {"case": ALL},  # its creator
+    "caseworker2": {"open_case": ALL, "sensitive_case": ALL},  # creator of both; a direct grant opens a sensitive case
+    "legal1": {"case": {V, D, R}, "open_case": {V, D, R}},  # named on `case`; all legal on open_case; not the sensitive one
+    "admin1": {"other_case": {V}},  # its audited self-grant
+    "outsider": {"other_case": ALL},  # its creator
+    "mover": {"open_case": {V, D, R}, "sensitive_case": {V, D, R}},  # assigned as a caseworker, now legal: change_case no longer counts
+    "gone": {},  # assigned, then deactivated
+    "roleless": {},  # assigned, then every role taken away
+    "root": {"case": ALL, "other_case": ALL, "open_case": ALL, "sensitive_case": ALL},  # a superuser
+}
+
+
+def _access_scene(cast) -> dict:
+    """The cast's two cases plus a case shared with all legal staff, and one shared so and then marked sensitive."""
+    from tests.factories import UserFactory
+
+    open_case = make_case(actor=cast.caseworker2, name_latin="Open Case")
+    sensitive_case = make_case(actor=cast.caseworker2, name_latin="Sensitive Case")
+    for shared in (open_case, sensitive_case):
+        access.case_share_with_legal(actor=cast.caseworker2, case=shared)
+    access.case_set_sensitive(actor=cast.caseworker2, case=sensitive_case, sensitive=True)
+    access.case_grant_self(actor=cast.admin1, case=cast.other_case)
+    mover, gone, roleless = (make_user(name, "caseworker", password=None) for name in ("mover", "gone", "roleless"))
+    access.case_assign(actor=cast.admin1, user=mover, cases=[open_case, sensitive_case])
+    services.user_set_roles(actor=cast.admin1, user=mover, roles=["legal"])
+    access.case_assign(actor=cast.admin1, user=gone, cases=[cast.case, open_case])
+    services.user_deactivate(actor=cast.admin1, user=gone)
+    access.case_assign(actor=cast.admin1, user=roleless, cases=[cast.case])
+    services.user_set_roles(actor=cast.admin1, user=roleless, roles=[])
+    UserFactory(username="root", is_superuser=True)
+    return {"case": cast.case, "other_case": cast.other_case, "open_case": open_case, "sensitive_case": sensitive_case}
+
+
+def test_case_perms_in_one_query_match_the_rules_of_cases_for(cast, django_assert_max_num_queries):
+    """Both statements of the rules in code, the SQL of cases_for and the one query of case_perms, against the table."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.roles import CASE_PERMS
     from cases.selectors import case_perms
 
-    for user in (cast.caseworker1, cast.caseworker2, cast.legal1, cast.admin1, cast.outsider):
-        case = type(cast.case).objects.get(pk=cast.case.pk)  # a fresh instance: nothing remembered on it
-        with django_assert_num_queries(1):
-            held = case_perms(user, case)
-        assert held == access.case_perms_for(user, cast.case), user.username
-        with django_assert_num_queries(0):
-            assert case_perms(user, case) == held  # asked once per instance and user
+    cases = _access_scene(cast)
+    wrong = []
+    for username, held_by_hand in WHO_HOLDS_WHAT.items():
+        user = get_user_model().objects.get(username=username)
+        for name, case in cases.items():
+            expected = held_by_hand.get(name, set())
+            fresh = type(case).objects.get(pk=case.pk)  # nothing remembered on it
+            with django_assert_max_num_queries(1):
+                held = case_perms(user, fresh)
+            with django_assert_max_num_queries(0):
+                assert case_perms(user, fresh) == held  # asked once per instance and user
+            listed = {perm for perm in CASE_PERMS if cases_for(user, perm=perm).filter(pk=case.pk).exists()}
+            if held != expected or listed != expected:
+                wrong.append(f"{username} on {name}: the table says {sorted(expected)}, case_perms {sorted(held)}, cases_for {sorted(listed)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_case_get_for_learns_every_permission_in_its_one_query(cast, django_assert_num_queries):
+    """What case_get_for learns in its query (direct grants, group grants, roles, sensitivity) is what
+    case_perms would have asked for."""
+    from cases.selectors import case_perms
+
+    legal2 = make_user("legal2", "legal", password=None)
+    access.case_share_with_legal(actor=cast.caseworker1, case=cast.other_case)  # a group grant
+    users = (cast.caseworker1, cast.caseworker2, cast.legal1, legal2, cast.outsider)
+    for sensitive in (False, True):
+        if sensitive:
+            access.case_set_sensitive(actor=cast.admin1, case=cast.other_case, sensitive=True)
+        for case_ in (cast.case, cast.other_case):
+            for user in users:
+                expected = access.case_perms_for(user, case_)
+                try:
+                    with django_assert_num_queries(1):
+                        case = case_get_for(user, reference=case_.reference)
+                except Http404:
+                    assert "view_case" not in expected, user.username
+                    continue
+                with django_assert_num_queries(0):
+                    assert case_perms(user, case) == expected, (user.username, sensitive)
 
 
 def test_a_case_resolved_for_one_user_opens_nothing_to_another(cast):

@@ -17,7 +17,7 @@ from accounts.models import CaseUserObjectPermission
 from audit.models import AuditEvent
 from cases import access
 from cases.models import Case
-from tests.accounts.cast import enrol_totp, enrolment_link, make_stale, make_user, sign_in
+from tests.cast import enrol_totp, enrolment_link, make_stale, make_user, sign_in
 from tests.factories import PASSWORD, make_case
 
 pytestmark = pytest.mark.django_db
@@ -333,7 +333,7 @@ def _bulk_cases(actor, n: int, year: int) -> None:
     cases = Case.objects.bulk_create(
         [Case(reference=f"DAL-{year}-{i:05d}", person=p, created_by=actor, updated_by=actor) for i, p in enumerate(people)]
     )
-    perm = access._permissions(["view_case"])[0]
+    perm = access.permission_rows(["view_case"])[0]
     CaseUserObjectPermission.objects.bulk_create([CaseUserObjectPermission(user=actor, content_object=c, permission=perm) for c in cases])
 
 

@@ -7,7 +7,7 @@ import pytest
 from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.models import AuditEvent
-from tests.accounts.cast import build_cast, enrolment_link
+from tests.cast import build_cast, enrolment_link
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,26 +1,23 @@
-"""The fixed cast (two caseworkers, a legal user, an admin, an outsider) and a token client for each."""
+"""The API's cast (two caseworkers, a legal user, an admin, an outsider with no role), made as the shared cast
+is (tests/cast.py: make_user, the real service), with no case of the shared cast's, and a token client for each."""
 
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.roles import ADMIN, CASEWORKER, LEGAL
 from api.services import token_issue
+from tests.cast import make_user
 from tests.factories import make_case
-
-
-def _user(username, roles):
-    from accounts.services import user_create
-
-    return user_create(actor=None, username=username, roles=roles, system="tests")
 
 
 @pytest.fixture
 def cast(db):
     return {
-        "caseworker": _user("cw_amina", ["caseworker"]),
-        "caseworker2": _user("cw_bakyt", ["caseworker"]),
-        "legal": _user("legal_dana", ["legal"]),
-        "admin": _user("admin_erlan", ["admin"]),
-        "outsider": _user("outsider", []),
+        "caseworker": make_user("cw_amina", CASEWORKER, password=None),
+        "caseworker2": make_user("cw_bakyt", CASEWORKER, password=None),
+        "legal": make_user("legal_dana", LEGAL, password=None),
+        "admin": make_user("admin_erlan", ADMIN, password=None),
+        "outsider": make_user("outsider", password=None),
     }
 
 

@@ -92,3 +92,33 @@ def test_the_schema_documents_if_match_etag_412_and_428(client):
     assert {"412", "428"} <= set(patch["responses"])
     assert "ETag" in patch["responses"]["200"]["headers"]
     assert "ETag" in schema["paths"]["/api/v1/cases/{reference}/"]["get"]["responses"]["200"]["headers"]
+
+
+def test_two_clients_edit_one_contact_and_the_stale_one_gets_412(api, cast, case):
+    from cases.models import Contact
+
+    contact = services.contact_add(actor=cast["caseworker"], case=case, data={"name": "Dilnoza", "relationship": "brother"})
+    url = f"{case_url(case)}contacts/{contact.pk}/"
+    first, second = api("caseworker"), api("caseworker")
+    listed = first.get(f"{case_url(case)}contacts/")
+    assert listed.status_code == 200 and str(contact.pk) in {c["id"] for c in listed.json()["results"]}
+    read_first, read_second = first.get(url), second.get(url)
+    assert read_first["ETag"] == read_second["ETag"] == '"1"' and read_first.json()["name"] == "Dilnoza"
+
+    saved = first.patch(url, {"phone": "+998 90 123 45 67"}, format="json", HTTP_IF_MATCH=read_first["ETag"])
+    assert saved.status_code == 200, saved.content
+    assert saved["ETag"] == '"2"' and saved.json()["phone"] == "+998 90 123 45 67"
+
+    stale = second.patch(url, {"address": "Samarkand"}, format="json", HTTP_IF_MATCH=read_second["ETag"])
+    assert stale.status_code == 412 and stale.json()["code"] == "precondition_failed" and stale["ETag"] == '"2"'
+    assert second.patch(url, {"address": "Samarkand"}, format="json").status_code == 428
+    stored = Contact.objects.get(pk=contact.pk)
+    assert (stored.phone, stored.address, stored.version, stored.relationship) == ("+998 90 123 45 67", "", 2, "brother")
+
+    retried = second.patch(url, {"address": "Samarkand"}, format="json", HTTP_IF_MATCH=stale["ETag"])
+    assert retried.status_code == 200 and retried["ETag"] == '"3"'
+    # Another caseworker's token, and a read-only token, change nothing.
+    assert api("caseworker2").get(url).status_code == 404
+    assert api("caseworker2").patch(url, {"name": "X"}, format="json", HTTP_IF_MATCH='"3"').status_code == 404
+    assert api("caseworker", scope="read").patch(url, {"name": "X"}, format="json", HTTP_IF_MATCH='"3"').status_code == 403
+    assert Contact.objects.get(pk=contact.pk).name == "Dilnoza"

@@ -1,18 +1,9 @@
 """Fixtures for the case pages: signed-in caseworkers and a case built through the services."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from tests.factories import UserFactory, make_case
-
-
-def role_user(role: str, **kwargs):
-    """A user in a role group (made by the access migration), as the demo and real users are."""
-    user = UserFactory(**kwargs)
-    group = Group.objects.filter(name=role).first()
-    if group is not None:
-        user.groups.add(group)
-    return user
+from tests.cast import role_user
+from tests.factories import make_case
 
 
 @pytest.fixture

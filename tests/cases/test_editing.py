@@ -11,7 +11,7 @@ from audit import actions
 from audit.models import AuditEvent
 from cases import access, services
 from cases.models import Case, Contact, Event, Source
-from tests.cases.conftest import role_user
+from tests.cast import role_user
 
 
 @pytest.fixture

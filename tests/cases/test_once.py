@@ -75,7 +75,7 @@ def test_a_form_shown_again_with_errors_keeps_its_token_and_nothing_is_held(case
 def test_a_token_is_the_users_own(caseworker_client, caseworker, case, client):
     from tests.cases.test_editing import client_of
     from cases import access
-    from tests.cases.conftest import role_user
+    from tests.cast import role_user
 
     other = role_user("caseworker", username="caseworker-c")
     access.case_assign(actor=None, user=other, cases=[case])

@@ -8,7 +8,7 @@ from cases.models import Case, Contact, Event
 from common.transactions import service, user_action
 from evidence.models import EvidenceFile
 from evidence.services import evidence_attach
-from tests.accounts.cast import build_cast
+from tests.cast import build_cast
 
 
 class Boom(Exception):

@@ -9,7 +9,7 @@ from audit.models import AuditEvent
 from cases import access
 from casework import services
 from casework.models import FollowUp
-from tests.accounts.cast import build_cast, sign_in
+from tests.cast import build_cast, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,20 @@ def test_done_needs_change_rights(client, cast):
     assert client.post(f"/cases/{cast.case.reference}/follow-ups/{follow_up.pk}/done").status_code == 404
     follow_up.refresh_from_db()
     assert follow_up.done_at is None
+
+
+def test_my_work_shows_the_oldest_fifty_of_each_list_and_counts_the_rest(client, cast):
+    from casework.selectors import LIST_LIMIT, my_work
+
+    today = timezone.localdate()
+    FollowUp.objects.bulk_create([
+        FollowUp(case=cast.case, what=f"Call {n}", assignee=cast.caseworker1, created_by=cast.caseworker1, due=today - datetime.timedelta(days=n + 1))
+        for n in range(LIST_LIMIT + 5)
+    ] + [FollowUp(case=cast.case, what="Ask again", assignee=cast.caseworker1, created_by=cast.caseworker1, due=today + datetime.timedelta(days=2))])
+    work = my_work(cast.caseworker1)
+    assert len(work["overdue"]) == LIST_LIMIT and work["overdue_total"] == LIST_LIMIT + 5
+    assert work["overdue"][0].due == today - datetime.timedelta(days=LIST_LIMIT + 5)  # the oldest first
+    assert [f.what for f in work["due_this_week"]] == ["Ask again"] and work["due_this_week_total"] == 1
+    assert my_work(cast.outsider)["overdue"] == []
+    sign_in(client, cast.caseworker1)
+    assert f"of {LIST_LIMIT + 5} are shown" in client.get("/my-work/").content.decode()

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def caseworkers(transactional_db):
-    from tests.accounts.cast import ensure_roles
+    from tests.cast import ensure_roles
 
     ensure_roles()
     users = []

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def caseworker(transactional_db):
-    from tests.accounts.cast import ensure_roles
+    from tests.cast import ensure_roles
 
     ensure_roles()  # an earlier transactional test's flush may have emptied the role groups
     user = UserFactory(username="intake-caseworker")

@@ -4,7 +4,7 @@ import datetime
 
 from cases import services
 from referrals import services as referral_services
-from tests.accounts.cast import build_cast
+from tests.cast import build_cast
 
 LONG_NAME = ("Abdulazizkhon " * 29).strip()  # 405 characters with spaces
 LONG_WORD = "Nysanbaevichkhonzodaulugbekovich" * 6  # 192 characters without a break

@@ -110,7 +110,7 @@ def secret_file(tmp_path):
 
 def test_export_holds_no_name_and_only_its_own_member_can_look_back(db, tmp_path, secret_file, settings):
     from tests.factories import make_case
-    from tests.accounts.cast import make_user
+    from tests.cast import make_user
     from accounts.roles import CASEWORKER
 
     settings.DALIL_SMALL_CELL_K = 2
@@ -144,7 +144,7 @@ def test_export_holds_no_name_and_only_its_own_member_can_look_back(db, tmp_path
 
 def test_export_refuses_a_group_too_small_to_hide_in(db, tmp_path, secret_file, settings):
     from accounts.roles import CASEWORKER
-    from tests.accounts.cast import make_user
+    from tests.cast import make_user
     from tests.factories import make_case
 
     settings.DALIL_SMALL_CELL_K = 5
@@ -181,7 +181,7 @@ def test_every_export_matches_the_published_schema(db, tmp_path, secret_file, se
     import jsonschema
 
     from accounts.roles import CASEWORKER
-    from tests.accounts.cast import make_user
+    from tests.cast import make_user
     from tests.factories import make_case
 
     settings.DALIL_SMALL_CELL_K = 1

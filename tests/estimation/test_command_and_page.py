@@ -15,7 +15,7 @@ from patterns.coalition.clk import Encoder
 from patterns.coalition.exchange import encode_source
 from patterns.estimation import simulate
 from patterns.estimation.models import EstimateJob
-from tests.accounts.cast import make_user, sign_in
+from tests.cast import make_user, sign_in
 from tests.factories import make_case
 
 
@@ -96,7 +96,7 @@ def _exports(size=400, seed=8):
 
 @pytest.mark.django_db(transaction=True)
 def test_page_runs_an_estimate_with_progress_and_exports_it(client):
-    from tests.accounts.cast import ensure_roles
+    from tests.cast import ensure_roles
 
     ensure_roles()  # an earlier transactional test's flush may have emptied the role groups
     legal = make_user("legal-est", LEGAL, password=None)

@@ -44,7 +44,7 @@ def _wait_until(predicate, timeout=60):
 
 
 def test_worker_processes_an_upload(celery_worker, worker_storage):
-    from tests.accounts.cast import build_cast
+    from tests.cast import build_cast
 
     from .helpers import attach
 

@@ -31,14 +31,25 @@ def test_the_choice_is_remembered_for_a_year(client, db):
 
 
 def test_a_signed_in_page_renders_in_russian(client, db, settings):
-    from tests.api.conftest import _user
+    from tests.cast import make_user
 
     settings.DALIL_2FA_REQUIRED_FOR = []
-    admin = _user("admin_i18n", ["admin"])
+    admin = make_user("admin_i18n", "admin", password=None)
     client.force_login(admin)
     client.post("/i18n/setlang/", {"language": "ru", "next": "/api/tokens/"})
     page = client.get("/api/tokens/").content.decode()
     assert "Токены API" in page and "Выдать токен" in page and "Выйти" in page
+
+
+def test_roles_show_by_their_label_in_the_readers_language(client, db, settings):
+    """The account page names a role by its declared label (accounts/roles.py), not by its group name."""
+    from tests.cast import make_user
+
+    settings.DALIL_2FA_REQUIRED_FOR = []
+    client.force_login(make_user("legal_i18n", "legal", "admin", password=None))
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/accounts/"})
+    page = client.get("/accounts/").content.decode()
+    assert '<span class="badge">Юрист</span>' in page and '<span class="badge">Администратор</span>' in page
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,6 @@ import io
 import pytest
 from PIL import Image
 
-from tests.accounts.cast import build_cast
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
-
 
 def jpeg_with_gps() -> bytes:
     """A photo carrying EXIF with a GPS position, as phones write them."""

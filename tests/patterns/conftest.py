@@ -4,7 +4,7 @@ import pytest
 
 from accounts.roles import ADMIN, CASEWORKER, LEGAL
 from cases import services as case_services
-from tests.accounts.cast import make_user, sign_in
+from tests.cast import make_user, sign_in
 from tests.factories import make_case
 
 

@@ -55,6 +55,16 @@ def test_blocking_does_not_compare_all_pairs():
     assert stats["pairs"] < 10
 
 
+def test_a_namesake_with_another_birth_date_is_shown_below_the_cut_off_and_never_over_it():
+    # The matcher skips a pair whose birth dates conflict before comparing names, but only at a cut-off that
+    # "not the same person" cannot reach: a lower --min-score still lists the namesake, as not the same.
+    namesake = [Record("p", ["Rustam Nysanbaev"], birth_date=D(1971, 2, 3))]
+    entry = [Record("e", ["Нысанбаев Рустам"], birth_date=D(1994, 5, 17))]
+    assert match_records(entry, namesake) == []
+    low = match_records(entry, namesake, min_score=0)
+    assert len(low) == 1 and not low[0].same and low[0].score < DEFAULT_MIN_SCORE and "different birth dates" in low[0].why
+
+
 def test_duplicates_within_one_set():
     found = match_within([Record("a", ["Rustam Nysanbaev"], birth_date=D(1994, 5, 17)), Record("b", ["Рустам Нысанбаев"], birth_date=D(1994, 5, 17)), Record("c", ["Ivan Petrov"])])
     assert [(m.a, m.b) for m in found] == [("a", "b")]

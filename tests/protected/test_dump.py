@@ -41,7 +41,7 @@ def _assert_absent(dump: bytes, values: set[str]) -> None:
 
 @pytest.fixture
 def seeded(transactional_db, settings):
-    from tests.accounts.cast import ensure_roles
+    from tests.cast import ensure_roles
 
     ensure_roles()  # an earlier transactional test's flush removes the role groups
     settings.DALIL_DEMO_PASSWORD = "demo-password-for-tests"

@@ -3,13 +3,13 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
 from cases import access, services
 from cases.models import Location
 from keys.keyfile import key_line
 from keys.purposes import AUDIT_SIGNING
-from tests.factories import UserFactory, make_case
+from tests.cast import role_user
+from tests.factories import make_case
 
 FULL_NAME = "Rustam Nysanbaev"
 CYRILLIC_NAME = "Рустам Нысанбаев"
@@ -27,23 +27,6 @@ def _audit_checkpoints(settings, tmp_path):
     settings.DALIL_AUDIT_SIGNING_KEY = SIGNING_SEED
     settings.DALIL_2FA_REQUIRED_FOR = []
     yield
-
-
-def role_user(role: str, **kwargs):
-    """A user in a role group. The groups come from a data migration, which a transactional test's flush
-    removes, so a missing group is made again with its role's case permissions."""
-    from django.contrib.auth.models import Permission
-
-    from cases.access import ROLE_CASE_PERMS
-
-    user = UserFactory(**kwargs)
-    group, created = Group.objects.get_or_create(name=role)
-    if created:
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="cases", content_type__model="case", codename__in=ROLE_CASE_PERMS[role])
-        )
-    user.groups.add(group)
-    return user
 
 
 @pytest.fixture

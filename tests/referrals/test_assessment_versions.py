@@ -8,7 +8,7 @@ from cases import access
 from cases.services import StaleEdit
 from referrals import services
 from referrals.models import Assessment, AssessmentItem
-from tests.referrals.conftest import role_user
+from tests.cast import role_user
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from django_otp.oath import totp
 
 from tests.referrals.conftest import verify_package
-from tests.accounts.cast import enrol_totp
+from tests.cast import enrol_totp
 from tests.factories import PASSWORD
 from tests.referrals.conftest import attach
 

@@ -3,6 +3,7 @@
 Each forgery must fail both the package's own verifier (verify.py, run from a folder outside the repository
 with nothing of Dalil on the path) and `manage.py verify_referral`."""
 
+import base64
 import hashlib
 import json
 import os
@@ -277,6 +278,42 @@ def test_time_stamps_travel_in_the_package_and_forged_ones_fail(legal, case, cas
     assert_both_fail(_with_manifest(entries, manifest), tmp_path / "b", passphrase, "time-stamp")
 
 
+def test_a_time_stamp_must_chain_to_the_authoritys_root(legal, case, caseworker, django_capture_on_commit_callbacks, tmp_path, settings):
+    from tests.audit.tsa import LocalTSA
+
+    with LocalTSA() as tsa, LocalTSA() as other:
+        settings.DALIL_TSA_URL, settings.DALIL_TSA_CA_FILE = tsa.url, tsa.ca_file
+        referral = build_now(legal, make_referral(legal, case, files=[attach(caseworker, case)]), django_capture_on_commit_callbacks)
+        passphrase, entries = opened(legal, referral, tmp_path)
+        manifest = _manifest(entries)
+        assert manifest["tsa_roots"] == [Path(tsa.ca_file).read_text()]  # the root the installation trusts travels along
+        folder = extract(entries, tmp_path / "ok")
+        carried = run_own_verifier(folder, "--public-key", _key(entries))
+        assert carried.returncode == 0 and "chained to the root CN=Test Root CA" in carried.stdout, carried.stdout
+        assert "pin the authority's own root with --tsa-root" in carried.stdout
+        # The court's own copy of the root, obtained from the authority: the same result, without the note.
+        pinned = run_own_verifier(folder, "--public-key", _key(entries), "--tsa-root", tsa.ca_file)
+        assert pinned.returncode == 0 and "chained to the root" in pinned.stdout and "--tsa-root" not in pinned.stdout
+        # A root the reader trusts that did not issue the authority's certificate: every stamp fails.
+        wrong = run_own_verifier(folder, "--public-key", _key(entries), "--tsa-root", other.ca_file)
+        assert wrong.returncode == 1 and "does not chain to a trusted root" in wrong.stdout, wrong.stdout
+        with pytest.raises(CommandError):
+            call_command("verify_referral", str(folder), public_key=_key(entries), tsa_root=other.ca_file)
+        # The check a court can make with openssl alone, as docs/evidence-format.md gives it.
+        for stamp in manifest["timestamps"]:
+            (tmp_path / "stamp.tsr").write_bytes(base64.b64decode(stamp["response"]))
+            (tmp_path / "stamped.txt").write_bytes(stamp["message"].encode("utf-8"))
+            checked = subprocess.run(["openssl", "ts", "-verify", "-in", "stamp.tsr", "-data", "stamped.txt", "-CAfile", tsa.ca_file],
+                                     cwd=tmp_path, capture_output=True, text=True, timeout=30)
+            assert "Verification: OK" in checked.stdout, checked.stdout + checked.stderr
+            refused = subprocess.run(["openssl", "ts", "-verify", "-in", "stamp.tsr", "-data", "stamped.txt", "-CAfile", other.ca_file],
+                                     cwd=tmp_path, capture_output=True, text=True, timeout=30)
+            assert "Verification: OK" not in refused.stdout
+        # A package whose carried root was swapped for another: fails too.
+        manifest["tsa_roots"] = [Path(other.ca_file).read_text()]
+        assert_both_fail(_with_manifest(entries, manifest), tmp_path / "swapped", passphrase, "does not chain to a trusted root")
+
+
 def test_a_package_encrypted_to_the_recipients_age_key(legal, case, caseworker, django_capture_on_commit_callbacks, tmp_path):
     import io
 
@@ -292,6 +329,10 @@ def test_a_package_encrypted_to_the_recipients_age_key(legal, case, caseworker, 
     referral = build_now(legal, referral, django_capture_on_commit_callbacks)
     assert referral.build_status == Referral.BuildStatus.DONE, referral.build_error
     assert referral.package_name.endswith(".zip.age")
+    # No passphrase was made for it: nothing unused is kept, and there is none to reveal.
+    assert referral.passphrase_wrapped is None and referral.passphrase_kek_id == ""
+    with pytest.raises(ValidationError):
+        services.referral_passphrase_reveal(actor=legal, referral=referral)
     sealed = download(legal, referral, tmp_path / "package.zip.age")
     assert sealed.read_bytes().startswith(b"age-encryption.org/v1\n")
     plain = io.BytesIO()

@@ -19,7 +19,7 @@ from accounts.models import RoleChangeRequest
 from accounts.roles import ADMIN, roles_of
 from audit import actions
 from audit.models import AuditEvent
-from tests.accounts.cast import make_user, sign_in
+from tests.cast import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 

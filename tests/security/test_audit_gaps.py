@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from api.services import token_issue
 from audit import actions
 from audit.models import AuditEvent
-from tests.accounts.cast import enrol_totp, sign_in
+from tests.cast import enrol_totp, sign_in
 from tests.factories import PASSWORD
 from tests.security.fixtures_hardening import attach_image, keyring  # noqa: F401
 

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from accounts.roles import CASEWORKER
 from cases.names import name_tokens, normalise_name
 from patterns.models import ListUpload, MatchCandidate
-from tests.accounts.cast import ensure_roles, make_user, sign_in
+from tests.cast import ensure_roles, make_user, sign_in
 from tests.factories import make_case
 
 LIST_CSV = (

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from accounts.roles import CASEWORKER
-from tests.accounts.cast import ensure_roles, make_user
+from tests.cast import ensure_roles, make_user
 from tests.factories import make_case
 
 BEFORE = [("patterns", "0002_grant_view_aggregates")]

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from api.services import token_issue
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 from tests.security.sweep import every_named_url
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit import actions
 from audit.models import AuditEvent
 from intake.models import Submission
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 from tests.intake.conftest import ANSWERS, jpeg_with_gps, upload
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_guessing_second_factor_codes_with_the_password_alone_is_throttled(cast)
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.oath import totp
 
-    from tests.accounts.cast import enrol_totp
+    from tests.cast import enrol_totp
     from tests.factories import PASSWORD
 
     device = enrol_totp(cast.legal1)

@@ -13,7 +13,7 @@ from evidence import selectors as evidence_selectors
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile
 from evidence.sealing import plaintext_chunks
-from tests.accounts.cast import make_user
+from tests.cast import make_user
 from tests.security.fixtures_hardening import attach_image, evidence_url, keyring  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("keyring")

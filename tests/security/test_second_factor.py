@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import gate
 from accounts.models import EnrolmentLink
 from audit.models import AuditEvent
-from tests.accounts.cast import enrol_totp, enrolment_link, make_stale, sign_in
+from tests.cast import enrol_totp, enrolment_link, make_stale, sign_in
 from tests.factories import PASSWORD
 from tests.security.sweep import every_named_url
 

@@ -15,7 +15,7 @@ from api import services
 from api.models import ApiToken
 from audit.models import AuditEvent
 from cases import access
-from tests.accounts.cast import enrol_totp, make_stale, sign_in
+from tests.cast import enrol_totp, make_stale, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

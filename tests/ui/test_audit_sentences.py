@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit import actions
 from audit.services import audit_read
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 
 
 @pytest.fixture(autouse=True)

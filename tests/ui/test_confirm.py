@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 
 
 @pytest.fixture(autouse=True)

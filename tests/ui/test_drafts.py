@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.models import Event
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 from tests.factories import PASSWORD
 
 

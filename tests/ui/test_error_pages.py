@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from config import errors
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 
 
 def _ru(client):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 
 
 @pytest.mark.django_db

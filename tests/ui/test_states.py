@@ -6,7 +6,7 @@ import pytest
 
 from cases import services
 from patterns import stats
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts import services
+from accounts.roles import ADMIN
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, email, base_url, **options):
         try:
-            user, path = services.user_invite(actor=None, username=username, roles=["admin"], email=email)
+            user, path = services.user_invite(actor=None, username=username, roles=[ADMIN], email=email)
         except services.AccountError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(

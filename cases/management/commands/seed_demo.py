@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.factors import enrolment_link_issue
 from accounts.otp import is_enrolled
-from accounts.roles import second_factor_required
+from accounts.roles import ADMIN, CASEWORKER, LEGAL, second_factor_required
 from audit import actions
 from audit.services import audit_record
 from cases import access, services
@@ -28,10 +28,10 @@ from config.env import env_str
 
 DEMO_USERS = (
     # username, role group, first name, last name, staff
-    ("caseworker1", "caseworker", "Amina", "Demo", False),
-    ("caseworker2", "caseworker", "Viktor", "Demo", False),
-    ("legal1", "legal", "Lola", "Demo", False),
-    ("admin1", "admin", "Arman", "Demo", True),
+    ("caseworker1", CASEWORKER, "Amina", "Demo", False),
+    ("caseworker2", CASEWORKER, "Viktor", "Demo", False),
+    ("legal1", LEGAL, "Lola", "Demo", False),
+    ("admin1", ADMIN, "Arman", "Demo", True),
 )
 DEMO_CASEWORKERS = ("caseworker1", "caseworker2")
 SEED = 20250101

@@ -8,7 +8,7 @@ import tempfile
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from audit.proofs import PackageError, open_package, read_json, verify_package
+from audit.proofs import PackageError, open_package, read_json, read_roots, verify_package
 
 
 class Command(BaseCommand):
@@ -24,9 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--passphrase", help=_("the package passphrase (asked for if not given; or DALIL_REFERRAL_PASSPHRASE)"))
         parser.add_argument("--public-key", help=_("the organisation's checkpoint key as obtained from it directly (recommended)"))
         parser.add_argument("--consistency", metavar="FILE", help=_("a consistency proof from the package's checkpoint to a later one"))
+        parser.add_argument("--tsa-root", metavar="PEM", help=_("the time-stamping authority's root certificate(s), obtained from it directly"))
         parser.add_argument("--identity", metavar="FILE", help=_("for a package encrypted to your age key (.age): your age identity file"))
 
-    def handle(self, *args, package, passphrase=None, public_key=None, consistency=None, identity=None, **options):
+    def handle(self, *args, package, passphrase=None, public_key=None, consistency=None, identity=None, tsa_root=None, **options):
+        self.tsa_root = tsa_root
         if not os.path.exists(package):
             raise CommandError(_("%(path)s: no such file") % {"path": package})
         if identity:
@@ -44,7 +46,8 @@ class Command(BaseCommand):
     def _verify(self, package, passphrase, public_key, consistency):
         try:
             later = read_json(consistency) if consistency else None
-            report = verify_package(open_package(package, passphrase), public_key=public_key, consistency=later)
+            roots = read_roots(self.tsa_root) if self.tsa_root else None
+            report = verify_package(open_package(package, passphrase), public_key=public_key, consistency=later, tsa_roots=roots)
         except PackageError as exc:
             raise CommandError(str(exc)) from None
         for line in report.passed:
