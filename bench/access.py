@@ -9,7 +9,7 @@ It seeds with bulk_create (protected fields are encrypted as usual), then times 
 prints medians, the ratio caseworker/superuser (target <= 1.5) and the query count of each request
 (target: the same for 1,000 visible cases as for 10).
 
-Every case carries follow-ups and a note (issue 22): one for the superuser on every case, and on each of the caseworker's cases
+Every case carries follow-ups, a note and two tags (issue 22): one for the superuser on every case, and on each of the caseworker's cases
 two of their own (overdue, due this week or later, some done). The script then times "My work" for the caseworker
 (target: under 100 ms of server time at 100,000 cases) and prints its query count.
 """
@@ -85,21 +85,31 @@ def _seed():
 
 
 def _seed_extras(superuser):
-    """A note on every case (casework.Note, sealed); run again on a kept database that has none yet."""
+    """A note and two tags on every case (casework.Note and CaseTag); run again on a kept database without them."""
+    import random
+
     from cases.models import Case
     from casework.models_collab import Note
+    from casework.models_tags import CaseTag, Tag
 
-    if Note.objects.exists():
-        return
+    ids = None
     t0 = time.perf_counter()
-    ids = list(Case.objects.values_list("pk", flat=True))
-    for start in range(0, len(ids), 5_000):
-        Note.objects.bulk_create([Note(case_id=pk, author=superuser, text="Spoke to the sister; she will send the contract") for pk in ids[start:start + 5_000]])
-    from django.db import connection
+    if not Note.objects.exists():
+        ids = list(Case.objects.values_list("pk", flat=True))
+        for start in range(0, len(ids), 5_000):
+            Note.objects.bulk_create([Note(case_id=pk, author=superuser, text="Spoke to the sister; she will send the contract") for pk in ids[start:start + 5_000]])
+    if not CaseTag.objects.exists():
+        ids = ids or list(Case.objects.values_list("pk", flat=True))
+        rng = random.Random(7)
+        tags = Tag.objects.bulk_create([Tag(name=f"Tag {n}", colour="blue", safe_for_statistics=n % 2 == 0, created_by=superuser) for n in range(12)])
+        for start in range(0, len(ids), 5_000):
+            CaseTag.objects.bulk_create([CaseTag(case_id=pk, tag=tag, added_by=superuser) for pk in ids[start:start + 5_000] for tag in rng.sample(tags, 2)])
+    if ids is not None:
+        from django.db import connection
 
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-    print(f"added a note to each of {len(ids):,} cases in {time.perf_counter() - t0:.0f} s")
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")
+        print(f"added notes and tags to {len(ids):,} cases in {time.perf_counter() - t0:.0f} s")
 
 
 def _day(rng):

@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 # anyway would save a replayed form without its CSRF check: tests/ui/test_drafts.py posts to each one.
 DRAFT_VIEWS = {"cases:create", "cases:edit", "cases:contact_add", "cases:contact_edit", "cases:event_add",
                "cases:event_edit", "cases:source_add", "cases:source_edit", "cases:consent_add",
-               "referrals:assessment", "referrals:assessment_item", "referrals:review_request", "referrals:create"}
+               "referrals:assessment", "referrals:assessment_item", "referrals:review_request", "referrals:create",
+               "intake:reply"}
 HARD_FACTOR = 4  # an oversized form is read up to this many times DATA_UPLOAD_MAX_MEMORY_SIZE
 DRAFT_TTL = 24 * 3600
 SESSION_KEY = "_dalil_draft"

@@ -27,6 +27,12 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due", "pk"]
+        # My work and the navigation count read one person's open follow-ups by due date; "to take over" looks for
+        # the few flagged ones. Without these PostgreSQL probes every visible case (bench/access.py).
+        indexes = [
+            models.Index(fields=["assignee", "due"], condition=models.Q(done_at__isnull=True), name="followup_open_by_assignee"),
+            models.Index(fields=["case"], condition=models.Q(flagged=True, done_at__isnull=True), name="followup_flagged_open"),
+        ]
 
 
 # Tags and saved searches live in their own modules (each is a subject of its own).

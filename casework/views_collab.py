@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import has_recent_login, redirect_to_reauthenticate
 from audit import actions
 from audit.services import audit_read
 from cases.selectors import case_get_for, case_perms
@@ -135,6 +136,10 @@ def notification_settings(request):
     initial = {"email": request.user.email, "email_digest": notifications.digest_enabled(request.user)}
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["email"] != (request.user.email or "") and not has_recent_login(request):
+            # The address receives the second-factor notices (accounts/factors.py): a stolen session must not
+            # divert them to the thief's mailbox without the password.
+            return redirect_to_reauthenticate(request)
         notifications.notification_settings_save(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("casework:notifications")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_admin
+from cases import drafts
 from cases.selectors import case_get_for
 from intake import selectors, services, triage
 from intake.models import IntakeSettings, Submission
@@ -31,14 +32,18 @@ def queue(request):
 @login_required
 def detail(request, submission_id):
     submission = selectors.submission_get_for(request.user, submission_id=submission_id)
+    return _detail_page(request, submission)
+
+
+def _detail_page(request, submission, *, reply_text: str = "", status: int = 200):
     report = services.opened(submission)
     services.viewed(actor=request.user, submission=submission)
     files = [dict(services.attachment_opened(a), id=a.pk, imported=a.imported) for a in submission.attachments.all()]
     matches = selectors.likely_matches(request.user, report["answers"]) if submission.status == Submission.Status.NEW else []
     return render(request, "intake/detail.html", {
         "submission": submission, "report": report, "answers": report["answers"], "files": files, "matches": matches,
-        "may_triage": selectors.may_triage(request.user),
-    })
+        "may_triage": selectors.may_triage(request.user), "reply_text": reply_text,
+    }, status=status)
 
 
 @login_required
@@ -85,6 +90,10 @@ def decide(request, submission_id):
 @require_POST
 def reply(request, submission_id):
     submission = selectors.submission_get_for(request.user, submission_id=submission_id)
+    if notice := drafts.held(request):
+        # Too long, or written before the session ended: the reply comes back in its box, not sent.
+        messages.warning(request, notice)
+        return _detail_page(request, submission, reply_text=request.POST.get("text", ""), status=drafts.held_status(request))
     text = request.POST.get("text", "").strip()
     if not text:
         messages.error(request, _("Write a reply first."))

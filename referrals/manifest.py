@@ -127,6 +127,9 @@ To check the package without trusting anyone's server:
      the exhibit, event or time-stamp that does not hold.
   4. To see that the organisation's log has only grown since, ask it for a consistency proof from this package's
      checkpoint to its latest and run: python3 verify.py --public-key '...' --consistency proof.json
+  5. The time-stamps are chained to the authority's root certificate carried in manifest.json ("tsa_roots").
+     To rely on your own copy of that root instead, get it from the authority and add: --tsa-root root.pem
+     (the organisation's docs/evidence-format.md also gives the same check with openssl alone).
 
 The signature covers the checkpoint's text: its origin line, the number of audit events and the base64 root
 hash, each ending in a newline.

@@ -3,7 +3,7 @@
 What goes: every sealed value of the case and of everything hanging off it (overwritten with an empty sealed
 value), the person's blind-index entries (a name could be confirmed by guessing against them), the data keys and
 blobs of its evidence files (evidence_destroy: a crypto-shred), its built referral packages and its family
-reports. What stays: the rows as tombstones, the audit trail, and a CaseTombstone (reference, dates, who, why).
+reports and tags. What stays: the rows as tombstones, the audit trail, and a CaseTombstone (reference, dates, who, why).
 Everyone's grants on the case go, so no list, search or page reaches it; its tombstone shows instead.
 
 Field keys are one per column (keys/aead.py), so a copy of a sealed value taken before destruction (a backup)
@@ -21,6 +21,7 @@ from accounts.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from audit import actions
 from audit.services import audit_record
 from cases.models import Case, PersonIndexEntry
+from casework.models_tags import CaseTag
 from common.transactions import user_action
 from evidence.models import EvidenceFile
 from evidence.services import evidence_destroy
@@ -78,6 +79,15 @@ def _shred_sealed(case: Case) -> int:
     return rows
 
 
+def _drop_list_matches(case: Case) -> None:
+    """A match (proposed or decided) ties the person to a published list's entry, whose name stays readable: it
+    would name the destroyed case's person again."""
+    from patterns.models import MatchCandidate, MatchDecision
+
+    MatchCandidate.objects.filter(person_id=case.person_id).delete()
+    MatchDecision.objects.filter(person_id=case.person_id).delete()
+
+
 def _drop_packages_and_reports(case: Case) -> None:
     for referral in Referral.objects.filter(case=case).exclude(package_name=""):
         name, referral.package_name = referral.package_name, ""
@@ -107,6 +117,8 @@ def case_destroy(*, actor, case: Case, reason: str, confirmation: str) -> CaseTo
             file_count += 1
         rows = _shred_sealed(case)
         PersonIndexEntry.objects.filter(person_id=case.person_id).delete()
+        _drop_list_matches(case)
+        CaseTag.objects.filter(case=case).delete()  # a tag can name a family or a unit: it goes with the content
         _drop_packages_and_reports(case)
         CaseUserObjectPermission.objects.filter(content_object=case).delete()
         CaseGroupObjectPermission.objects.filter(content_object=case).delete()

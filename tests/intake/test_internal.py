@@ -99,6 +99,27 @@ def test_decline_with_a_reply_the_family_reads(client, cast, report):
     assert b"hotline" not in bytes(message.sealed)
 
 
+def test_a_reply_written_after_the_session_ended_comes_back_in_its_box_unsent(client, cast, report, settings):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    settings.DALIL_2FA_REQUIRED_FOR = []
+    url = f"/intake/{report.pk}/reply"
+    browser = Client()
+    response = browser.post(url, {"text": "Call us on Thursday; we have found a lawyer in Rostov."})
+    assert response.status_code == 401 and "Rostov" not in response.content.decode()
+    draft = response.content.decode().split('name="draft" value="')[1].split('"')[0]
+    signed = browser.post("/accounts/login/", {"username": "caseworker1", "password": PASSWORD, "next": url, "draft": draft})
+    assert signed.status_code == 302
+    page = browser.get(signed["Location"])
+    text = page.content.decode()
+    assert page.status_code == 200 and "we have found a lawyer in Rostov.</textarea>" in text and "nothing was saved" in text
+    assert not Message.objects.filter(submission=report, author__isnull=False).exists()
+    assert not AuditEvent.objects.filter(action="intake.report.replied").exists()
+    assert browser.get(url).status_code == 405  # shown once; the address itself is still POST only
+
+
 def test_untriaged_reports_are_destroyed_after_the_retention_period_with_a_record(cast, report):
     from intake.models import Attachment
 

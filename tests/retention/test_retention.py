@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Case, Contact, Person, PersonIndexEntry
+from casework.models_tags import CaseTag
 from casework.services import follow_up_add
+from casework.tags import case_tag_add, tag_create
 from evidence.models import EvidenceFile
 from evidence.services import evidence_attach
 from keys.aead import open_text
@@ -85,6 +87,8 @@ def test_a_hold_or_an_open_referral_blocks_destruction(cast):
 def test_destroy_is_two_steps_then_tombstone_and_nothing_opens(client, cast, django_capture_on_commit_callbacks):
     file = _with_file(cast, django_capture_on_commit_callbacks)
     follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call the sister back", assignee=cast.caseworker1, due=timezone.localdate())
+    tag = tag_create(actor=cast.admin1, name="Nysanbaev family")
+    case_tag_add(actor=cast.caseworker1, case=cast.case, tag=tag)
     case = _past_retention(cast)
     person_token = _raw("cases_person", "name_latin", case.person_id)
     contact = Contact.objects.get(case=case)
@@ -111,6 +115,7 @@ def test_destroy_is_two_steps_then_tombstone_and_nothing_opens(client, cast, dja
     contact.refresh_from_db()
     assert contact.name == "" and contact.phone == ""
     assert not PersonIndexEntry.objects.filter(person_id=case.person_id).exists()
+    assert not CaseTag.objects.filter(case=case).exists()
     file.refresh_from_db()
     assert file.wrapped_key is None and file.state == EvidenceFile.State.DESTROYED
     from evidence.sealing import plaintext_chunks
@@ -180,3 +185,13 @@ def test_every_model_with_sealed_values_of_a_case_is_shredded():
     covered = {model._meta.label for model, _path, _fields in destruction.sealed_models()}
     assert {"cases.Case", "cases.Person", "cases.Contact", "cases.Event", "cases.Source", "cases.Consent", "evidence.EvidenceFile",
             "casework.FollowUp", "casework.Note", "casework.Review", "referrals.Assessment", "referrals.AssessmentItem", "referrals.SupportLink", "referrals.ReviewRequest"} <= covered
+
+
+def test_bad_periods_change_nothing(client, cast):
+    services.policy_set(actor=cast.admin1, status="closed", days=365)
+    sign_in(client, cast.admin1)
+    response = client.post("/retention/policies", {"closed": "0", "intake": "abc"})
+    assert response.status_code == 400 and selectors.policies() == {"closed": 365}
+    assert client.post("/retention/policies", {"closed": "730", "intake": "90"}).status_code == 302
+    assert selectors.policies() == {"closed": 730, "intake": 90}
+    assert AuditEvent.objects.filter(action="retention.policy.set").count() == 3
