@@ -66,6 +66,16 @@ def test_a_grant_notifies_the_person_given_access(cast):
     assert not Notification.objects.filter(recipient=cast.caseworker1, kind="case_shared").exists()  # the creator is not told
 
 
+def test_sharing_with_all_legal_staff_notifies_each_of_them(cast):
+    from accounts.roles import LEGAL
+    from tests.accounts.cast import make_user
+
+    legal2 = make_user("legal2", LEGAL)
+    access.case_share_with_legal(actor=cast.caseworker1, case=cast.case)
+    assert [s.text for s in notifications.shown_for(legal2)] == [f"caseworker1 gave you access to {cast.case.reference}"]
+    assert not Notification.objects.filter(recipient=cast.caseworker1, kind="case_shared").exists()
+
+
 def test_marking_read_touches_only_ones_own_notifications(cast):
     notes.note_add(actor=cast.caseworker1, case=cast.case, text="@legal1 please")
     theirs = Notification.objects.get(kind="mention")
