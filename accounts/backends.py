@@ -1,4 +1,6 @@
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -13,3 +15,20 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class UserBackend(ModelBackend):
+    """Django's ModelBackend, whose get_user (run on every request of a signed-in session) also brings the
+    user's roles and whether a second factor is enrolled, in the same query: the second-factor gate and
+    the navigation ask them on every page. Both are read fresh on each request, as before."""
+
+    def get_user(self, user_id):
+        from accounts.otp import enrolment_annotations
+        from accounts.roles import remember_roles, role_annotations
+
+        try:
+            user = get_user_model()._default_manager.annotate(**role_annotations(), **enrolment_annotations()).get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        remember_roles(user)
+        return user if self.user_can_authenticate(user) else None

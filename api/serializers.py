@@ -7,19 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import EventTypeFieldsMixin, StrictCharField
 from api.pagination import DB_INT_MAX
+from cases.closure import ClosureReason
 from cases.dates import DateParseError, format_approximate_date, parse_approximate_date
 from cases.models import Case, Contact, DatePrecision, Event, Nationality, Person, Source
-from cases.timeline import Documentation, IllTreatmentMethod, MedicalExam
-
-
-class StrictCharField(serializers.CharField):
-    """Text only: a number or a boolean where the schema says text is refused (DRF would quietly turn it into text)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -53,6 +45,7 @@ class PersonSerializer(serializers.Serializer):
 class CaseSummarySerializer(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=Case.Status.choices)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, allow_blank=True)
     pathway = serializers.ChoiceField(choices=Case.Pathway.choices)
     whereabouts = serializers.ChoiceField(choices=Case.Whereabouts.choices)
     person_name = serializers.SerializerMethodField()
@@ -96,7 +89,7 @@ class PerpetratorSerializer(serializers.Serializer):
     rank = serializers.CharField()
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(EventTypeFieldsMixin, serializers.Serializer):
     id = serializers.UUIDField()
     case = serializers.CharField(source="case.reference")
     type = serializers.ChoiceField(choices=Event.Type.choices)
@@ -105,20 +98,6 @@ class EventSerializer(serializers.Serializer):
     date_display = serializers.CharField()
     location = LocationSerializer(allow_null=True)
     description = serializers.CharField()
-    coercion_means = serializers.CharField()
-    signing_authority = serializers.CharField()
-    unit = serializers.CharField()
-    contract_term_months = serializers.IntegerField(allow_null=True)
-    promised_pay = serializers.CharField()
-    contact_channel = serializers.CharField()
-    what_was_said = serializers.CharField()
-    ill_treatment_methods = serializers.ListField(child=serializers.ChoiceField(choices=IllTreatmentMethod.choices))
-    ill_treatment_duration = serializers.CharField(allow_null=True)
-    injuries_reported = serializers.CharField(allow_null=True)
-    medical_exam = serializers.ChoiceField(choices=MedicalExam.choices)
-    medical_exam_date = serializers.DateField(allow_null=True)
-    documentation = serializers.ChoiceField(choices=Documentation.choices)
-    documentation_detail = serializers.CharField(allow_null=True)
     perpetrators = PerpetratorSerializer(many=True)
     sources = serializers.SerializerMethodField()
     version = serializers.IntegerField(help_text=_("Also the ETag."))
@@ -234,29 +213,14 @@ class CaseCreateSerializer(CaseFieldsSerializer):
         return value
 
 
-class EventCreateSerializer(serializers.Serializer):
+class EventCreateSerializer(EventTypeFieldsMixin, serializers.Serializer):
+    type_fields_output = False
+
     type = serializers.ChoiceField(choices=Event.Type.choices)
     date = ApproximateDateField(help_text=_("YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown"))
     date_approximate = serializers.BooleanField(required=False, default=False)
     location = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=DB_INT_MAX, help_text=_("A place id"))
     description = StrictCharField(required=False, allow_blank=True, max_length=20_000)
-    coercion_means = serializers.ChoiceField(choices=Event.CoercionMeans.choices, required=False, allow_blank=True)
-    signing_authority = StrictCharField(required=False, allow_blank=True, max_length=200)
-    unit = StrictCharField(required=False, allow_blank=True, max_length=200)
-    contract_term_months = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1200)
-    promised_pay = StrictCharField(required=False, allow_blank=True, max_length=200)
-    contact_channel = serializers.ChoiceField(choices=Event.Channel.choices, required=False, allow_blank=True)
-    what_was_said = StrictCharField(required=False, allow_blank=True, max_length=20_000)
-    ill_treatment_methods = serializers.ListField(
-        child=serializers.ChoiceField(choices=IllTreatmentMethod.choices), required=False, max_length=len(IllTreatmentMethod.choices),
-        help_text=_("Ill-treatment only: the methods described, each once."),
-    )
-    ill_treatment_duration = StrictCharField(required=False, allow_blank=True, max_length=500)
-    injuries_reported = StrictCharField(required=False, allow_blank=True, max_length=20_000)
-    medical_exam = serializers.ChoiceField(choices=MedicalExam.choices, required=False, allow_blank=True)
-    medical_exam_date = serializers.DateField(required=False, allow_null=True)
-    documentation = serializers.ChoiceField(choices=Documentation.choices, required=False, allow_blank=True)
-    documentation_detail = StrictCharField(required=False, allow_blank=True, max_length=5000)
     sources = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50)
     perpetrators = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=DB_INT_MAX), required=False, max_length=50)
 
@@ -288,6 +252,14 @@ class PersonUpdateSerializer(PersonInputSerializer):
 class CaseUpdateSerializer(CaseFieldsSerializer):
     person = PersonUpdateSerializer(required=False, help_text=_("The fields of the person to change; one of the two names must remain."))
     status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if attrs.get("status") == Case.Status.CLOSED and not attrs.get("closure_reason"):
+            raise serializers.ValidationError({"closure_reason": [_("Say why the case is closed.")]})
+        if attrs.get("status", Case.Status.CLOSED) != Case.Status.CLOSED:
+            attrs["closure_reason"] = ""  # a reopened case has no reason for closing
+        return attrs
 
 
 class EventUpdateSerializer(EventCreateSerializer):

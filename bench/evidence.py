@@ -24,14 +24,11 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import http.client
 import json
 import os
 import random
-import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +46,13 @@ def _source(total: int):
         piece = BLOCK if total - sent >= MIB else BLOCK[: total - sent]
         sent += len(piece)
         yield piece
+
+
+def _expected_sha256(total: int) -> str:
+    digest = hashlib.sha256()
+    for block in _source(total):
+        digest.update(block)
+    return digest.hexdigest()
 
 
 def _peak_rss_mib() -> float:
@@ -147,6 +151,16 @@ class _Body:
         return self.read(size)
 
 
+def _multipart(csrf: str = "") -> tuple[str, bytes, bytes]:
+    """The boundary, and the parts of an upload form's body before and after the file's bytes."""
+    boundary = "----dalilbench" + secrets.token_hex(8)
+    fields = {"csrfmiddlewaretoken": csrf, "source_label": "bench"} if csrf else {"source_label": "bench"}
+    head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items())
+    head += f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.bin"\r\n'
+    head += "Content-Type: application/octet-stream\r\n\r\n"
+    return boundary, head.encode(), f"\r\n--{boundary}--\r\n".encode()
+
+
 def _http_phase(name: str, total: int, state: Path) -> dict:
     """Through Django's full request handling (middleware, the real views) in this process."""
     _django()
@@ -158,13 +172,7 @@ def _http_phase(name: str, total: int, state: Path) -> dict:
     client.force_login(get_user_model().objects.get(username="bench"))
     client.get(f"/evidence/{info['reference']}/upload/", HTTP_HOST="127.0.0.1")  # warm up: imports, URL resolver, templates
     if name == "http-up":
-        boundary = "----dalilbench" + secrets.token_hex(8)
-        head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"source_label\"\r\n\r\nbench\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.bin\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode()
-        tail = f"\r\n--{boundary}--\r\n".encode()
+        boundary, head, tail = _multipart()
         if os.environ.get("BENCH_PROFILE"):
             import cProfile
 
@@ -185,9 +193,7 @@ def _http_phase(name: str, total: int, state: Path) -> dict:
         info["download"] = response["Location"].rstrip("/") + "/download/"
         state.write_text(json.dumps(info))
     else:
-        expected = hashlib.sha256()
-        for block in _source(total):
-            expected.update(block)
+        expected = _expected_sha256(total)
         t = time.perf_counter()
         response = client.get(info["download"], HTTP_HOST="127.0.0.1")
         digest, got = hashlib.sha256(), 0
@@ -195,7 +201,7 @@ def _http_phase(name: str, total: int, state: Path) -> dict:
             digest.update(chunk)
             got += len(chunk)
         secs = time.perf_counter() - t
-        if response.status_code != 200 or got != total or digest.hexdigest() != expected.hexdigest():
+        if response.status_code != 200 or got != total or digest.hexdigest() != expected:
             raise SystemExit(f"download failed: HTTP {response.status_code}, {got} bytes")
     return {"phase": name, "seconds": secs, "mb_s": total / secs / 1e6, "peak_rss_mib": _peak_rss_mib()}
 
@@ -213,12 +219,6 @@ def _run_phase(name, total, state, env) -> dict:
 # --- HTTP ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 SETUP = r"""
 import json, sys
 import django
@@ -234,99 +234,19 @@ from tests.factories import make_case
 user = accounts.user_create(actor=None, system="bench", username="bench", roles=["caseworker"], password=None, email="b@example.org")
 case = make_case(actor=user)
 s = SessionStore()
-s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
 s[HASH_SESSION_KEY] = user.get_session_auth_hash()
 s.create()
 print(json.dumps({"reference": case.reference, "session": s.session_key, "cookie": settings.SESSION_COOKIE_NAME}))
 """
 
 
-def http_bench(total: int, env: dict, data_dir: Path) -> dict:
+def _http_setup(env: dict) -> str:
+    """Migrate, make the bench user, a case and a session; returns them as one line of JSON."""
     setup = subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if setup.returncode:
         raise SystemExit(f"HTTP setup failed:\n{setup.stderr[-3000:]}")
-    info = json.loads(setup.stdout.strip().splitlines()[-1])
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1",
-         "--timeout", "900", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(data_dir / "gunicorn.log", "w"),
-    )
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        time.sleep(0.5)
-        import psutil
-
-        master = psutil.Process(server.pid)
-        worker = (master.children() or [master])[0]
-
-        def reset_peak():
-            try:
-                Path(f"/proc/{worker.pid}/clear_refs").write_text("5")
-            except OSError:
-                pass
-
-        def peak():
-            m = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{worker.pid}/status").read_text())
-            return int(m.group(1)) / 1024 if m else worker.memory_info().rss / MIB
-
-        csrf = secrets.token_hex(16)  # a 32-character unmasked secret is a valid token
-        cookie = f"{info['cookie']}={info['session']}; csrftoken={csrf}"
-        boundary = "----dalilbench" + secrets.token_hex(8)
-        head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n{csrf}\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"source_label\"\r\n\r\nbench\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.bin\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode()
-        tail = f"\r\n--{boundary}--\r\n".encode()
-        reset_peak()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
-        t = time.perf_counter()
-        conn.putrequest("POST", f"/evidence/{info['reference']}/upload/")
-        conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
-        conn.putheader("Content-Length", str(len(head) + total + len(tail)))
-        conn.putheader("Cookie", cookie)
-        conn.endheaders()
-        conn.send(head)
-        for block in _source(total):
-            conn.send(block)
-        conn.send(tail)
-        response = conn.getresponse()
-        response.read()
-        up_secs = time.perf_counter() - t
-        location = response.getheader("Location") or ""
-        if response.status != 302 or "/files/" not in location:
-            raise SystemExit(f"upload failed: HTTP {response.status} {location}")
-        up_peak = peak()
-        reset_peak()
-        download = location.rstrip("/") + "/download/"
-        t = time.perf_counter()
-        conn.request("GET", download, headers={"Cookie": cookie})
-        response = conn.getresponse()
-        digest, got = hashlib.sha256(), 0
-        while chunk := response.read(MIB):
-            digest.update(chunk)
-            got += len(chunk)
-        down_secs = time.perf_counter() - t
-        if response.status != 200 or got != total:
-            raise SystemExit(f"download failed: HTTP {response.status}, {got} bytes")
-        expected = hashlib.sha256()
-        for block in _source(total):
-            expected.update(block)
-        assert digest.hexdigest() == expected.hexdigest(), "downloaded content differs"
-        return {
-            "upload": {"seconds": up_secs, "mb_s": total / up_secs / 1e6, "peak_rss_mib": up_peak},
-            "download": {"seconds": down_secs, "mb_s": total / down_secs / 1e6, "peak_rss_mib": peak()},
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return setup.stdout.strip().splitlines()[-1]
 
 
 def main() -> None:
@@ -373,13 +293,13 @@ def main() -> None:
         if not args.skip_http:
             for item in (data_dir / "blobs").glob("**/*.dlev"):
                 item.unlink()
-            setup = subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-            if setup.returncode:
-                raise SystemExit(f"HTTP setup failed:\n{setup.stderr[-3000:]}")
-            state.write_text(setup.stdout.strip().splitlines()[-1])
+            state.write_text(_http_setup(env))
             runs = [("http-up", "bare-enc"), ("http-down", "bare-dec")]
             if args.gunicorn:
-                h = http_bench(total, env, data_dir)
+                sys.path.insert(0, str(ROOT))
+                from bench.evidence_gunicorn import http_bench
+
+                h = http_bench(total, env, data_dir, json.loads(state.read_text()))
                 print(f"(gunicorn on loopback) upload {h['upload']['mb_s']:.0f} MB/s, download {h['download']['mb_s']:.0f} MB/s, "
                       f"server peak RSS {max(h['upload']['peak_rss_mib'], h['download']['peak_rss_mib']):.1f} MiB")
             for name, bare in runs:

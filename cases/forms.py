@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import dates
 from cases.models import Case, Consent, Contact, Event, Location, Perpetrator, Person, Source
-from cases.timeline import IllTreatmentMethod
+from cases.timeline import DATE, TEXT, field_kind
 from cases.widgets import Filterable
 
 DATE_HELP = _("As far as it is known: 12.03.2024, 03.2024 or 2024 (or 2024-03-12); “about 06.2023” if unsure; empty if unknown.")
@@ -184,6 +184,13 @@ class FirstContactForm(ContactForm):
 
 # --- Events -------------------------------------------------------------------
 
+
+def _type_widgets() -> dict:
+    """Widgets for the fields of event types, by the kind of each field (Event.TYPE_FIELDS)."""
+    by_kind = {TEXT: lambda: forms.Textarea(attrs={"rows": 3}), DATE: dates.DayInput}
+    return {f.name: by_kind[field_kind(f)]() for f in Event.type_fields() if field_kind(f) in by_kind}
+
+
 class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     date = forms.CharField(label=_("Date"), required=False, help_text=DATE_HELP)
     date_approximate = forms.BooleanField(label=_("The date is approximate"), required=False)
@@ -207,11 +214,6 @@ class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
     )
     new_source_description = forms.CharField(label=_("What it says"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    ill_treatment_methods = forms.MultipleChoiceField(
-        label=_("Methods"), choices=IllTreatmentMethod.choices, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tick every method described."),
-    )
-
     COMMON_FIELDS = ("type", "location", "description", "perpetrators", "sources")
 
     class Meta:
@@ -221,13 +223,10 @@ class EventForm(VersionedFormMixin, DalilFormMixin, forms.ModelForm):
         widgets = {
             "type": forms.Select(attrs={"data-event-type-select": "true"}),
             "description": forms.Textarea(attrs={"rows": 6}),
-            "what_was_said": forms.Textarea(attrs={"rows": 3}),
-            "injuries_reported": forms.Textarea(attrs={"rows": 4}),
-            "documentation_detail": forms.Textarea(attrs={"rows": 2}),
-            "medical_exam_date": dates.DayInput(),
             "perpetrators": Filterable.CheckboxSelectMultiple,
             "location": Filterable.RadioSelect,
             "sources": forms.CheckboxSelectMultiple,
+            **_type_widgets(),
         }
 
     field_order = ["type", "date", "date_approximate"]

@@ -1,9 +1,9 @@
 """The timeline: one dated happening of a case, of a type that decides which further fields it has.
 
 Which fields belong to which type is declared once, in Event.TYPE_FIELDS: the service clears the
-fields of other types on every save (web form and API alike), and the forms, the API and the
-templates read the same declaration. Adding a type with fields of its own touches this module, a
-migration, the catalogue and tests.
+fields of other types on every save (web form and API alike), and the form, the API, the case page,
+the dossier and the research export read the same declaration, each field by its kind (field_kind).
+Adding a type with fields of its own touches this module, a migration, the catalogue and tests.
 
 Ill-treatment and torture follow what a medical-legal reader needs after the Istanbul Protocol
 (Manual on the Effective Investigation and Documentation of Torture, 2022 edition, ch. V-VI):
@@ -14,10 +14,15 @@ examination are coded, plain, so that they can be counted without decrypting any
 """
 
 import uuid
+from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, ChoiceLabels, Contact, DatePrecision, Location, Perpetrator, Source
@@ -58,6 +63,53 @@ class Documentation(models.TextChoices):
     NOT_KNOWN = "", _("Not known")
     NONE = "none", _("None")
     EXISTS = "exists", _("Yes")
+
+
+class ChoiceListField(models.JSONField):
+    """A list of codes from `item_choices`, each once; a form offers one checkbox a code."""
+
+    def __init__(self, *args, item_choices=None, **kwargs):
+        self.item_choices = item_choices  # validation and display only: not part of the migration state
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        options = {"label": capfirst(self.verbose_name), "help_text": self.help_text, "widget": forms.CheckboxSelectMultiple}
+        options.update((k, v) for k, v in kwargs.items() if k not in ("form_class", "choices_form_class"))
+        return forms.MultipleChoiceField(choices=self.item_choices, required=False, **options)
+
+
+# The kinds of field an event type may have; each reader (form, API, page, dossier, export) knows how to show each kind.
+CHOICE, CHOICE_LIST, DATE, NUMBER, RELATION, LINE, TEXT = "choice", "choice_list", "date", "number", "relation", "line", "text"
+
+
+def field_kind(field) -> str:
+    if isinstance(field, ChoiceListField):
+        return CHOICE_LIST
+    if field.choices:
+        return CHOICE
+    if isinstance(field, models.ForeignKey):
+        return RELATION
+    if isinstance(field, models.DateField):
+        return DATE
+    if isinstance(field, models.IntegerField):
+        return NUMBER
+    if isinstance(field, ProtectedCharField) or not isinstance(field, models.TextField):
+        return LINE
+    return TEXT
+
+
+@dataclass(frozen=True)
+class TypeDetail:
+    """One filled-in field of an event's own type, ready to show: its label and its value as text."""
+
+    name: str
+    label: str
+    text: str
+    kind: str
+
+    @property
+    def long(self) -> bool:
+        return self.kind == TEXT
 
 
 class Event(ChoiceLabels, models.Model):
@@ -109,7 +161,9 @@ class Event(ChoiceLabels, models.Model):
     # Contract signing.
     signing_authority = models.CharField(_("signing authority"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=200, blank=True)
-    contract_term_months = models.PositiveIntegerField(_("contract term (months)"), null=True, blank=True)
+    contract_term_months = models.PositiveIntegerField(
+        _("contract term (months)"), null=True, blank=True, validators=[MaxValueValidator(1200)]
+    )
     promised_pay = models.CharField(_("promised pay"), max_length=200, blank=True)
     # Family contact.
     contact_channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, blank=True)
@@ -118,10 +172,12 @@ class Event(ChoiceLabels, models.Model):
     )
     what_was_said = ProtectedTextField(_("what was said"), blank=True)
     # Ill-treatment or torture (Istanbul Protocol).
-    ill_treatment_methods = models.JSONField(_("methods"), default=list, blank=True)
+    ill_treatment_methods = ChoiceListField(
+        _("methods"), default=list, blank=True, item_choices=IllTreatmentMethod.choices, help_text=_("Tick every method described.")
+    )
     # Sealed fields added after the table had rows are nullable: an old row has no sealed empty value.
     ill_treatment_duration = ProtectedCharField(
-        _("duration"), null=True, blank=True, help_text=_("As told, e.g. 'about three hours, repeated over four days'.")
+        _("duration"), null=True, blank=True, max_length=500, help_text=_("As told, e.g. 'about three hours, repeated over four days'.")
     )
     injuries_reported = ProtectedTextField(
         _("injuries reported"), null=True, blank=True, help_text=_("Injuries, pain and after-effects as the person or witness describes them.")
@@ -129,17 +185,20 @@ class Event(ChoiceLabels, models.Model):
     medical_exam = models.CharField(_("medical examination"), max_length=12, choices=MedicalExam.choices, blank=True)
     medical_exam_date = models.DateField(_("date of the examination"), null=True, blank=True)
     documentation = models.CharField(
-        _("medical or other documentation"), max_length=8, choices=Documentation.choices, blank=True
+        _("documentation"), max_length=8, choices=Documentation.choices, blank=True,
+        help_text=_("Medical or other documentation of what happened."),
     )
     documentation_detail = ProtectedTextField(
-        _("what the documentation is"), null=True, blank=True, help_text=_("e.g. discharge summary, photographs of bruising; who holds it.")
+        _("what the documentation is"), null=True, blank=True, max_length=5000, help_text=_("e.g. discharge summary, photographs of bruising; who holds it.")
     )
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Which optional fields belong to which type; the fields of the other types are emptied on every save.
+    # Which optional fields belong to which type; the fields of the other types are emptied on every save. The one
+    # declaration: the form, the API, the case page, the dossier and the research export all read it, and each
+    # field's label, help, choices and limits come from the field itself.
     TYPE_FIELDS = {
         Type.COERCION: ("coercion_means",),
         Type.CONTRACT: ("signing_authority", "unit", "contract_term_months", "promised_pay"),
@@ -181,10 +240,36 @@ class Event(ChoiceLabels, models.Model):
                 cleared.append(name)
         return cleared
 
-    @property
-    def ill_treatment_method_labels(self) -> list[str]:
-        labels = dict(IllTreatmentMethod.choices)
-        return [str(labels.get(code, code)) for code in self.ill_treatment_methods or []]
+    @classmethod
+    def type_fields(cls, kind=None) -> list:
+        """The model fields of one type (or of every type, in declaration order)."""
+        groups = [cls.TYPE_FIELDS.get(kind, ())] if kind is not None else cls.TYPE_FIELDS.values()
+        return [cls._meta.get_field(name) for names in groups for name in names]
+
+    def type_details(self, relation_label=None) -> list[TypeDetail]:
+        """The filled-in fields of this event's own type, as label and text (the case page and the dossier).
+
+        `relation_label(pk)` names a related record (the dossier passes its redacted labels); else its str().
+        """
+        details = []
+        for field in self.type_fields(self.type):
+            value = getattr(self, field.attname)
+            if value in (None, "", []):
+                continue
+            kind = field_kind(field)
+            if kind == CHOICE:
+                text = self._get_FIELD_display(field)
+            elif kind == CHOICE_LIST:
+                labels = dict(field.item_choices)
+                text = "; ".join(str(labels.get(code, code)) for code in value)
+            elif kind == DATE:
+                text = formats.date_format(value, "DATE_FORMAT")
+            elif kind == RELATION:
+                text = relation_label(value) if relation_label else str(getattr(self, field.name))
+            else:
+                text = str(value)
+            details.append(TypeDetail(name=field.name, label=capfirst(field.verbose_name), text=str(text), kind=kind))
+        return details
 
     @property
     def date_display(self) -> str:

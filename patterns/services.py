@@ -22,6 +22,7 @@ from cases import services as case_services
 from cases.blind_index import person_index_update
 from cases.closure import ClosureReason
 from cases.models import Case, Consent, Contact, DatePrecision, Event, Source
+from cases.timeline import CHOICE, CHOICE_LIST, field_kind
 from patterns.matching import Record
 from patterns.models import CaseMerge, DuplicateDismissal, MatchCandidate, MatchDecision
 
@@ -204,11 +205,18 @@ def pseudonym(kind: str, pk) -> str:
     return hmac.new(_pseudonym_key(), f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
+# The coded fields of event types (a choice or a list of choices, as Event.TYPE_FIELDS declares them): countable
+# without decrypting anything, and no free text that could name someone.
+_TYPE_CODES = tuple(f.name for f in Event.type_fields() if field_kind(f) in (CHOICE, CHOICE_LIST))
 RESEARCH_FIELDS = (
-    "case_id", "person_id", "nationality", "sex", "pathway", "case_status", "event_type", "coercion_means",
+    "case_id", "person_id", "nationality", "sex", "pathway", "case_status", "event_type", *_TYPE_CODES,
     "month", "date_precision", "region", "facility_type",
 )
 _QUASI = ("nationality", "sex", "region", "month")
+
+
+def _code(value) -> str:
+    return ";".join(value) if isinstance(value, list) else value
 
 
 def _month(day: datetime.date | None, precision: str) -> str:
@@ -259,7 +267,7 @@ def research_export(*, actor, filters: dict | None = None) -> tuple[list[dict], 
             "pathway": e.case.pathway,
             "case_status": e.case.status,
             "event_type": e.type,
-            "coercion_means": e.coercion_means,
+            **{name: _code(getattr(e, name)) for name in _TYPE_CODES},
             "month": _month(e.date, e.date_precision),
             "date_precision": e.date_precision,
             "region": e.location.region if e.location else "",

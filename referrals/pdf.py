@@ -78,7 +78,12 @@ def render_pdf(data: dict) -> bytes:
     pdf.set_author(data["organisation"])
     pdf.set_creator("Dalil")
     pdf.add_page()
+    for section in (_title, _summary, _timeline, _assessment, _contacts, _exhibits):
+        section(pdf, data)
+    return bytes(pdf.output())
 
+
+def _title(pdf: _Dossier, data: dict) -> None:
     pdf.set_font(FONT, "B", 18)
     pdf.multi_cell(0, 9, _("Referral dossier"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.para(_("CONFIDENTIAL. Prepared by %(org)s for %(recipient)s (%(kind)s).") % {
@@ -86,7 +91,8 @@ def render_pdf(data: dict) -> bytes:
     }, bold=True)
     pdf.para(_("Shared under the consent of the person concerned, for this recipient only. Do not pass it on."))
 
-    # --- summary ---
+
+def _summary(pdf: _Dossier, data: dict) -> None:
     pdf.heading(_("1. Summary"))
     person = data["person"]
     pdf.pair(_("Case reference"), data["case_reference"])
@@ -111,7 +117,8 @@ def render_pdf(data: dict) -> bytes:
             _("All three Palermo elements are supported.") if met else _("Not every Palermo element is supported yet (see section 3)."),
         )
 
-    # --- timeline ---
+
+def _timeline(pdf: _Dossier, data: dict) -> None:
     pdf.heading(_("2. Timeline"))
     if not data["timeline"]:
         pdf.para(_("No events are included in this referral."))
@@ -122,8 +129,6 @@ def render_pdf(data: dict) -> bytes:
         pdf.set_font(FONT, "", 9)
         pdf.multi_cell(0, 4.5, f"{_('Date precision')}: {ev['precision']}" + (f"   {_('Place')}: {ev['place']}" if ev["place"] else ""), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.para(ev["description"])
-        if ev["what_was_said"]:
-            pdf.para(f"{_('What was said')}: {ev['what_was_said']}")
         if ev["perpetrators"]:
             pdf.para(f"{_('Alleged perpetrators')}: {', '.join(ev['perpetrators'])}")
         if ev["details"]:
@@ -132,59 +137,63 @@ def render_pdf(data: dict) -> bytes:
             pdf.para(f"{_('According to')}: {'; '.join(ev['sources'])}", size=9)
         pdf.ln(2)
 
-    # --- assessment ---
-    if data["assessment"]:
-        a = data["assessment"]
-        pdf.heading(_("3. Trafficking assessment"))
-        pdf.para(_("Palermo Protocol, art. 3: an act, by a means, for the purpose of exploitation. ILO indicators of forced labour."), size=9)
 
-        def block(item):
-            mark = _("SUPPORTED") if item["supported"] else _("NOT SUPPORTED")
-            strength = f" ({item['strength']})" if item["strength"] else ""
-            pdf.set_font(FONT, "B", 10)
-            pdf.multi_cell(0, 5.5, f"[{mark}{strength}]  {item['label']}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            if item["forms"]:
-                pdf.para(f"{_('Forms found')}: {', '.join(item['forms'])}", size=9)
-            if item["note"]:
-                pdf.para(item["note"], size=9)
-            pdf.bullets([f"{s['what']} — {s['strength']}" + (f": {s['note']}" if s["note"] else "") for s in item["support"]], indent=6)
+def _assessment_item(pdf: _Dossier, item: dict) -> None:
+    mark = _("SUPPORTED") if item["supported"] else _("NOT SUPPORTED")
+    strength = f" ({item['strength']})" if item["strength"] else ""
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(0, 5.5, f"[{mark}{strength}]  {item['label']}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if item["forms"]:
+        pdf.para(f"{_('Forms found')}: {', '.join(item['forms'])}", size=9)
+    if item["note"]:
+        pdf.para(item["note"], size=9)
+    pdf.bullets([f"{s['what']} — {s['strength']}" + (f": {s['note']}" if s["note"] else "") for s in item["support"]], indent=6)
 
-        pdf.para(_("Elements of the definition"), bold=True, size=11)
-        for item in a["elements"]:
-            block(item)
-        pdf.ln(2)
-        pdf.para(_("ILO indicators of forced labour"), bold=True, size=11)
-        for item in a["indicators"]:
-            block(item)
-        missing = [i["label"] for i in a["elements"] + a["indicators"] if not i["supported"]]
-        if missing:
-            pdf.ln(1)
-            pdf.para(f"{_('Not supported by the material so far')}: {', '.join(missing)}", size=9)
-        if a["conclusion"]:
-            pdf.ln(1)
-            pdf.para(_("Conclusion"), bold=True)
-            pdf.para(a["conclusion"])
 
-    # --- contacts ---
-    if data["contacts"]:
-        pdf.heading(_("4. Contacts"))
-        for c in data["contacts"]:
-            pdf.para(f"{c['name']} — {c['relationship']}", bold=True)
-            pdf.bullets(c["details"])
+def _assessment(pdf: _Dossier, data: dict) -> None:
+    a = data["assessment"]
+    if not a:
+        return
+    pdf.heading(_("3. Trafficking assessment"))
+    pdf.para(_("Palermo Protocol, art. 3: an act, by a means, for the purpose of exploitation. ILO indicators of forced labour."), size=9)
+    pdf.para(_("Elements of the definition"), bold=True, size=11)
+    for item in a["elements"]:
+        _assessment_item(pdf, item)
+    pdf.ln(2)
+    pdf.para(_("ILO indicators of forced labour"), bold=True, size=11)
+    for item in a["indicators"]:
+        _assessment_item(pdf, item)
+    missing = [i["label"] for i in a["elements"] + a["indicators"] if not i["supported"]]
+    if missing:
+        pdf.ln(1)
+        pdf.para(f"{_('Not supported by the material so far')}: {', '.join(missing)}", size=9)
+    if a["conclusion"]:
+        pdf.ln(1)
+        pdf.para(_("Conclusion"), bold=True)
+        pdf.para(a["conclusion"])
 
-    # --- exhibits ---
+
+def _contacts(pdf: _Dossier, data: dict) -> None:
+    if not data["contacts"]:
+        return
+    pdf.heading(_("4. Contacts"))
+    for c in data["contacts"]:
+        pdf.para(f"{c['name']} — {c['relationship']}", bold=True)
+        pdf.bullets(c["details"])
+
+
+def _exhibits(pdf: _Dossier, data: dict) -> None:
     pdf.heading(_("5. Exhibits"))
     if not data["exhibits"]:
         pdf.para(_("No evidence files are included."))
-    else:
-        pdf.para(_("Each exhibit is in the package under the path shown. Its SHA-256 was taken when the file was received; manifest.json carries its custody history and the proofs that the history is in our signed audit log."), size=9)
-        for x in data["exhibits"]:
-            pdf.para(f"{x['number']}  {x['label']}", bold=True)
-            pdf.set_font(FONT, "", 8.5)
-            pdf.multi_cell(
-                0, 4.2,
-                f"{_('Path')}: {x['path']}   {_('Type')}: {x['media_type']}   {_('Size')}: {x['size']} {_('bytes')}\nSHA-256: {x['sha256_at_intake']}",
-                new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-            )
-            pdf.ln(1.5)
-    return bytes(pdf.output())
+        return
+    pdf.para(_("Each exhibit is in the package under the path shown. Its SHA-256 was taken when the file was received; manifest.json carries its custody history and the proofs that the history is in our signed audit log."), size=9)
+    for x in data["exhibits"]:
+        pdf.para(f"{x['number']}  {x['label']}", bold=True)
+        pdf.set_font(FONT, "", 8.5)
+        pdf.multi_cell(
+            0, 4.2,
+            f"{_('Path')}: {x['path']}   {_('Type')}: {x['media_type']}   {_('Size')}: {x['size']} {_('bytes')}\nSHA-256: {x['sha256_at_intake']}",
+            new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        )
+        pdf.ln(1.5)

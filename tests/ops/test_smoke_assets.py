@@ -3,7 +3,7 @@
 from django.test import Client
 
 from smoke.checks import referenced
-from tests.accounts.cast import sign_in
+from tests.cast import sign_in
 
 
 def test_referenced_reads_links_and_scripts_in_any_attribute_order():

@@ -142,82 +142,119 @@ def _variant(latin: str) -> str:
     return ""
 
 
+PATHWAYS = ["prison", "migrant_raid", "debt", "citizenship", "advert", "deportation", "unknown"]
+COERCION_MEANS = {"prison": "prosecution", "migrant_raid": "deportation", "deportation": "deportation", "debt": "debt",
+                  "citizenship": "pay_citizenship", "advert": "pay_citizenship", "unknown": "documents"}
+
+
 def build_plan() -> list[DemoCase]:
-    """The whole demo, decided up front from a fixed seed, so that a resumed run adds the same cases."""
+    """The whole demo, decided up front from a fixed seed, so that a resumed run adds the same cases.
+
+    Each part draws from one random generator in a fixed order: reordering the calls below changes the demo.
+    """
     rng = random.Random(SEED)
     plan = []
-    pathways = ["prison", "migrant_raid", "debt", "citizenship", "advert", "deportation", "unknown"]
     for index, nationality in enumerate(NATIONALITY_PLAN):
-        first, first_cyr = rng.choice(FIRST_NAMES[nationality])
-        last, last_cyr = rng.choice(SURNAMES[nationality])
-        pathway = pathways[index % len(pathways)]
-        outcome = OUTCOMES[index % len(OUTCOMES)]
-        born = datetime.date(rng.randint(1975, 2003), rng.randint(1, 12), rng.randint(1, 28))
-        birth = rng.choice([{"birth_date": born, "birth_date_precision": "day"}, {"birth_date": born.replace(month=1, day=1), "birth_date_precision": "year"},
-                            {"birth_date": None, "birth_date_precision": "unknown"}])
-        person = {
-            "name_latin": f"{first} {last}",
-            "name_cyrillic": f"{first_cyr} {last_cyr}" if rng.random() < 0.85 else "",
-            "aliases": _variant(f"{first} {last}") if rng.random() < 0.5 else "",
-            "sex": "m",
-            "nationality": nationality,
-            "status_in_russia": STATUS_IN_RUSSIA[pathway],
-            "home_region": rng.choice(HOME_REGIONS[nationality]),
-            **birth,
-        }
-        relative, relationship = rng.choice(RELATIVES if rng.random() < 0.8 else BROTHERS)
-        relative_surname = last + ("a" if relationship not in ("brother", "twin") else "")
-        contact = {
-            "name": f"{relative} {relative_surname}",
-            "relationship": relationship,
-            "relationship_detail": "twin brother" if relationship == "twin" else "",
-            "is_reporter": True,
-            "messenger": f"@{relative.lower()}_{index:02d}",
-            "safe_contact_notes": rng.choice(["Write first; calls only after 20:00 local time.", "Do not call: the family's phone may be checked.",
-                                              "Reach through the neighbour's number.", ""]),
-            "consents_to_contact": rng.random() < 0.8,
-        }
-        status = rng.choice(["intake", "active", "active", "active", "referred", "closed"])
-        demo = DemoCase(
-            person=person,
-            case={
-                "status": status,
-                "pathway": pathway,
-                "whereabouts": WHEREABOUTS[outcome],
-                "risk_family_charges": outcome == "charges_home" or rng.random() < 0.15,
-                "risk_reprisal": rng.random() < 0.2,
-                "risk_urgent_medical": outcome == "injury" and rng.random() < 0.5,
-                "notes": "Fictional demo case. Nothing here is about a real person.",
-            },
-            contacts=[contact],
-            creator=DEMO_CASEWORKERS[index % 2],
-        )
-        demo.sources = [
-            {"kind": "family", "title": f"Call from the {relationship}", "reliability": "reliable", "contact": 0,
-             "received_on": _date(rng, datetime.date(2024, 6, 1), 300)},
-        ]
-        if rng.random() < 0.5:
-            demo.sources.append({"kind": rng.choice(["media", "official_list", "document"]), "title": "Published list of the dead" if outcome == "death" else "News report",
-                                 "reliability": rng.choice(["unverified", "confirmed"]), "url": "https://example.org/report"})
-        start = _date(rng, datetime.date(2023, 1, 1), 600)
-        places = PATHWAY_LOCATIONS[pathway]
-        step = 0
+        pathway, outcome = PATHWAYS[index % len(PATHWAYS)], OUTCOMES[index % len(OUTCOMES)]
+        person, last = _plan_person(rng, nationality, pathway)
+        contact, relationship = _plan_contact(rng, index, last)
+        demo = DemoCase(person=person, case=_plan_case(rng, pathway, outcome), contacts=[contact], creator=DEMO_CASEWORKERS[index % 2])
+        demo.sources = _plan_sources(rng, relationship, outcome)
+        _PlannedTimeline(rng, demo, start=_date(rng, datetime.date(2023, 1, 1), 600)).fill(pathway, outcome)
+        if rng.random() < 0.8:
+            demo.consent = _plan_consent(rng)
+        plan.append(demo)
+    return plan
 
-        def event(type_, *, place=None, perpetrators=(), extra=None, allow_unknown=True):
-            nonlocal step
-            step += 1
-            when = min(start + datetime.timedelta(days=step * rng.randint(5, 25)), datetime.date.today() - datetime.timedelta(days=1))
-            data = {"type": type_, **_dated(rng, when, allow_unknown=allow_unknown, allow_year=step == 1), "description": "", **(extra or {})}
-            demo.events.append((data, place, list(perpetrators), [0] if rng.random() < 0.7 else list(range(len(demo.sources)))))
 
+def _plan_person(rng, nationality: str, pathway: str) -> tuple[dict, str]:
+    first, first_cyr = rng.choice(FIRST_NAMES[nationality])
+    last, last_cyr = rng.choice(SURNAMES[nationality])
+    born = datetime.date(rng.randint(1975, 2003), rng.randint(1, 12), rng.randint(1, 28))
+    birth = rng.choice([{"birth_date": born, "birth_date_precision": "day"}, {"birth_date": born.replace(month=1, day=1), "birth_date_precision": "year"},
+                        {"birth_date": None, "birth_date_precision": "unknown"}])
+    person = {
+        "name_latin": f"{first} {last}",
+        "name_cyrillic": f"{first_cyr} {last_cyr}" if rng.random() < 0.85 else "",
+        "aliases": _variant(f"{first} {last}") if rng.random() < 0.5 else "",
+        "sex": "m",
+        "nationality": nationality,
+        "status_in_russia": STATUS_IN_RUSSIA[pathway],
+        "home_region": rng.choice(HOME_REGIONS[nationality]),
+        **birth,
+    }
+    return person, last
+
+
+def _plan_contact(rng, index: int, last: str) -> tuple[dict, str]:
+    relative, relationship = rng.choice(RELATIVES if rng.random() < 0.8 else BROTHERS)
+    relative_surname = last + ("a" if relationship not in ("brother", "twin") else "")
+    contact = {
+        "name": f"{relative} {relative_surname}",
+        "relationship": relationship,
+        "relationship_detail": "twin brother" if relationship == "twin" else "",
+        "is_reporter": True,
+        "messenger": f"@{relative.lower()}_{index:02d}",
+        "safe_contact_notes": rng.choice(["Write first; calls only after 20:00 local time.", "Do not call: the family's phone may be checked.",
+                                          "Reach through the neighbour's number.", ""]),
+        "consents_to_contact": rng.random() < 0.8,
+    }
+    return contact, relationship
+
+
+def _plan_case(rng, pathway: str, outcome: str) -> dict:
+    return {
+        "status": rng.choice(["intake", "active", "active", "active", "referred", "closed"]),
+        "pathway": pathway,
+        "whereabouts": WHEREABOUTS[outcome],
+        "risk_family_charges": outcome == "charges_home" or rng.random() < 0.15,
+        "risk_reprisal": rng.random() < 0.2,
+        "risk_urgent_medical": outcome == "injury" and rng.random() < 0.5,
+        "notes": "Fictional demo case. Nothing here is about a real person.",
+    }
+
+
+def _plan_sources(rng, relationship: str, outcome: str) -> list[dict]:
+    sources = [
+        {"kind": "family", "title": f"Call from the {relationship}", "reliability": "reliable", "contact": 0,
+         "received_on": _date(rng, datetime.date(2024, 6, 1), 300)},
+    ]
+    if rng.random() < 0.5:
+        sources.append({"kind": rng.choice(["media", "official_list", "document"]), "title": "Published list of the dead" if outcome == "death" else "News report",
+                        "reliability": rng.choice(["unverified", "confirmed"]), "url": "https://example.org/report"})
+    return sources
+
+
+def _plan_consent(rng) -> dict:
+    return {
+        "given_by": "contact", "contact": 0, "documentation": True, "share_lawyers": rng.random() < 0.8,
+        "share_un": rng.random() < 0.4, "share_partners": rng.random() < 0.5, "publication": rng.random() < 0.2,
+        "statistics": True, "given_on": _date(rng, datetime.date(2024, 6, 1), 300), "method": rng.choice(["verbal", "message", "recorded"]),
+    }
+
+
+class _PlannedTimeline:
+    """A demo case's events, each some days after the one before."""
+
+    def __init__(self, rng, demo: DemoCase, *, start: datetime.date):
+        self.rng, self.demo, self.start, self.step = rng, demo, start, 0
+
+    def event(self, type_, *, place=None, perpetrators=(), extra=None, allow_unknown=True):
+        rng = self.rng
+        self.step += 1
+        when = min(self.start + datetime.timedelta(days=self.step * rng.randint(5, 25)), datetime.date.today() - datetime.timedelta(days=1))
+        data = {"type": type_, **_dated(rng, when, allow_unknown=allow_unknown, allow_year=self.step == 1), "description": "", **(extra or {})}
+        sources = [0] if rng.random() < 0.7 else list(range(len(self.demo.sources)))
+        self.demo.events.append((data, place, list(perpetrators), sources))
+
+    def fill(self, pathway: str, outcome: str) -> None:
+        rng, event, places = self.rng, self.event, PATHWAY_LOCATIONS[pathway]
         if pathway in ("prison", "migrant_raid", "deportation", "debt"):
             event("detention", place=places[0], perpetrators=[0 if pathway != "prison" else 1],
                   extra={"description": "Held after a document check; no interpreter was provided."}, allow_unknown=False)
         event("recruitment", place=rng.choice([7, 8, places[-1]]), perpetrators=[rng.choice([3, 7, 10])],
               extra={"description": "Approached by a recruiter who offered a contract."})
-        coercion_means = {"prison": "prosecution", "migrant_raid": "deportation", "deportation": "deportation", "debt": "debt",
-                          "citizenship": "pay_citizenship", "advert": "pay_citizenship", "unknown": "documents"}[pathway]
-        event("coercion", perpetrators=[rng.choice([7, 8, 9])], extra={"coercion_means": coercion_means,
+        event("coercion", perpetrators=[rng.choice([7, 8, 9])], extra={"coercion_means": COERCION_MEANS[pathway],
               "description": "Told that refusing would mean a long sentence or expulsion."})
         event("contract", place=rng.choice([7, 8]), extra={
             "signing_authority": "Ministry of Defence", "unit": rng.choice(["Storm-V detachment", "Motor rifle regiment (fictional)"]),
@@ -229,14 +266,6 @@ def build_plan() -> list[DemoCase]:
                          "charges_home": "Police at home questioned the family about mercenary activity."}.get(outcome, "")
         event(outcome, place=10 if outcome == "injury" else None, perpetrators=[2] if outcome == "ill_treatment" else [],
               extra={"description": outcome_extra})
-        if rng.random() < 0.8:
-            demo.consent = {
-                "given_by": "contact", "contact": 0, "documentation": True, "share_lawyers": rng.random() < 0.8,
-                "share_un": rng.random() < 0.4, "share_partners": rng.random() < 0.5, "publication": rng.random() < 0.2,
-                "statistics": True, "given_on": _date(rng, datetime.date(2024, 6, 1), 300), "method": rng.choice(["verbal", "message", "recorded"]),
-            }
-        plan.append(demo)
-    return plan
 
 
 class Command(BaseCommand):
