@@ -16,6 +16,7 @@ from audit import actions
 from audit.services import audit_read
 from cases.selectors import case_get_for, case_perms
 from casework import notes, notifications, reviews
+from casework.views import _people_with_access
 from casework.models_collab import NOTE_MAX_LENGTH
 
 
@@ -63,7 +64,9 @@ def case_notes(request, reference):
             return redirect(f"{request.path}#note-{note.pk}")
     thread = list(notes.notes_for(request.user, case=case))
     audit_read(actor=request.user, action=actions.NOTES_VIEWED, case=case, target=case)
-    return render(request, "casework/case_notes.html", {"case": case, "form": form, "notes": thread}, status=400 if form.errors else 200)
+    team = [u.get_username() for u in _people_with_access(case) if u.pk != request.user.pk]
+    return render(request, "casework/case_notes.html", {"case": case, "form": form, "notes": thread, "team": team},
+                  status=400 if form.errors else 200)
 
 
 @login_required

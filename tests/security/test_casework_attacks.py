@@ -150,3 +150,20 @@ def test_another_users_follow_up_review_and_notification_ids_do_nothing(client, 
         assert client.get(url).status_code == 404
     assert "Osh" not in client.get("/notifications/").content.decode()
 
+
+
+# --- Reads of what follow-ups say are in the audit --------------------------------------------------------------
+
+
+def test_reading_follow_ups_is_audited_with_the_cases_shown(client, cast):
+    """Hole found: the follow-ups page and My work showed what follow-ups say ("call Rustam's sister") with no record
+    of the case read (the follow-ups page wrote nothing, My work no case)."""
+    from audit.models import AuditEvent
+
+    follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call the sister in Osh", assignee=cast.caseworker1, due=timezone.localdate())
+    sign_in(client, cast.caseworker1)
+    assert "Call the sister in Osh" in client.get(f"/cases/{cast.case.reference}/follow-ups/").content.decode()
+    assert AuditEvent.objects.filter(action="case.viewed", actor=cast.caseworker1, case_ref=cast.case.reference, data__page="follow-ups").exists()
+    assert "Call the sister in Osh" in client.get("/my-work/").content.decode()
+    event = AuditEvent.objects.filter(action="casework.my_work.viewed", actor=cast.caseworker1).latest("pk")
+    assert event.data["cases"] == [str(cast.case.pk)]
