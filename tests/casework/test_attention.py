@@ -56,3 +56,8 @@ def test_a_returned_review_needs_attention_until_asked_again(client, cast):
     assert cast.case.reference in client.get("/?attention=yes").content.decode()
     review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Fixed")
     assert cast.case.reference not in client.get("/?attention=yes").content.decode()
+
+
+def test_my_work_links_to_the_cases_that_need_attention(client, cast):
+    sign_in(client, cast.caseworker1)
+    assert 'href="/?attention=yes"' in client.get("/my-work/").content.decode()
