@@ -78,6 +78,22 @@ def test_no_get_destroys_or_changes_anything(client, cast):
     assert client.get(f"/cases/{cast.case.reference}/follow-ups/{follow_up.pk}/done").status_code == 405
     follow_up.refresh_from_db()
     assert follow_up.done_at is None
+    from casework.tags import case_tag_add, tag_create
+
+    tag = tag_create(actor=cast.admin1, name="Urgent")
+    case_tag_add(actor=cast.caseworker1, case=cast.case, tag=tag)
+    search = searches.saved_search_create(actor=cast.caseworker1, name="Mine", query="", filters={})
+    review = reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1)
+    assert client.get(f"/cases/{cast.case.reference}/tags/{tag.pk}/remove").status_code == 405
+    assert client.get(f"/searches/{search.pk}/delete").status_code == 405
+    sign_in(client, cast.legal1)
+    assert client.get(f"/cases/{cast.case.reference}/reviews/{review.pk}/answer?decision=approve").status_code == 405
+    sign_in(client, cast.admin1)
+    assert client.get(f"/manage/tags/{tag.pk}/retire").status_code == 405
+    tag.refresh_from_db()
+    review.refresh_from_db()
+    assert tag.retired_at is None and review.state == "pending" and SavedSearch.objects.filter(pk=search.pk).exists()
+    assert cast.case.case_tags.filter(tag=tag).exists()
 
 
 def test_destruction_leaves_no_list_match_naming_the_person(cast, django_capture_on_commit_callbacks):
