@@ -167,3 +167,27 @@ def test_reading_follow_ups_is_audited_with_the_cases_shown(client, cast):
     assert "Call the sister in Osh" in client.get("/my-work/").content.decode()
     event = AuditEvent.objects.filter(action="casework.my_work.viewed", actor=cast.caseworker1).latest("pk")
     assert event.data["cases"] == [str(cast.case.pk)]
+
+
+# --- The contacts API: another case's contact under one's own case, and fields nobody may set -----------------------
+
+
+def test_the_contacts_api_takes_no_other_cases_contact_and_no_mass_assignment(cast):
+    from cases import services as case_services
+    from cases.models import Contact
+    from tests.api.conftest import client_for
+
+    theirs = Contact.objects.filter(case=cast.other_case).first()
+    mine = case_services.contact_add(actor=cast.caseworker1, case=cast.case, data={"name": "Dilnoza", "relationship": "brother"})
+    client = client_for(cast.caseworker1)
+    base = f"/api/v1/cases/{cast.case.reference}/contacts/"
+    for pk in (theirs.pk, uuid.uuid4()):  # another case's contact under my case: as missing
+        assert client.get(f"{base}{pk}/").status_code == 404
+        assert client.patch(f"{base}{pk}/", {"name": "X"}, format="json", HTTP_IF_MATCH='"1"').status_code == 404
+    sneaky = {"name": "Dilnoza K.", "case": cast.other_case.reference, "id": str(uuid.uuid4()), "version": 99, "created_at": "2000-01-01T00:00:00Z"}
+    response = client.patch(f"{base}{mine.pk}/", sneaky, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200, response.content
+    stored = Contact.objects.get(pk=mine.pk)
+    assert (stored.case_id, stored.version, stored.name) == (cast.case.pk, 2, "Dilnoza K.")
+    assert stored.created_at.year != 2000
+    assert Contact.objects.get(pk=theirs.pk).name == "Aigerim Nysanbaeva"
