@@ -1,5 +1,4 @@
-from casework.notifications import unread_count
-from casework.selectors import attention_count
+from casework.selectors import nav_counts
 
 
 def my_work_count(request):
@@ -9,5 +8,6 @@ def my_work_count(request):
     # Asked once per request: a page that also renders a fragment with the request runs the processors again.
     counts = getattr(request, "_dalil_work_counts", None)
     if counts is None:
-        counts = request._dalil_work_counts = {"my_work_count": attention_count(user), "notification_count": unread_count(user)}
+        attention, unread = nav_counts(user)
+        counts = request._dalil_work_counts = {"my_work_count": attention, "notification_count": unread}
     return counts

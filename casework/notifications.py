@@ -53,8 +53,12 @@ def notifications_for(user) -> QuerySet[Notification]:
     return qs
 
 
+def unread_for(user) -> QuerySet[Notification]:
+    return notifications_for(user).filter(read_at__isnull=True)
+
+
 def unread_count(user) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
+    return unread_for(user).count()
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:

@@ -13,8 +13,8 @@ from tests.factories import make_case
 
 # Session, user (with roles and enrolment), the case with every permission held, its rows, the files, the
 # referrals, tags and reviews, the navigation counts, and the audit event of the read (4 round trips).
-CASE_PAGE_BUDGET = 22
-CASE_LIST_BUDGET = 17
+CASE_PAGE_BUDGET = 20
+CASE_LIST_BUDGET = 15
 
 
 def _fill(case, actor, n):

@@ -78,6 +78,22 @@ def test_no_get_destroys_or_changes_anything(client, cast):
     assert client.get(f"/cases/{cast.case.reference}/follow-ups/{follow_up.pk}/done").status_code == 405
     follow_up.refresh_from_db()
     assert follow_up.done_at is None
+    from casework.tags import case_tag_add, tag_create
+
+    tag = tag_create(actor=cast.admin1, name="Urgent")
+    case_tag_add(actor=cast.caseworker1, case=cast.case, tag=tag)
+    search = searches.saved_search_create(actor=cast.caseworker1, name="Mine", query="", filters={})
+    review = reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1)
+    assert client.get(f"/cases/{cast.case.reference}/tags/{tag.pk}/remove").status_code == 405
+    assert client.get(f"/searches/{search.pk}/delete").status_code == 405
+    sign_in(client, cast.legal1)
+    assert client.get(f"/cases/{cast.case.reference}/reviews/{review.pk}/answer?decision=approve").status_code == 405
+    sign_in(client, cast.admin1)
+    assert client.get(f"/manage/tags/{tag.pk}/retire").status_code == 405
+    tag.refresh_from_db()
+    review.refresh_from_db()
+    assert tag.retired_at is None and review.state == "pending" and SavedSearch.objects.filter(pk=search.pk).exists()
+    assert cast.case.case_tags.filter(tag=tag).exists()
 
 
 def test_destruction_leaves_no_list_match_naming_the_person(cast, django_capture_on_commit_callbacks):
@@ -167,3 +183,27 @@ def test_reading_follow_ups_is_audited_with_the_cases_shown(client, cast):
     assert "Call the sister in Osh" in client.get("/my-work/").content.decode()
     event = AuditEvent.objects.filter(action="casework.my_work.viewed", actor=cast.caseworker1).latest("pk")
     assert event.data["cases"] == [str(cast.case.pk)]
+
+
+# --- The contacts API: another case's contact under one's own case, and fields nobody may set -----------------------
+
+
+def test_the_contacts_api_takes_no_other_cases_contact_and_no_mass_assignment(cast):
+    from cases import services as case_services
+    from cases.models import Contact
+    from tests.api.conftest import client_for
+
+    theirs = Contact.objects.filter(case=cast.other_case).first()
+    mine = case_services.contact_add(actor=cast.caseworker1, case=cast.case, data={"name": "Dilnoza", "relationship": "brother"})
+    client = client_for(cast.caseworker1)
+    base = f"/api/v1/cases/{cast.case.reference}/contacts/"
+    for pk in (theirs.pk, uuid.uuid4()):  # another case's contact under my case: as missing
+        assert client.get(f"{base}{pk}/").status_code == 404
+        assert client.patch(f"{base}{pk}/", {"name": "X"}, format="json", HTTP_IF_MATCH='"1"').status_code == 404
+    sneaky = {"name": "Dilnoza K.", "case": cast.other_case.reference, "id": str(uuid.uuid4()), "version": 99, "created_at": "2000-01-01T00:00:00Z"}
+    response = client.patch(f"{base}{mine.pk}/", sneaky, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200, response.content
+    stored = Contact.objects.get(pk=mine.pk)
+    assert (stored.case_id, stored.version, stored.name) == (cast.case.pk, 2, "Dilnoza K.")
+    assert stored.created_at.year != 2000
+    assert Contact.objects.get(pk=theirs.pk).name == "Aigerim Nysanbaeva"
