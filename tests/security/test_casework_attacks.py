@@ -207,3 +207,28 @@ def test_the_contacts_api_takes_no_other_cases_contact_and_no_mass_assignment(ca
     assert (stored.case_id, stored.version, stored.name) == (cast.case.pk, 2, "Dilnoza K.")
     assert stored.created_at.year != 2000
     assert Contact.objects.get(pk=theirs.pk).name == "Aigerim Nysanbaeva"
+
+
+# --- A stolen database: nothing typed into casework is readable ----------------------------------------------------
+
+
+def test_a_dump_of_the_casework_tables_holds_none_of_what_was_typed(cast):
+    from django.db import connection
+
+    from casework.tags import tag_create
+
+    secret = "Nysanbaev hides in Osh"
+    follow_up_add(actor=cast.caseworker1, case=cast.case, what=f"Call {secret}", assignee=cast.caseworker1, due=timezone.localdate())
+    notes.note_add(actor=cast.caseworker1, case=cast.case, text=f"{secret} @legal1")
+    review = reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message=secret)
+    reviews.review_answer(actor=cast.legal1, review=review, approve=False, comments=secret)
+    searches.saved_search_create(actor=cast.caseworker1, name=secret, query=secret, filters={})
+    tag_create(actor=cast.admin1, name=secret, description=secret)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                       "AND (table_name LIKE 'casework%%' OR table_name = 'audit_auditevent') AND data_type IN ('text', 'character varying', 'jsonb')")
+        columns = cursor.fetchall()
+        assert len(columns) > 10
+        for table, column in columns:
+            cursor.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE %s', ["%Nysanbaev%"])  # noqa: S608 - names from the catalogue
+            assert cursor.fetchone()[0] == 0, f"{table}.{column} holds what was typed"
