@@ -232,3 +232,26 @@ def test_a_dump_of_the_casework_tables_holds_none_of_what_was_typed(cast):
         for table, column in columns:
             cursor.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE %s', ["%Nysanbaev%"])  # noqa: S608 - names from the catalogue
             assert cursor.fetchone()[0] == 0, f"{table}.{column} holds what was typed"
+
+
+def test_after_destruction_no_hold_or_extension_reason_remains_readable(cast):
+    """Hole found: the words of a hold, its lifting and an extension (a court, a proceeding, a name) stayed in plain
+    text on their rows and in the audit trail, which outlives the case."""
+    from django.db import connection
+
+    from retention.models import RetentionExtension
+
+    services.policy_set(actor=cast.admin1, status="closed", days=365)
+    Case.objects.filter(pk=cast.case.pk).update(status="closed", updated_at=timezone.now() - datetime.timedelta(days=400))
+    cast.case.refresh_from_db()
+    services.hold_set(actor=cast.legal1, case=cast.case, reason="Basmanny court, Nysanbaev v. unit 12345")
+    services.hold_lift(actor=cast.legal1, case=cast.case, reason="Nysanbaev appeal ended")
+    extension = services.retention_extend(actor=cast.admin1, case=cast.case, until=timezone.localdate() + datetime.timedelta(days=1),
+                                          reason="Nysanbaev sister asked")
+    RetentionExtension.objects.filter(pk=extension.pk).update(until=timezone.localdate() - datetime.timedelta(days=1))  # time passes
+    destruction.case_destroy(actor=cast.admin1, case=cast.case, reason="Past retention", confirmation=cast.case.reference)
+    with connection.cursor() as cursor:
+        for table, column in (("retention_legalhold", "reason"), ("retention_legalhold", "lift_reason"),
+                              ("retention_retentionextension", "reason"), ("audit_auditevent", "data")):
+            cursor.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE %s', ["%Nysanbaev%"])  # noqa: S608 - fixed names
+            assert cursor.fetchone()[0] == 0, f"{table}.{column}"
