@@ -1,4 +1,8 @@
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -13,3 +17,33 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class UserBackend(ModelBackend):
+    """Django's ModelBackend, whose get_user (run on every request of a signed-in session) also brings the
+    user's roles and whether a second factor is enrolled, in the same query: the second-factor gate and
+    the navigation ask them on every page. Both are read fresh on each request, as before."""
+
+    def get_user(self, user_id):
+        from accounts.otp import enrolment_annotations
+        from accounts.roles import remember_roles, role_annotations
+
+        try:
+            user = get_user_model()._default_manager.annotate(**role_annotations(), **enrolment_annotations()).get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        remember_roles(user)
+        return user if self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """ModelBackend's answer (the user's own model permissions and those of their groups) in one query
+        instead of two; remembered on this request's user object, as ModelBackend does."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            perms = Permission.objects.all()
+            if not user_obj.is_superuser:
+                perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
+            rows = perms.values_list("content_type__app_label", "codename").order_by()
+            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
+        return user_obj._perm_cache

@@ -30,6 +30,23 @@ def is_enrolled(user) -> bool:
     )
 
 
+def enrolment_annotations() -> dict:
+    """For the query that loads a signed-in user (accounts.backends.UserBackend): is_enrolled, asked once."""
+    confirmed = {"user": OuterRef("pk"), "confirmed": True}
+    return {"_dalil_has_totp": Exists(TOTPDevice.objects.filter(**confirmed)),
+            "_dalil_has_key": Exists(WebAuthnCredential.objects.filter(**confirmed))}
+
+
+def _enrolled_at_start(user) -> bool:
+    """is_enrolled as the query that loaded this request's user found it; used once (a view may enrol a
+    factor later in the request), then asked afresh."""
+    totp, key = getattr(user, "_dalil_has_totp", None), getattr(user, "_dalil_has_key", None)  # user may be a lazy proxy
+    if totp is None or key is None:
+        return is_enrolled(user)
+    user._dalil_has_totp = user._dalil_has_key = None
+    return bool(totp or key)
+
+
 def backup_codes_left(user) -> int:
     device = StaticDevice.objects.filter(user=user, name="backup").first()
     return device.token_set.count() if device else 0
@@ -47,10 +64,10 @@ def second_factor_step(user) -> str | None:
         if has_security_key(user):
             return "verify"
         # No key yet: a session verified with the app or a code may now register one; else verify first.
-        return "enrol" if user.is_verified() or not is_enrolled(user) else "verify"
+        return "enrol" if user.is_verified() or not _enrolled_at_start(user) else "verify"
     if user.is_verified():
         return None
-    if is_enrolled(user):
+    if _enrolled_at_start(user):
         # Whoever enrolled a factor uses it, required or not: a phished password alone must not do.
         return "verify"
     return "enrol" if second_factor_required(user) else None

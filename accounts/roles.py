@@ -118,6 +118,19 @@ def roles_of(user) -> set[str]:
     return cached
 
 
+def role_annotations() -> dict:
+    """For the query that loads a signed-in user (accounts.backends.UserBackend): one flag per role."""
+    from django.contrib.auth.models import Group
+    from django.db.models import Exists, OuterRef
+
+    return {f"_dalil_role_{role}": Exists(Group.objects.filter(user=OuterRef("pk"), name=role)) for role in ROLES}
+
+
+def remember_roles(user) -> None:
+    """Keep the flags role_annotations() brought as this request's roles_of(user)."""
+    user._dalil_roles = {role for role in ROLES if user.__dict__.pop(f"_dalil_role_{role}", False)}
+
+
 def is_admin(user) -> bool:
     return bool(getattr(user, "is_active", False)) and (user.is_superuser or ADMIN in roles_of(user))
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from api.fields import EventTypeFieldsMixin, StrictCharField
 from api.pagination import DB_INT_MAX
+from cases.closure import ClosureReason
 from cases.dates import DateParseError, format_approximate_date, parse_approximate_date
 from cases.models import Case, Contact, DatePrecision, Event, Nationality, Person, Source
 
@@ -44,6 +45,7 @@ class PersonSerializer(serializers.Serializer):
 class CaseSummarySerializer(serializers.Serializer):
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=Case.Status.choices)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, allow_blank=True)
     pathway = serializers.ChoiceField(choices=Case.Pathway.choices)
     whereabouts = serializers.ChoiceField(choices=Case.Whereabouts.choices)
     person_name = serializers.SerializerMethodField()
@@ -250,6 +252,14 @@ class PersonUpdateSerializer(PersonInputSerializer):
 class CaseUpdateSerializer(CaseFieldsSerializer):
     person = PersonUpdateSerializer(required=False, help_text=_("The fields of the person to change; one of the two names must remain."))
     status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if attrs.get("status") == Case.Status.CLOSED and not attrs.get("closure_reason"):
+            raise serializers.ValidationError({"closure_reason": [_("Say why the case is closed.")]})
+        if attrs.get("status", Case.Status.CLOSED) != Case.Status.CLOSED:
+            attrs["closure_reason"] = ""  # a reopened case has no reason for closing
+        return attrs
 
 
 class EventUpdateSerializer(EventCreateSerializer):

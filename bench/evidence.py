@@ -234,7 +234,7 @@ from tests.factories import make_case
 user = accounts.user_create(actor=None, system="bench", username="bench", roles=["caseworker"], password=None, email="b@example.org")
 case = make_case(actor=user)
 s = SessionStore()
-s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
 s[HASH_SESSION_KEY] = user.get_session_auth_hash()
 s.create()
 print(json.dumps({"reference": case.reference, "session": s.session_key, "cookie": settings.SESSION_COOKIE_NAME}))

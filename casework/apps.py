@@ -7,10 +7,10 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete
 
         from accounts.models import CaseUserObjectPermission
-        from cases.models import CaseAssignment
+        from cases.access.grants import on_access_given
         from cases.sections import case_section_register
         from casework import list_hooks, receivers
         from casework.reviews import reviews_for
@@ -22,4 +22,4 @@ class CaseworkConfig(AppConfig):
         case_section_register("tags", tags_of_case_for)
 
         post_delete.connect(receivers.grant_removed, sender=CaseUserObjectPermission, dispatch_uid="casework.grant_removed")
-        post_save.connect(receivers.assignment_added, sender=CaseAssignment, dispatch_uid="casework.assignment_added")
+        on_access_given(receivers.access_given)

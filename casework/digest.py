@@ -47,7 +47,7 @@ def _sweep_intake(today: datetime.date) -> int:
                .values_list("pk", flat=True)[:500])
     if not ids:
         return 0
-    triagers = list(get_user_model().objects.with_perm(INTAKE_PERMISSION, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend").filter(is_active=True))
+    triagers = list(get_user_model().objects.with_perm(INTAKE_PERMISSION, include_superusers=False, backend="accounts.backends.UserBackend").filter(is_active=True))
     return sum(notify(recipients=triagers, kind=Kind.INTAKE_NEW, object_id=pk) for pk in ids)
 
 

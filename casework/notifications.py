@@ -7,9 +7,12 @@ the role the kind needs: losing access to a case hides its notifications at once
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +25,7 @@ from audit.services import audit_record
 from casework.models_collab import Notification, NotificationSetting
 from common.transactions import service
 
+log = logging.getLogger(__name__)
 Kind = Notification.Kind
 INTAKE_PERMISSION = "intake.triage"
 
@@ -49,8 +53,12 @@ def notifications_for(user) -> QuerySet[Notification]:
     return qs
 
 
+def unread_for(user) -> QuerySet[Notification]:
+    return notifications_for(user).filter(read_at__isnull=True)
+
+
 def unread_count(user) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
+    return unread_for(user).count()
 
 
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
@@ -114,6 +122,8 @@ def notification_settings_save(*, actor, email: str, email_digest: bool) -> list
     setting, _created = NotificationSetting.objects.get_or_create(user=actor)
     changed = []
     if (actor.email or "") != email:
+        if actor.email:
+            transaction.on_commit(lambda old=actor.email, name=actor.get_username(): _tell_old_address(old, name, actor.pk))
         actor.email = email
         actor.save(update_fields=["email"])
         changed.append("email")
@@ -124,6 +134,16 @@ def notification_settings_save(*, actor, email: str, email_digest: bool) -> list
     if changed:
         audit_record(actor=actor, action=actions.NOTIFICATION_SETTINGS_CHANGED, target=actor, fields=changed)
     return changed
+
+
+def _tell_old_address(address: str, username: str, user_id: int) -> None:
+    subject = _("The e-mail address of your Dalil account was changed")
+    body = _("The e-mail address of the Dalil account %(username)s was changed; this address will get no more messages. "
+             "If this was not you, tell your administrator at once.") % {"username": username}
+    try:
+        send_mail(subject, body, None, [address])
+    except OSError:  # the change stands; the audit log has it
+        log.warning("could not tell the old address of user %s of its change", user_id)
 
 
 def digest_enabled(user) -> bool:

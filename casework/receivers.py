@@ -20,11 +20,8 @@ def grant_removed(sender, instance, **kwargs):
     transaction.on_commit(flag)
 
 
-def assignment_added(sender, instance, created, raw=False, **kwargs):
-    """Inside the granting transaction: the person given access to a case (not by themself) is notified."""
-    from cases.access import REASON_CREATOR
+def access_given(*, case, users, actor):
+    """Inside the granting transaction: the people newly given access to a case (not by themselves) are notified."""
     from casework.notifications import Kind, notify
 
-    if not created or raw or instance.reason == REASON_CREATOR or instance.assigned_by_id in (None, instance.user_id):
-        return
-    notify(recipients=[instance.user], kind=Kind.CASE_SHARED, case_id=instance.case_id, actor=instance.assigned_by)
+    notify(recipients=users, kind=Kind.CASE_SHARED, case=case, actor=actor)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import CASEWORKER, LEGAL, roles_of
 from audit import actions
 from audit.services import audit_record
-from cases.selectors import case_perms, cases_for
+from cases.selectors import case_perms, case_rows_filter, cases_for
 from casework.models_collab import NOTE_MAX_LENGTH, Review
 from casework.notifications import Kind, notify
 from common.transactions import service
@@ -75,8 +75,9 @@ def review_answer(*, actor, review: Review, approve: bool, comments: str = "") -
 
 def reviews_for(user, *, case=None) -> QuerySet[Review]:
     """Reviews of the cases the user may see (of one case, if given)."""
-    qs = Review.objects.filter(case__in=cases_for(user)).select_related("case", "requested_by", "reviewer")
-    return qs.filter(case=case) if case is not None else qs
+    if case is not None:  # the case page: the case was resolved for this user, its answer rides on the instance
+        return Review.objects.filter(case_rows_filter(user, case)).select_related("case", "requested_by", "reviewer")
+    return Review.objects.filter(case__in=cases_for(user)).select_related("case", "requested_by", "reviewer")
 
 
 def review_get_for(user, *, case, review_id) -> Review:

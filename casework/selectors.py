@@ -4,6 +4,8 @@ import datetime
 
 from django.db import models
 from django.db.models.functions import RowNumber
+from django.contrib.auth import get_user_model
+from django.db.models import IntegerField, Subquery
 from django.utils import timezone
 
 from cases.selectors import cases_for
@@ -66,6 +68,28 @@ def my_work(user) -> dict:
     }
 
 
+def _attention(user):
+    return open_follow_ups_for(user).filter(assignee=user, due__lte=timezone.localdate())
+
+
 def attention_count(user) -> int:
-    """Overdue and due today, for the navigation bar: one count query."""
-    return open_follow_ups_for(user).filter(assignee=user, due__lte=timezone.localdate()).count()
+    """Overdue and due today, for My work: one count query."""
+    return _attention(user).count()
+
+
+class _Count(Subquery):
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def nav_counts(user) -> tuple[int, int]:
+    """(follow-ups overdue or due today, unread notifications) for the navigation bar of every page: the two
+    counts of attention_count and notifications.unread_count, in one round trip."""
+    from casework.notifications import unread_for
+
+    row = (
+        get_user_model()._default_manager.filter(pk=user.pk)
+        .annotate(_attention=_Count(_attention(user).order_by().values("pk")), _unread=_Count(unread_for(user).order_by().values("pk")))
+        .values_list("_attention", "_unread").first()
+    )
+    return row or (0, 0)

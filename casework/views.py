@@ -35,7 +35,10 @@ def _people_with_access(case):
 @login_required
 def my_work(request):
     data = selectors.my_work(request.user)
-    audit_read(actor=request.user, action=actions.MY_WORK_VIEWED)
+    # The page shows what follow-ups say ("call Rustam's sister"): which cases' words were shown is recorded, as for
+    # the case list.
+    shown = {f.case_id for key in ("overdue", "due_this_week", "later", "to_take_over") for f in data[key]}
+    audit_read(actor=request.user, action=actions.MY_WORK_VIEWED, data={"cases": sorted(str(pk) for pk in shown)})
     return render(request, "casework/my_work.html", data)
 
 
@@ -56,6 +59,7 @@ def case_follow_ups(request, reference):
                 messages.success(request, _("Follow-up added."))
                 return redirect("casework:case_follow_ups", reference=case.reference)
     follow_ups = selectors.follow_ups_of_case(request.user, case=case)
+    audit_read(actor=request.user, action=actions.CASE_VIEWED, target=case, case=case, data={"page": "follow-ups"})
     return render(request, "casework/case_follow_ups.html", {"case": case, "form": form, "follow_ups": follow_ups, "may_change": may_change},
                   status=400 if form.errors else 200)
 

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import has_recent_login, redirect_to_reauthenticate
 from audit import actions
 from audit.services import audit_read
 from cases.selectors import case_get_for, case_perms
 from casework import notes, notifications, reviews
+from casework.views import _people_with_access
 from casework.models_collab import NOTE_MAX_LENGTH
 
 
@@ -62,7 +64,9 @@ def case_notes(request, reference):
             return redirect(f"{request.path}#note-{note.pk}")
     thread = list(notes.notes_for(request.user, case=case))
     audit_read(actor=request.user, action=actions.NOTES_VIEWED, case=case, target=case)
-    return render(request, "casework/case_notes.html", {"case": case, "form": form, "notes": thread}, status=400 if form.errors else 200)
+    team = [u.get_username() for u in _people_with_access(case) if u.pk != request.user.pk]
+    return render(request, "casework/case_notes.html", {"case": case, "form": form, "notes": thread, "team": team},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -135,6 +139,10 @@ def notification_settings(request):
     initial = {"email": request.user.email, "email_digest": notifications.digest_enabled(request.user)}
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["email"] != (request.user.email or "") and not has_recent_login(request):
+            # The address receives the second-factor notices (accounts/factors.py): a stolen session must not
+            # divert them to the thief's mailbox without the password.
+            return redirect_to_reauthenticate(request)
         notifications.notification_settings_save(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("casework:notifications")

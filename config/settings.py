@@ -149,7 +149,7 @@ else:
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LockoutBackend",  # django-axes first, so a locked-out user is refused before the password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",  # ModelBackend; its get_user also brings roles and enrolment (one query)
     "django_otp_webauthn.backends.WebAuthnBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]

@@ -79,6 +79,15 @@ def _shred_sealed(case: Case) -> int:
     return rows
 
 
+def _drop_list_matches(case: Case) -> None:
+    """A match (proposed or decided) ties the person to a published list's entry, whose name stays readable: it
+    would name the destroyed case's person again."""
+    from patterns.models import MatchCandidate, MatchDecision
+
+    MatchCandidate.objects.filter(person_id=case.person_id).delete()
+    MatchDecision.objects.filter(person_id=case.person_id).delete()
+
+
 def _drop_packages_and_reports(case: Case) -> None:
     for referral in Referral.objects.filter(case=case).exclude(package_name=""):
         name, referral.package_name = referral.package_name, ""
@@ -108,6 +117,7 @@ def case_destroy(*, actor, case: Case, reason: str, confirmation: str) -> CaseTo
             file_count += 1
         rows = _shred_sealed(case)
         PersonIndexEntry.objects.filter(person_id=case.person_id).delete()
+        _drop_list_matches(case)
         CaseTag.objects.filter(case=case).delete()  # a tag can name a family or a unit: it goes with the content
         _drop_packages_and_reports(case)
         CaseUserObjectPermission.objects.filter(content_object=case).delete()

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import recent_login_required
 from accounts.roles import is_admin
 from audit import actions
 from audit.services import audit_read
@@ -35,7 +36,7 @@ def review(request):
     })
 
 
-@login_required
+@recent_login_required  # a stolen admin session must not shorten periods or destroy without the password
 @require_POST
 def policies(request):
     _admin(request)
@@ -61,7 +62,7 @@ def prepare(request):
     return redirect("retention:review")
 
 
-@login_required
+@recent_login_required  # a stolen admin session must not shorten periods or destroy without the password
 @require_POST
 def destroy(request):
     """Two steps: the cases ticked on the review page come here to be confirmed; the confirmation destroys them."""

@@ -247,7 +247,9 @@ MATRIX = {
     "intake:for_case": case_page(),
     "intake:detail": real_object(lambda m: {"submission_id": m.submission.pk}),
     "intake:decide": real_object(lambda m: {"submission_id": m.submission.pk}, method="post"),
-    "intake:reply": real_object(lambda m: {"submission_id": m.submission.pk}, method="post"),
+    # A reply sent without a session is a kept draft: the sign-in page (401) holding it sealed (cases/drafts.py).
+    "intake:reply": {**real_object(lambda m: {"submission_id": m.submission.pk}, method="post"),
+                     "expect": {**real_object(None)["expect"], "anonymous": 401}},
     "intake:attachment": real_object(lambda m: {"submission_id": m.submission.pk, "attachment_id": m.attachment.pk}),
     # --- casework: each user's own work; a case's follow-ups follow the case's scope (a real one of caseworker1's case)
     "casework:my_work": signed_in(),

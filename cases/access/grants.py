@@ -27,6 +27,23 @@ from cases.access.rules import (
 )
 from cases.models import Case, CaseAssignment
 
+# Apps above this layer (casework's notifications) are told who was newly given a case, inside the granting
+# transaction, so that what they write commits or rolls back with the grant.
+_grant_listeners: list = []
+
+
+def on_access_given(listener):
+    """Register listener(case=, users=, actor=), called when people are newly given access to a case."""
+    if listener not in _grant_listeners:
+        _grant_listeners.append(listener)
+    return listener
+
+
+def _tell(case: Case, users, actor) -> None:
+    for listener in _grant_listeners:
+        listener(case=case, users=list(users), actor=actor)
+
+
 def _grant_user(case: Case, user, perms: Iterable[str], *, reason: str, actor) -> list[str]:
     have = set(
         CaseUserObjectPermission.objects.filter(user=user, content_object=case).values_list("permission__codename", flat=True)
@@ -41,6 +58,8 @@ def _grant_user(case: Case, user, perms: Iterable[str], *, reason: str, actor) -
     if not created and new and assignment.reason != reason:
         assignment.reason = reason
         assignment.save(update_fields=["reason"])
+    if created and reason != REASON_CREATOR:
+        _tell(case, [user], actor)
     return sorted(p.codename for p in new)
 
 
@@ -117,6 +136,8 @@ def case_share_with_legal(*, actor, case: Case, user=None, reason: str = REASON_
         )
         added = sorted(p.codename for p in new)
         who = {"group": LEGAL}
+        if added:
+            _tell(case, group.user_set.filter(is_active=True), actor)
     else:
         require_role(user, LEGAL)
         added = _grant_user(case, user, ROLES[LEGAL].case_perms, reason=reason, actor=actor)

@@ -101,3 +101,22 @@ def test_every_role_is_a_visitor_of_the_access_matrix():
     from tests.test_access_matrix import VISITOR_ROLES
 
     assert set(roles.ROLES) == set(VISITOR_ROLES.values()), "add a visitor with this role to the access matrix"
+
+
+def test_model_permissions_in_one_query_are_djangos_answer(cast, django_assert_num_queries):
+    """accounts.backends.UserBackend reads a user's and their groups' model permissions in one query: the same
+    set as Django's ModelBackend, including a permission given to the user directly."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from accounts.backends import UserBackend
+
+    cast.outsider.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    for user in (cast.caseworker1, cast.legal1, cast.admin1, cast.outsider):
+        fresh = type(user).objects.get(pk=user.pk)
+        with django_assert_num_queries(1):
+            mine = UserBackend().get_all_permissions(fresh)
+        assert mine == ModelBackend().get_all_permissions(type(user).objects.get(pk=user.pk)), user.username
+        with django_assert_num_queries(0):
+            assert fresh.has_perm(next(iter(mine))) if mine else True
+    assert "audit.view_auditevent" in UserBackend().get_all_permissions(type(cast.outsider).objects.get(pk=cast.outsider.pk))

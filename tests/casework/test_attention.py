@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from casework import services
+from casework.selectors import attention_count, nav_counts
 from cases.models import Case
 from tests.cast import build_cast, sign_in
 from tests.factories import make_case
@@ -28,6 +29,8 @@ def test_needs_attention(client, cast):
     Case.objects.filter(pk=quiet.pk).update(updated_at=timezone.now() - datetime.timedelta(days=31))
     closed = make_case(actor=cast.caseworker1, name_latin="Closed Person", name_cyrillic="", status="closed", closure_reason="found")
     services.follow_up_add(actor=cast.caseworker1, case=closed, what="Old", assignee=cast.caseworker1, due=today - datetime.timedelta(days=9))
+    assert nav_counts(cast.caseworker1)[0] == attention_count(cast.caseworker1) == 2  # overdue, of an open and a closed case
+    assert nav_counts(cast.outsider)[0] == 0
     sign_in(client, cast.caseworker1)
     page = client.get("/?attention=yes").content.decode()
     assert overdue.reference in page and quiet.reference in page
@@ -53,3 +56,8 @@ def test_a_returned_review_needs_attention_until_asked_again(client, cast):
     assert cast.case.reference in client.get("/?attention=yes").content.decode()
     review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Fixed")
     assert cast.case.reference not in client.get("/?attention=yes").content.decode()
+
+
+def test_my_work_links_to_the_cases_that_need_attention(client, cast):
+    sign_in(client, cast.caseworker1)
+    assert 'href="/?attention=yes"' in client.get("/my-work/").content.decode()

@@ -36,7 +36,7 @@ def test_a_note_is_sealed_mentions_a_colleague_and_is_audited(client, cast):
     assert (notification.recipient, notification.kind, notification.case, notification.object_id) == (cast.legal1, "mention", cast.case, str(note.pk))
     assert AuditEvent.objects.filter(action="casework.note.added", target_id=str(note.pk), actor=cast.caseworker1).exists()
     page = client.get(f"/cases/{cast.case.reference}/notes/").content.decode()
-    assert SECRET in page
+    assert SECRET in page and "On this case: @legal1" in page  # whom a mention can reach
     assert AuditEvent.objects.filter(action="casework.notes.viewed", actor=cast.caseworker1).exists()
 
 

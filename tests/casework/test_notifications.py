@@ -15,6 +15,7 @@ from cases import access
 from casework import digest, notes, notifications, reviews
 from casework.models import FollowUp
 from casework.models_collab import Notification, NotificationSetting
+from casework.selectors import nav_counts
 from casework.services import follow_up_add
 from tests.cast import build_cast, sign_in
 
@@ -49,8 +50,9 @@ def test_notifications_of_a_case_the_reader_lost_access_to_are_not_shown(cast):
     notes.note_add(actor=cast.caseworker1, case=cast.case, text="@legal1 look at the timeline")
     reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message=TESTIMONY)
     assert notifications.unread_count(cast.legal1) == 3  # shared with, mentioned, asked to review
+    assert nav_counts(cast.legal1)[1] == 3  # the navigation bar's count, asked with the follow-ups in one query
     access.case_unshare_with_legal(actor=cast.caseworker1, case=cast.case, user=cast.legal1)
-    assert notifications.unread_count(cast.legal1) == 0
+    assert notifications.unread_count(cast.legal1) == 0 and nav_counts(cast.legal1)[1] == 0
     assert notifications.shown_for(cast.legal1) == []
     page = _page(cast.legal1)
     assert cast.case.reference not in page and 'class="count"' not in page
@@ -62,6 +64,16 @@ def test_a_grant_notifies_the_person_given_access(cast):
     assert [s.text for s in shown] == [f"admin1 gave you access to {cast.case.reference}"]
     assert shown[0].url == f"/cases/{cast.case.reference}/"
     assert not Notification.objects.filter(recipient=cast.caseworker1, kind="case_shared").exists()  # the creator is not told
+
+
+def test_sharing_with_all_legal_staff_notifies_each_of_them(cast):
+    from accounts.roles import LEGAL
+    from tests.accounts.cast import make_user
+
+    legal2 = make_user("legal2", LEGAL)
+    access.case_share_with_legal(actor=cast.caseworker1, case=cast.case)
+    assert [s.text for s in notifications.shown_for(legal2)] == [f"caseworker1 gave you access to {cast.case.reference}"]
+    assert not Notification.objects.filter(recipient=cast.caseworker1, kind="case_shared").exists()
 
 
 def test_marking_read_touches_only_ones_own_notifications(cast):
