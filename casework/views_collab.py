@@ -50,6 +50,14 @@ def _reviewers(case, actor):
     return get_user_model().objects.filter(pk__in=[u.pk for u in users if reviews.may_review(u, case)])
 
 
+def _with_reviewer_state(queryset, case) -> list:
+    """A waiting review whose reviewer lost access (or their role) says so: someone else must be asked."""
+    listed = list(queryset)
+    for review in listed:
+        review.reviewer_gone = review.state == review.State.PENDING and not reviews.may_review(review.reviewer, case)
+    return listed
+
+
 @login_required
 def case_notes(request, reference):
     case = case_get_for(request.user, reference=reference)
@@ -85,7 +93,7 @@ def case_reviews(request, reference):
             else:
                 messages.success(request, _("Sent for review."))
                 return redirect("casework:case_reviews", reference=case.reference)
-    listed = list(reviews.reviews_for(request.user, case=case))
+    listed = _with_reviewer_state(reviews.reviews_for(request.user, case=case), case)
     audit_read(actor=request.user, action=actions.CASE_REVIEWS_VIEWED, case=case, target=case)
     return render(request, "casework/case_reviews.html", {
         "case": case, "form": form, "reviews": listed, "may_change": may_change, "answer_form": ReviewAnswerForm(),
@@ -109,7 +117,7 @@ def review_answer(request, reference, pk):
         else:
             messages.success(request, _("Your answer was sent."))
             return redirect("casework:case_reviews", reference=case.reference)
-    listed = list(reviews.reviews_for(request.user, case=case))
+    listed = _with_reviewer_state(reviews.reviews_for(request.user, case=case), case)
     return render(request, "casework/case_reviews.html", {
         "case": case, "form": None, "reviews": listed, "may_change": False, "answer_form": form, "answering": review.pk,
     }, status=400)

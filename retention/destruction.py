@@ -118,6 +118,9 @@ def case_destroy(*, actor, case: Case, reason: str, confirmation: str) -> CaseTo
         rows = _shred_sealed(case)
         PersonIndexEntry.objects.filter(person_id=case.person_id).delete()
         _drop_list_matches(case)
+        # Why a case was held or kept may name a court, a proceeding or a person: the words go, the dates stay.
+        case.legal_holds.update(reason="", lift_reason="")
+        case.retention_extensions.update(reason="")
         CaseTag.objects.filter(case=case).delete()  # a tag can name a family or a unit: it goes with the content
         _drop_packages_and_reports(case)
         CaseUserObjectPermission.objects.filter(content_object=case).delete()

@@ -57,7 +57,8 @@ def hold_set(*, actor, case, reason: str) -> LegalHold:
     if selectors.standing_hold(case) is not None:
         raise RetentionError(_("This case is already under a legal hold."))
     hold = LegalHold.objects.create(case=case, reason=reason, set_by=actor)
-    audit_record(actor=actor, action=actions.RETENTION_HOLD_SET, target=hold, case=case, data={"reason": reason})
+    # The reason may name a court or a proceeding, and the audit trail outlives the case: its words stay on the hold.
+    audit_record(actor=actor, action=actions.RETENTION_HOLD_SET, target=hold, case=case, fields=["reason"])
     return hold
 
 
@@ -70,7 +71,7 @@ def hold_lift(*, actor, case, reason: str) -> LegalHold:
         raise RetentionError(_("This case is not under a legal hold."))
     hold.lifted_by, hold.lifted_at, hold.lift_reason = actor, timezone.now(), reason
     hold.save(update_fields=["lifted_by", "lifted_at", "lift_reason"])
-    audit_record(actor=actor, action=actions.RETENTION_HOLD_LIFTED, target=hold, case=case, data={"reason": reason})
+    audit_record(actor=actor, action=actions.RETENTION_HOLD_LIFTED, target=hold, case=case, fields=["lift_reason"])
     return hold
 
 
@@ -82,7 +83,7 @@ def retention_extend(*, actor, case, until: datetime.date, reason: str) -> Reten
         raise RetentionError(_("Keep it until a day after today."))
     extension = RetentionExtension.objects.create(case=case, until=until, reason=reason, extended_by=actor)
     audit_record(actor=actor, action=actions.RETENTION_EXTENDED, target=extension, case=case,
-                 data={"until": until.isoformat(), "reason": reason})
+                 fields=["reason"], data={"until": until.isoformat()})
     return extension
 
 

@@ -38,7 +38,7 @@ def for_page(results: list[dict]) -> list[dict]:
 
 
 def csv_rows(results: list[dict]) -> list[list]:
-    rows = [[_("stratum"), _("lists"), _("observed"), _("estimate"), _("95% low"), _("95% high"), _("model"), _("overlaps"), _("warnings")]]
+    rows = [[_("stratum"), _("lists"), _("observed"), _("estimate"), _("lower bound (95%)"), _("upper bound (95%)"), _("model"), _("overlaps"), _("warnings")]]
     for r in results:
         hidden = r["observed"] < small_cell_k()
         rows.append([

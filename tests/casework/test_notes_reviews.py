@@ -118,3 +118,12 @@ def test_legal_reads_reviews_but_cannot_send_a_case_for_review(client, cast):
     assert client.get(f"/cases/{cast.case.reference}/reviews/").status_code == 200
     assert client.post(f"/cases/{cast.case.reference}/reviews/", {"reviewer": cast.caseworker1.pk}).status_code == 404
     assert not Review.objects.exists()
+
+
+def test_a_waiting_review_says_when_the_reviewer_lost_access(client, cast):
+    from cases import access
+
+    reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="x")
+    access.case_unshare_with_legal(actor=cast.caseworker1, case=cast.case, user=cast.legal1)
+    sign_in(client, cast.caseworker1)
+    assert "the reviewer no longer has access" in client.get(f"/cases/{cast.case.reference}/reviews/").content.decode()

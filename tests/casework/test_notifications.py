@@ -187,3 +187,16 @@ def test_a_follow_up_done_before_the_sweep_is_not_announced(cast):
     FollowUp.objects.filter(pk=follow_up.pk).update(done_at=timezone.now())
     digest.notifications_sweep()
     assert not Notification.objects.filter(kind__startswith="follow_up").exists()
+
+
+def test_beat_runs_the_sweep_and_the_digest_through_their_tasks(cast, settings):
+    from casework.tasks import digests_send_task, notifications_sweep_task
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"casework.notifications_sweep", "casework.digests_send"} <= tasks
+    follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call", assignee=cast.caseworker1, due=timezone.localdate())
+    settings.DALIL_DIGEST_HOUR = 0
+    assert notifications_sweep_task.delay().get() == 1
+    assert digests_send_task.delay().get() >= 1
+    mine = [m for m in mail.outbox if m.to == ["caseworker1@example.org"]]
+    assert len(mine) == 1 and "1 unread notification" in mine[0].body

@@ -78,6 +78,22 @@ def test_no_get_destroys_or_changes_anything(client, cast):
     assert client.get(f"/cases/{cast.case.reference}/follow-ups/{follow_up.pk}/done").status_code == 405
     follow_up.refresh_from_db()
     assert follow_up.done_at is None
+    from casework.tags import case_tag_add, tag_create
+
+    tag = tag_create(actor=cast.admin1, name="Urgent")
+    case_tag_add(actor=cast.caseworker1, case=cast.case, tag=tag)
+    search = searches.saved_search_create(actor=cast.caseworker1, name="Mine", query="", filters={})
+    review = reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1)
+    assert client.get(f"/cases/{cast.case.reference}/tags/{tag.pk}/remove").status_code == 405
+    assert client.get(f"/searches/{search.pk}/delete").status_code == 405
+    sign_in(client, cast.legal1)
+    assert client.get(f"/cases/{cast.case.reference}/reviews/{review.pk}/answer?decision=approve").status_code == 405
+    sign_in(client, cast.admin1)
+    assert client.get(f"/manage/tags/{tag.pk}/retire").status_code == 405
+    tag.refresh_from_db()
+    review.refresh_from_db()
+    assert tag.retired_at is None and review.state == "pending" and SavedSearch.objects.filter(pk=search.pk).exists()
+    assert cast.case.case_tags.filter(tag=tag).exists()
 
 
 def test_destruction_leaves_no_list_match_naming_the_person(cast, django_capture_on_commit_callbacks):
@@ -191,3 +207,51 @@ def test_the_contacts_api_takes_no_other_cases_contact_and_no_mass_assignment(ca
     assert (stored.case_id, stored.version, stored.name) == (cast.case.pk, 2, "Dilnoza K.")
     assert stored.created_at.year != 2000
     assert Contact.objects.get(pk=theirs.pk).name == "Aigerim Nysanbaeva"
+
+
+# --- A stolen database: nothing typed into casework is readable ----------------------------------------------------
+
+
+def test_a_dump_of_the_casework_tables_holds_none_of_what_was_typed(cast):
+    from django.db import connection
+
+    from casework.tags import tag_create
+
+    secret = "Nysanbaev hides in Osh"
+    follow_up_add(actor=cast.caseworker1, case=cast.case, what=f"Call {secret}", assignee=cast.caseworker1, due=timezone.localdate())
+    notes.note_add(actor=cast.caseworker1, case=cast.case, text=f"{secret} @legal1")
+    review = reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message=secret)
+    reviews.review_answer(actor=cast.legal1, review=review, approve=False, comments=secret)
+    searches.saved_search_create(actor=cast.caseworker1, name=secret, query=secret, filters={})
+    tag_create(actor=cast.admin1, name=secret, description=secret)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                       "AND (table_name LIKE 'casework%%' OR table_name = 'audit_auditevent') AND data_type IN ('text', 'character varying', 'jsonb')")
+        columns = cursor.fetchall()
+        assert len(columns) > 10
+        for table, column in columns:
+            cursor.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE %s', ["%Nysanbaev%"])  # noqa: S608 - names from the catalogue
+            assert cursor.fetchone()[0] == 0, f"{table}.{column} holds what was typed"
+
+
+def test_after_destruction_no_hold_or_extension_reason_remains_readable(cast):
+    """Hole found: the words of a hold, its lifting and an extension (a court, a proceeding, a name) stayed in plain
+    text on their rows and in the audit trail, which outlives the case."""
+    from django.db import connection
+
+    from retention.models import RetentionExtension
+
+    services.policy_set(actor=cast.admin1, status="closed", days=365)
+    Case.objects.filter(pk=cast.case.pk).update(status="closed", updated_at=timezone.now() - datetime.timedelta(days=400))
+    cast.case.refresh_from_db()
+    services.hold_set(actor=cast.legal1, case=cast.case, reason="Basmanny court, Nysanbaev v. unit 12345")
+    services.hold_lift(actor=cast.legal1, case=cast.case, reason="Nysanbaev appeal ended")
+    extension = services.retention_extend(actor=cast.admin1, case=cast.case, until=timezone.localdate() + datetime.timedelta(days=1),
+                                          reason="Nysanbaev sister asked")
+    RetentionExtension.objects.filter(pk=extension.pk).update(until=timezone.localdate() - datetime.timedelta(days=1))  # time passes
+    destruction.case_destroy(actor=cast.admin1, case=cast.case, reason="Past retention", confirmation=cast.case.reference)
+    with connection.cursor() as cursor:
+        for table, column in (("retention_legalhold", "reason"), ("retention_legalhold", "lift_reason"),
+                              ("retention_retentionextension", "reason"), ("audit_auditevent", "data")):
+            cursor.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE %s', ["%Nysanbaev%"])  # noqa: S608 - fixed names
+            assert cursor.fetchone()[0] == 0, f"{table}.{column}"
