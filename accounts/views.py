@@ -21,7 +21,7 @@ from accounts import gate, otp, services
 from accounts.forms import PasswordConfirmForm
 from accounts.roles import role_label, roles_of, second_factor_required, security_key_required
 from accounts.signals import AUTH_AT_SESSION_KEY
-from audit.selectors import recent_factor_changes
+from audit.selectors import recent_factor_changes, recent_sign_ins
 
 
 def safe_next(request, default: str) -> str:
@@ -105,6 +105,7 @@ def account(request):
             "required": second_factor_required(request.user),
             "key_required": security_key_required(request.user),
             "factor_changes": recent_factor_changes(request.user),
+            "signins": recent_sign_ins(request.user, limit=10),
             **devices_of(request.user),
         },
     )

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +20,10 @@ from accounts.decorators import manage_access_required, manage_users_required, r
 from accounts.forms import AssignmentForm, CaseAccessForm, InviteForm, RolesForm, ShareWithLegalForm
 from accounts.models import RoleChangeRequest
 from accounts.roles import roles_of
+from audit.selectors import denial_alerts_for
 from cases import access, once
-from cases.models import Case, CaseAssignment
-from cases.selectors import case_get_for
+from cases.models import Case
+from cases.selectors import assignments_of_user, case_get_for, cases_for_access_management
 from config.confirm import confirm_step
 
 User = get_user_model()
@@ -68,7 +68,7 @@ def user_invite(request):
 @manage_users_required
 def user_detail(request, pk: int):
     person = get_object_or_404(User, pk=pk)
-    assignments = CaseAssignment.objects.filter(user=person).select_related("case").only("reason", "assigned_at", "case__reference", "case__is_sensitive")
+    assignments = assignments_of_user(request.user, person=person)
     return render(
         request,
         "accounts/manage/user_detail.html",
@@ -79,6 +79,7 @@ def user_detail(request, pk: int):
             "role_requests": RoleChangeRequest.objects.filter(user=person, decided_at__isnull=True),
             "enrolled": otp.is_enrolled(person),
             "has_key": otp.has_security_key(person),
+            **denial_alerts_for(request.user, person),
         },
     )
 
@@ -90,7 +91,10 @@ def user_roles(request, pk: int):
     person = get_object_or_404(User, pk=pk)
     form = RolesForm(request.POST)
     if not form.is_valid():
-        return render(request, "accounts/manage/user_detail.html", {"person": person, "roles_form": form}, status=400)
+        return render(
+            request, "accounts/manage/user_detail.html",
+            {"person": person, "roles_form": form, **denial_alerts_for(request.user, person)}, status=400,
+        )
     try:
         if person.pk == request.user.pk:
             services.role_change_request(actor=request.user, roles=form.cleaned_data["roles"])
@@ -190,12 +194,7 @@ def user_sign_out(request, pk: int):
 
 
 def _case_page(request):
-    cases = Case.objects.only("id", "reference", "status", "is_sensitive").prefetch_related(
-        Prefetch("assignments", queryset=CaseAssignment.objects.select_related("user").only("case_id", "reason", "user__username"))
-    ).order_by("-created_at")
-    ref = request.GET.get("ref", "").strip().upper()
-    if ref:
-        cases = cases.filter(reference__contains=ref)
+    cases = cases_for_access_management(request.user, reference=request.GET.get("ref", "").strip().upper())
     return Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
 
 

@@ -81,6 +81,31 @@ def object_events(*, reference: str, target_type: str, target_id: str) -> QueryS
     return qs.order_by("-seq")
 
 
+# The log's events as sentences for a reader: the sentences link to cases, and audit knows no case model, so cases
+# registers its presenter (CasesConfig.ready); the views call it, so its queries run in the view.
+_row_presenters: list = []
+
+
+def audit_rows_register(presenter) -> None:
+    """`presenter(reader, events)` returns the rows of the event table (cases.audit_present.rows)."""
+    _row_presenters[:] = [presenter]
+
+
+def audit_rows(reader, events) -> list:
+    return _row_presenters[0](reader, events) if _row_presenters else []
+
+
+def denial_alerts_for(viewer, person=None) -> dict:
+    """Repeated refusals (of everyone, or of `person`), for an admin's page; nothing for anyone else."""
+    from django.conf import settings
+
+    from audit.denials import repeated_denials
+
+    if not is_audit_admin(viewer):
+        return {"alerts": []}
+    return {"alerts": repeated_denials(person), "minutes": settings.DALIL_DENIAL_ALERT_MINUTES}
+
+
 def recent_sign_ins(user, *, limit: int = 10) -> list[AuditEvent]:
     """This user's own recent sign-ins and failed attempts on their account, newest first."""
     if not getattr(user, "is_authenticated", False):

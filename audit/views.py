@@ -31,7 +31,7 @@ def log(request):
     form = AuditFilterForm(request.GET or None)
     selectors.audit_events_for(request.user)  # 404 for anyone but an admin, before looking at the input
     if form.is_bound and not form.is_valid():
-        return render(request, "audit/log.html", {"form": form, "events": []}, status=400)
+        return render(request, "audit/log.html", {"form": form, "events": [], **selectors.denial_alerts_for(request.user)}, status=400)
     filters = form.filters() if form.is_bound else {}
     qs = selectors.audit_events_for(request.user, **filters)
     events, next_before = selectors.page(qs, before=before_of(request))
@@ -42,6 +42,7 @@ def log(request):
 
     return render(request, "audit/log.html", {
         "form": form, "events": events, "next_before": next_before, "query": query.urlencode(), "last_stamp": last_stamped(),
+        "rows": selectors.audit_rows(request.user, events), **selectors.denial_alerts_for(request.user),
     })
 
 

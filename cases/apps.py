@@ -6,7 +6,11 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self):
+        from audit.selectors import audit_rows_register
+        from cases.audit_present import rows
         from keys.fields import register_search_hint
+
+        audit_rows_register(rows)
 
         # A lookup on an encrypted name or date names the search that answers it instead.
         hint = "the '{}' blind index (cases.blind_index.person_ids_matching)"

@@ -1,7 +1,7 @@
 """Why a case was closed: a coded, plain value, so the dashboard counts it without decrypting anything.
 
 Asked for whenever a case is closed from its form (cases.forms.CaseForm); a merge closes the merged case as a
-duplicate (patterns.services). A case closed another way (the API) counts as "not recorded".
+duplicate (patterns.services.merges). A case closed another way (the API) counts as "not recorded".
 """
 
 from django.db import models

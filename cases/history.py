@@ -12,6 +12,7 @@ from audit import actions
 from audit import selectors as audit_selectors
 from audit.services import audit_read
 from audit.views import before_of
+from cases.audit_present import rows
 from cases.selectors import case_get_for
 
 
@@ -23,7 +24,7 @@ def case_history(request, reference):
     qs = audit_selectors.case_events(case_id=case.pk, reference=case.reference)
     events, next_before = audit_selectors.page(qs, before=before_of(request))
     audit_read(actor=request.user, action=actions.AUDIT_HISTORY_VIEWED, target=case)
-    return render(request, "cases/history.html", {"case": case, "events": events, "next_before": next_before})
+    return render(request, "cases/history.html", {"case": case, "events": events, "rows": rows(request.user, events), "next_before": next_before})
 
 
 @login_required
@@ -36,5 +37,6 @@ def object_history(request, reference, target_type, target_id):
     audit_read(actor=request.user, action=actions.AUDIT_HISTORY_VIEWED, case=case,
                data={"target_type": target_type, "target_id": str(target_id)})
     return render(request, "cases/history.html", {
-        "case": case, "events": events, "next_before": next_before, "target_type": target_type, "target_id": target_id,
+        "case": case, "events": events, "rows": rows(request.user, events), "next_before": next_before, "target_type": target_type,
+        "target_id": target_id,
     })

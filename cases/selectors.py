@@ -10,14 +10,14 @@ import functools
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from accounts.roles import CASE_PERMS
 from cases import blind_index
-from cases.models import Case, Consent, Contact, Event, Source
+from cases.models import Case, CaseAssignment, Consent, Contact, Event, Source
 
 
 def cases_for(user, *, perm: str = "view_case") -> QuerySet[Case]:
@@ -259,3 +259,24 @@ def consent_in_force(user, *, case: Case) -> Consent | None:
 def case_total() -> int:
     """How many cases there are in all: a number those who manage access may know (never which cases)."""
     return Case.objects.count()
+
+
+# --- for the managers of access (references, status and assignments; no content) ---------------------------
+
+
+def cases_for_access_management(user, *, reference: str = "") -> QuerySet[Case]:
+    """Every case (or those whose reference contains `reference`) with its assignments, for a manager of access."""
+    if not user.has_perm("accounts.manage_access"):
+        raise Http404("No such page.")
+    assignments = CaseAssignment.objects.select_related("user").only("case_id", "reason", "user__username")
+    cases = Case.objects.only("id", "reference", "status", "is_sensitive").prefetch_related(Prefetch("assignments", queryset=assignments))
+    if reference:
+        cases = cases.filter(reference__contains=reference)
+    return cases.order_by("-created_at")
+
+
+def assignments_of_user(user, *, person) -> QuerySet[CaseAssignment]:
+    """The cases `person` is assigned to (reference and reason only), for a manager of users."""
+    if not user.has_perm("accounts.manage_users"):
+        raise Http404("No such page.")
+    return CaseAssignment.objects.filter(user=person).select_related("case").only("reason", "assigned_at", "case__reference", "case__is_sensitive")

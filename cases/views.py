@@ -23,6 +23,7 @@ from cases import drafts, once, selectors, services
 from cases.conflicts import conflict_rows
 from cases.forms import CaseForm, ConsentForm, ContactForm, EventForm, FirstContactForm, PersonForm, SourceForm, working_copy
 from cases.gone import or_gone_page
+from cases.sections import case_sections
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Testimony and contact details never appear on an error page.
@@ -103,6 +104,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "sources": selectors.sources_for(request.user, case=case),
             "consent": consents[0] if consents else None,
             "consent_history": consents[1:],
+            "sections": case_sections(request.user, case),
         },
     )
 

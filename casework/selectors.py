@@ -19,6 +19,16 @@ def open_follow_ups_for(user):
     return FollowUp.objects.filter(case__in=cases_for(user), done_at__isnull=True).select_related("case", "assignee")
 
 
+def follow_ups_of_case(user, *, case):
+    """Every follow-up of a case, open first; the case comes from case_get_for, and the rows are checked again."""
+    return FollowUp.objects.filter(case__in=cases_for(user), case=case).select_related("assignee").order_by("done_at", "due")
+
+
+def open_follow_up_get(user, *, case, pk):
+    """An open follow-up of the case, or None (done, of another case, or not the user's to see: the same None)."""
+    return open_follow_ups_for(user).filter(case=case, pk=pk).first()
+
+
 def _mine_by_section(user, today, week) -> dict[int, tuple[list, int]]:
     """The user's open follow-ups, overdue (0), due this week (1) and later (2): the first LIST_LIMIT of each by due
     date and each section's total, in one query (a window per section) rather than one query per list and count."""

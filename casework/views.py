@@ -14,7 +14,6 @@ from audit import actions
 from audit.services import audit_read
 from cases.selectors import case_get_for, case_perms
 from casework import selectors, services
-from casework.models import FollowUp
 
 
 class FollowUpForm(forms.Form):
@@ -59,7 +58,7 @@ def case_follow_ups(request, reference):
             else:
                 messages.success(request, _("Follow-up added."))
                 return redirect("casework:case_follow_ups", reference=case.reference)
-    follow_ups = FollowUp.objects.filter(case=case).select_related("assignee").order_by("done_at", "due")
+    follow_ups = selectors.follow_ups_of_case(request.user, case=case)
     audit_read(actor=request.user, action=actions.CASE_VIEWED, target=case, case=case, data={"page": "follow-ups"})
     return render(request, "casework/case_follow_ups.html", {"case": case, "form": form, "follow_ups": follow_ups, "may_change": may_change},
                   status=400 if form.errors else 200)
@@ -69,7 +68,7 @@ def case_follow_ups(request, reference):
 @require_POST
 def done(request, reference, pk):
     case = case_get_for(request.user, reference=reference, perm="change_case")
-    follow_up = FollowUp.objects.filter(case=case, pk=pk, done_at__isnull=True).first()
+    follow_up = selectors.open_follow_up_get(request.user, case=case, pk=pk)
     if follow_up is None:
         raise Http404("No such follow-up.")
     nxt = services.follow_up_done(actor=request.user, follow_up=follow_up)

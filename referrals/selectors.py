@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import Case
-from cases.selectors import case_rows_filter, cases_for
+from cases.selectors import case_perms, case_rows_filter, cases_for
 
 from referrals import evidence_api
 from referrals.models import (
@@ -24,6 +24,7 @@ from referrals.models import (
     Referral,
     ReviewRequest,
     Strength,
+    SupportLink,
     item_code,
 )
 
@@ -132,6 +133,15 @@ def assessment_view_for(user, *, case: Case) -> AssessmentView:
     return AssessmentView(assessment=assessment, elements=elements, indicators=indicators, files=files)
 
 
+def support_link_get_for(user, *, case: Case, link_id) -> SupportLink:
+    """A supporting link of the case's assessment, for a user who prepares its referrals; else Http404."""
+    assessment = assessment_for(user, case=case)
+    try:
+        return SupportLink.objects.select_related("item").get(pk=link_id, item__assessment=assessment)
+    except (SupportLink.DoesNotExist, ValueError):
+        raise Http404("No such link.") from None
+
+
 def review_requests_for(user, *, case: Case) -> QuerySet[ReviewRequest]:
     return ReviewRequest.objects.filter(case_rows_filter(user, case)).select_related("requested_by")
 
@@ -149,3 +159,15 @@ def referral_get_for(user, *, referral_id, perm: str = REFERRAL_PERM) -> Referra
         return referrals_for(user, perm=perm).get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError):
         raise Http404("No such referral.") from None
+
+
+def case_section(user, case) -> dict:
+    """The case page's referrals section: may this user ask for a review, prepare referrals, and which are there."""
+    held = case_perms(user, case)
+    legal = REFERRAL_PERM in held
+    return {
+        "can_ask_review": "change_case" in held,
+        "legal": legal,
+        "referrals": list(referrals_for(user, case=case)) if legal else [],
+        "reviews": list(review_requests_for(user, case=case)[:3]),
+    }

@@ -21,7 +21,7 @@ from cases.services import StaleEdit
 
 from referrals import consent as consent_rules
 from referrals import evidence_api, forms, selectors, services
-from referrals.models import ILO_INDICATORS, ITEM_CHOICES, PALERMO_ELEMENTS, RecipientKind, Referral, SupportLink
+from referrals.models import ILO_INDICATORS, ITEM_CHOICES, PALERMO_ELEMENTS, RecipientKind, Referral
 from referrals.selectors import REFERRAL_PERM
 
 _CODES = dict(ITEM_CHOICES)
@@ -150,9 +150,7 @@ def _item_conflict(item_view, current, typed: dict) -> list[dict]:
 @require_POST
 def assessment_link_remove(request, reference, link_id):
     case = case_get_for(request.user, reference=reference, perm=REFERRAL_PERM)
-    link = SupportLink.objects.filter(pk=link_id, item__assessment__case=case).select_related("item").first()
-    if link is None:
-        raise Http404("No such link.")
+    link = selectors.support_link_get_for(request.user, case=case, link_id=link_id)
     code = link.item.code
     services.assessment_link_remove(actor=request.user, case=case, link=link)
     messages.success(request, _("Support removed."))

@@ -1,17 +1,10 @@
-"""{% load audit_rows %}{% audit_rows events as rows %}: audit events as sentences for the reader (cases/audit_present.py).
+"""{% load audit_rows %}: the names of the audit pages (the rows themselves come from the views: cases.audit_present).
 
-Here and not in audit/: the sentences link to cases, and audit knows no case model."""
+Here and not in audit/: the kinds of object are the cases' own, and audit knows no case model."""
 
 from django import template
 
-from cases.audit_present import rows
-
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def audit_rows(context, events):
-    return rows(context["request"].user, events)
 
 
 @register.filter

@@ -1,20 +1,11 @@
-"""The case page's "Files" section: one include line in templates/cases/case_detail.html."""
+"""Filters of the evidence pages and of the case page's "Files" section (its files come from the case view:
+cases.sections, registered in EvidenceConfig.ready)."""
 
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from evidence import selectors
-
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def case_files(context, case):
-    request = context.get("request")
-    if request is None:
-        return []
-    return list(selectors.files_for(request.user, case=case))
 
 
 @register.filter

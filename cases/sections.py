@@ -1,0 +1,19 @@
+"""The case page's sections from the apps above cases (evidence files, referrals).
+
+cases knows nothing of those apps: each registers, in its AppConfig.ready, what its section of the page needs, read
+through its own selectors. The case view asks for all of them, so every query of the page runs in the view (none in a
+template tag), and the section's template reads `sections.<name>`.
+"""
+
+from collections.abc import Callable
+
+_PROVIDERS: dict[str, Callable] = {}
+
+
+def case_section_register(name: str, provider: Callable) -> None:
+    """`provider(user, case)` returns what the section named `name` shows; the case is one the user may view."""
+    _PROVIDERS[name] = provider
+
+
+def case_sections(user, case) -> dict:
+    return {name: provider(user, case) for name, provider in _PROVIDERS.items()}
