@@ -82,6 +82,8 @@ class ProtectedMixin:
     def check(self, **kwargs):
         errors = super().check(**kwargs)
         pk = self.model._meta.pk
+        if isinstance(pk, models.OneToOneField):  # the row shares its parent's key (a tombstone): known before the insert
+            pk = pk.target_field
         if not (isinstance(pk, models.UUIDField) and pk.has_default()):
             errors.append(
                 checks.Error(

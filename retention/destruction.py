@@ -41,12 +41,19 @@ CASE_PATHS = {
 }
 
 
+# What remains of a destroyed case keeps its sealed reason: it is not content of the case.
+KEPT = {"retention.CaseTombstone"}
+
+
 def sealed_models() -> list[tuple[type, str, list]]:
-    """(model, lookup to the case, its sealed fields) for every model of a case that holds sealed values."""
+    """(model, lookup to the case, its sealed fields) for every model of a case that holds sealed values.
+
+    Legal holds and extensions are among them: why a case was held or kept may name a court, a proceeding or a
+    person, so the words go with the case and the dates stay."""
     found = []
     for model in apps.get_models():
         fields = [f for f in model._meta.concrete_fields if isinstance(f, ProtectedMixin)]
-        if not fields:
+        if not fields or model._meta.label in KEPT:
             continue
         path = CASE_PATHS.get(model._meta.label)
         if path is None:
@@ -118,9 +125,6 @@ def case_destroy(*, actor, case: Case, reason: str, confirmation: str) -> CaseTo
         rows = _shred_sealed(case)
         PersonIndexEntry.objects.filter(person_id=case.person_id).delete()
         _drop_list_matches(case)
-        # Why a case was held or kept may name a court, a proceeding or a person: the words go, the dates stay.
-        case.legal_holds.update(reason="", lift_reason="")
-        case.retention_extensions.update(reason="")
         CaseTag.objects.filter(case=case).delete()  # a tag can name a family or a unit: it goes with the content
         _drop_packages_and_reports(case)
         CaseUserObjectPermission.objects.filter(content_object=case).delete()
@@ -129,6 +133,7 @@ def case_destroy(*, actor, case: Case, reason: str, confirmation: str) -> CaseTo
             case=case, reference=case.reference, status=case.status, opened_at=opened, last_changed_at=changed,
             destroyed_by=actor, reason=reason, viewer_ids=viewers,
         )
-        audit_record(actor=actor, action=actions.RETENTION_CASE_DESTROYED, target=case, case=case,
-                     data={"reason": reason, "confirmed_by": actor.get_username(), "files": file_count, "rows": rows})
+        # The reason is sealed on the tombstone; the audit trail names the field, not its words.
+        audit_record(actor=actor, action=actions.RETENTION_CASE_DESTROYED, target=case, case=case, fields=["reason"],
+                     data={"confirmed_by": actor.get_username(), "files": file_count, "rows": rows})
     return tombstone

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keys.fields import ProtectedCharField
+
 
 class RetentionPolicy(models.Model):
     status = models.CharField(_("status"), max_length=10, unique=True)
@@ -25,13 +27,13 @@ class RetentionPolicy(models.Model):
 class LegalHold(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="legal_holds")
-    # Reasons are for admins and legal staff: a court, a request, a date; never a name (they are not sealed).
-    reason = models.CharField(_("reason"), max_length=300)
+    # Reasons are for admins and legal staff, but they can name a court, a proceeding or a person: sealed.
+    reason = ProtectedCharField(_("reason"))
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(auto_now_add=True)
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     lifted_at = models.DateTimeField(null=True, blank=True)
-    lift_reason = models.CharField(_("reason for lifting"), max_length=300, blank=True)
+    lift_reason = ProtectedCharField(_("reason for lifting"), blank=True)
 
     class Meta:
         ordering = ["-set_at"]
@@ -41,9 +43,10 @@ class LegalHold(models.Model):
 
 
 class RetentionExtension(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="retention_extensions")
     until = models.DateField(_("keep until"))
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = ProtectedCharField(_("reason"))
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     extended_at = models.DateTimeField(auto_now_add=True)
 
@@ -72,6 +75,7 @@ class CaseTombstone(models.Model):
     last_changed_at = models.DateTimeField(_("last changed"))
     destroyed_at = models.DateTimeField(_("destroyed"), auto_now_add=True)
     destroyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("destroyed by"))
-    reason = models.CharField(_("reason"), max_length=300)
+    # Sealed under the column's field key (keys/aead.py), which outlives the case: whoever may see the tombstone reads it.
+    reason = ProtectedCharField(_("reason"))
     # Who could see the case when it was destroyed: they (and admins) still see its tombstone.
     viewer_ids = models.JSONField(default=list)
