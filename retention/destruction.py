@@ -41,6 +41,8 @@ CASE_PATHS = {
 }
 
 
+FILE_REASON = "The case was destroyed after its retention period."
+
 # What remains of a destroyed case keeps its sealed reason: it is not content of the case.
 KEPT = {"retention.CaseTombstone"}
 
@@ -120,7 +122,8 @@ def case_destroy(*, actor, case: Case, reason: str, confirmation: str) -> CaseTo
         files = EvidenceFile.objects.filter(case=case).exclude(state=EvidenceFile.State.DESTROYED)
         file_count = 0
         for file in files:
-            evidence_destroy(actor=actor, file=file, reason=reason)
+            # A file's reason is kept in plain text and in its audit event: the case's own words stay on the tombstone.
+            evidence_destroy(actor=actor, file=file, reason=FILE_REASON)
             file_count += 1
         rows = _shred_sealed(case)
         PersonIndexEntry.objects.filter(person_id=case.person_id).delete()

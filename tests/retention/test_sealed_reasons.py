@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from accounts.roles import ADMIN
 from cases.models import Case
+from evidence.models import EvidenceFile
+from evidence.services import evidence_attach
 from keys.aead import PREFIX
 from retention import destruction, services
 from retention.models import CaseTombstone, LegalHold, RetentionExtension
@@ -54,11 +56,14 @@ def test_reasons_are_sealed_in_the_database_and_shown_on_the_page(client):
 
 
 @pytest.mark.django_db
-def test_the_tombstone_reason_is_sealed_and_shown_to_who_could_see_the_case(client):
+def test_the_tombstone_reason_is_sealed_and_shown_to_who_could_see_the_case(client, django_capture_on_commit_callbacks):
     cast = build_cast()
     services.policy_set(actor=cast.admin1, status="closed", days=365)
     Case.objects.filter(pk=cast.case.pk).update(status="closed", updated_at=timezone.now() - datetime.timedelta(days=400))
     cast.case.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_attach(actor=cast.caseworker1, case=cast.case, content=b"statement", original_name="s.txt", source_label="sister")
+    Case.objects.filter(pk=cast.case.pk).update(updated_at=timezone.now() - datetime.timedelta(days=400))
     services.hold_set(actor=cast.legal1, case=cast.case, reason=f"{WORD} hearing")
     services.hold_lift(actor=cast.legal1, case=cast.case, reason="Hearing over")
     destruction.case_destroy(actor=cast.admin1, case=cast.case, reason=f"Past retention, {WORD} file", confirmation=cast.case.reference)
@@ -66,6 +71,7 @@ def test_the_tombstone_reason_is_sealed_and_shown_to_who_could_see_the_case(clie
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM audit_auditevent WHERE CAST(data AS TEXT) LIKE %s", [f"%{WORD}%"])
         assert cursor.fetchone()[0] == 0
+    assert EvidenceFile.objects.get().destruction_reason == destruction.FILE_REASON  # its own words, not the case's
     assert LegalHold.objects.get().reason == ""  # the hold's words went with the case
     assert CaseTombstone.objects.get().reason == f"Past retention, {WORD} file"
     for user in (cast.caseworker1, cast.admin1):
