@@ -1,4 +1,4 @@
-"""The internal side's half of the exchange with a separate public host (intake/views_outbox.py)."""
+"""The internal side's half of the exchange with a separate public host (intake/views_outbox.py, intake/outbox.py)."""
 
 from __future__ import annotations
 

@@ -7,46 +7,15 @@ is ciphertext: the public host never holds the organisation's private key.
 
 from __future__ import annotations
 
-import base64
 import hmac
 import json
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpResponseForbidden, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from intake.models import Attachment, Message, Submission
-
-
-def _b64(data) -> str:
-    return base64.b64encode(bytes(data)).decode()
-
-
-def pending() -> dict:
-    reports = []
-    for s in Submission.objects.filter(fetched=False).exclude(status=Submission.Status.DESTROYED):
-        reports.append({"id": str(s.pk), "received_on": s.received_on.isoformat(), "language": s.language, "sealed": _b64(s.sealed),
-                        "lookup": s.lookup, "reply_recipient": s.reply_recipient})
-    # A file not yet taken still has its ciphertext here (take() empties it).
-    files = [{"id": a.pk, "submission": str(a.submission_id), "sealed": _b64(a.sealed), "size": a.size}
-             for a in Attachment.objects.exclude(sealed=b"")]
-    messages = [{"id": m.pk, "submission": str(m.submission_id), "sealed": _b64(m.sealed), "sent_on": m.sent_on.isoformat()}
-                for m in Message.objects.filter(sender=Message.From.FAMILY, fetched=False)]
-    return {"reports": reports, "files": files, "messages": messages}
-
-
-@transaction.atomic
-def take(body: dict) -> None:
-    Submission.objects.filter(pk__in=body.get("reports", [])).update(fetched=True, sealed=b"")
-    # A taken file is forgotten here: the row stays (the family's count of files), its ciphertext goes.
-    Attachment.objects.filter(pk__in=body.get("files", [])).update(sealed=b"")
-    Message.objects.filter(pk__in=body.get("messages", [])).update(fetched=True, sealed=b"")
-    for reply in body.get("replies", []):
-        submission = Submission.objects.filter(pk=reply["submission"]).first()
-        if submission is not None:
-            Message.objects.create(submission=submission, sender=Message.From.ORGANISATION, sealed=base64.b64decode(reply["sealed"]))
+from intake.outbox import pending, take
 
 
 @csrf_exempt

@@ -136,7 +136,7 @@ def test_a_separate_public_host_hands_over_ciphertext_only(client, cast, report,
 
     settings.DALIL_INTAKE_FETCH_TOKEN = "a-long-shared-token-for-the-exchange"
     assert client.post("/outbox/", content_type="application/json").status_code in (403, 404)
-    from intake.views_outbox import pending, take
+    from intake.outbox import pending, take
 
     data = pending()
     assert len(data["reports"]) == 1 and len(data["files"]) == 1
