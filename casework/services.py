@@ -10,8 +10,12 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import audit_record
 from casework.models import FollowUp
+from casework.models_collab import Notification
 from cases.selectors import case_perms
 from common.transactions import service
+
+
+FOLLOW_UP_KINDS = (Notification.Kind.FOLLOW_UP_DUE, Notification.Kind.FOLLOW_UP_OVERDUE)
 
 
 class FollowUpError(ValueError):
@@ -39,9 +43,12 @@ def follow_up_add(*, actor, case, what: str, assignee, due: datetime.date, every
 
 @service
 def follow_up_done(*, actor, follow_up: FollowUp) -> FollowUp | None:
-    """Mark done; a recurring one comes back with its next due date. Returns the next one, if any."""
+    """Mark done; a recurring one comes back with its next due date. Returns the next one, if any.
+    Its "due"/"overdue" notifications go with it: a bell that still rings for done work teaches people to ignore it."""
     follow_up.done_at, follow_up.done_by = timezone.now(), actor
     follow_up.save(update_fields=["done_at", "done_by"])
+    # Only the assignee is ever told of a follow-up (digest._sweep_follow_ups); by recipient, the unique index serves.
+    Notification.objects.filter(recipient=follow_up.assignee_id, kind__in=FOLLOW_UP_KINDS, object_id=str(follow_up.pk)).delete()
     audit_record(actor=actor, action=actions.FOLLOW_UP_DONE, target=follow_up, case=follow_up.case)
     if not follow_up.every_days:
         return None

@@ -200,3 +200,21 @@ def test_beat_runs_the_sweep_and_the_digest_through_their_tasks(cast, settings):
     assert digests_send_task.delay().get() >= 1
     mine = [m for m in mail.outbox if m.to == ["caseworker1@example.org"]]
     assert len(mine) == 1 and "1 unread notification" in mine[0].body
+
+
+def test_a_follow_up_marked_done_takes_its_notification_with_it(client, cast):
+    today = timezone.localdate()
+    late = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Ask again", assignee=cast.caseworker1, due=today - datetime.timedelta(days=1))
+    other = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call", assignee=cast.caseworker1, due=today)
+    digest.notifications_sweep()
+    assert f"A follow-up on {cast.case.reference} is overdue" in _page(cast.caseworker1)
+    unread = notifications.unread_count(cast.caseworker1)
+    sign_in(client, cast.caseworker1)
+    assert client.post(f"/cases/{cast.case.reference}/follow-ups/{late.pk}/done").status_code == 302
+    page = _page(cast.caseworker1)
+    assert "is overdue" not in page and f"A follow-up on {cast.case.reference} is due today" in page  # the other one stays
+    assert notifications.unread_count(cast.caseworker1) == unread - 1
+    assert not Notification.objects.filter(object_id=str(late.pk)).exists()
+    digest.notifications_sweep()  # done: the sweep does not bring it back
+    assert not Notification.objects.filter(object_id=str(late.pk)).exists()
+    assert Notification.objects.filter(object_id=str(other.pk), kind="follow_up_due").exists()
