@@ -139,3 +139,36 @@ def test_a_draft_comes_back_only_to_its_own_address(cast):
     assert "dormitory" not in browser.get(other).content.decode()
     assert browser.get(edit).status_code == 404  # not the outsider's case: the same 404, draft or not
     assert "dormitory" not in str(dict(browser.session))
+
+
+# --- One-submit tokens (cases/once.py) ---------------------------------------------------------------------
+
+
+def form_token(response) -> str:
+    import re
+
+    return re.search(r'name="form_token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_a_form_token_spent_on_one_form_neither_swallows_nor_redirects_another(cast):
+    """The token of one rendered form, posted with another form, is not "already sent": the other form is made,
+    and nothing of the first form's record comes back (no message, no redirect to it)."""
+    from cases.models import Contact, Source
+
+    client = typed_in("caseworker1")
+    source_url = reverse("cases:source_add", kwargs={"reference": cast.case.reference})
+    token = form_token(client.get(source_url))
+    made = client.post(source_url, {"title": "Sister's call, 3 May", "kind": "family", "reliability": "unverified", "form_token": token})
+    assert made.status_code == 302 and Source.objects.filter(case=cast.case).count() == 1
+    contact_url = reverse("cases:contact_add", kwargs={"reference": cast.case.reference})
+    contacts = Contact.objects.filter(case=cast.case).count()
+    response = client.post(contact_url, {"name": "Timur", "relationship": "brother", "form_token": token}, follow=True)
+    assert response.status_code == 200 and "already been sent" not in response.content.decode()
+    assert Contact.objects.filter(case=cast.case).count() == contacts + 1
+    # And on another case: the first case's record is not where it leads.
+    other_url = reverse("cases:contact_add", kwargs={"reference": cast.other_case.reference})
+    outsider = typed_in("outsider")
+    outsider_token = form_token(outsider.get(other_url))
+    outsider.post(other_url, {"name": "Aziz", "relationship": "brother", "form_token": outsider_token})
+    response = client.post(other_url, {"name": "Aziz", "relationship": "brother", "form_token": outsider_token})
+    assert response.status_code == 404  # another's token changes nothing about whose case it is
