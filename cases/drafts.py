@@ -19,6 +19,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -93,8 +95,9 @@ class DraftMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if request.method == "POST" and user is not None and user.is_authenticated and request.path == reverse("accounts:login"):
+        # Only a sign-in made by this very request (its CSRF check passed): a forged POST to the sign-in page
+        # from a signed-in victim's browser must not leave the attacker's words waiting in their session.
+        if request.method == "POST" and getattr(request, "_dalil_signed_in_now", False) and request.path == reverse("accounts:login"):
             token, target = request.POST.get("draft", ""), request.POST.get("next", "")
             if token and target and hasattr(request, "session"):
                 request.session[SESSION_KEY] = {"path": target, "token": token}
@@ -127,6 +130,12 @@ class DraftMiddleware:
               % {"size": size // 1024, "limit": limit_kb})
         request._dalil_oversized = True
         return None
+
+
+@receiver(user_logged_in, dispatch_uid="cases.drafts.signed_in_now")
+def _signed_in_now(sender, request, user, **kwargs):
+    if request is not None:
+        request._dalil_signed_in_now = True
 
 
 def _too_big(request) -> bool:

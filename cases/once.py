@@ -75,6 +75,10 @@ def run(
     record, fresh = idempotency.begin(user=request.user, key=f"form:{token}", endpoint=endpoint, print_=content)
     if fresh:
         return idempotency.perform_once(record, perform)
+    if record.endpoint != endpoint:
+        # The token of another form (of this user): not this form's first submission, so it is made, and
+        # nothing of what that other form made is shown here.
+        return perform()[0]
     return _already(request, record, replay)
 
 

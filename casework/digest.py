@@ -22,7 +22,7 @@ from audit import actions
 from audit.services import audit_record
 from casework.models import FollowUp
 from casework.models_collab import NotificationSetting
-from casework.notifications import INTAKE_PERMISSION, Kind, notifications_for, notify
+from casework.notifications import INTAKE_PERMISSION, Kind, email_language, notifications_for, notify
 from casework.reviews import waiting_for
 
 SYSTEM = "system:casework"
@@ -110,7 +110,7 @@ def digests_send(*, today: datetime.date | None = None) -> int:
         counts = digest_counts(user)
         if not any(counts.values()):
             continue
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(email_language(user)):
             send_mail(_("Dalil: work waiting for you"), digest_text(counts), None, [user.email])
         NotificationSetting.objects.update_or_create(user=user, defaults={"digest_sent_on": today})
         sent += 1

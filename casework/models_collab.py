@@ -87,4 +87,6 @@ class Notification(models.Model):
 class NotificationSetting(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+")
     email_digest = models.BooleanField(_("send me a daily e-mail digest"), default=True)
+    # The language of the e-mails Dalil sends this user when no request tells it ("": the site's language).
+    language = models.CharField(_("language of e-mails"), max_length=8, blank=True, default="")
     digest_sent_on = models.DateField(null=True, blank=True)

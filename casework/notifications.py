@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -116,11 +117,33 @@ def shown_for(user, *, limit: int = 100) -> list[Shown]:
     return out
 
 
+def email_languages() -> list[tuple[str, str]]:
+    site = dict(settings.LANGUAGES).get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+    return [("", _("The site's language (%(language)s)") % {"language": site}), *settings.LANGUAGES]
+
+
+def email_language(user) -> str:
+    """The language of e-mails to this user: their own choice, else the site's."""
+    chosen = NotificationSetting.objects.filter(user=user).values_list("language", flat=True).first()
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class NotificationSettingsError(ValueError):
+    pass
+
+
 @service
-def notification_settings_save(*, actor, email: str, email_digest: bool) -> list[str]:
-    """The user's own address and digest choice. Audit: casework.notifications.settings_changed (which, not the address)."""
+def notification_settings_save(*, actor, email: str, email_digest: bool, language: str = "") -> list[str]:
+    """The user's own address, digest choice and e-mail language. Audit: casework.notifications.settings_changed
+    (which, not the address)."""
+    if language not in dict(email_languages()):
+        raise NotificationSettingsError(_("Choose one of the languages offered."))
     setting, _created = NotificationSetting.objects.get_or_create(user=actor)
     changed = []
+    if setting.language != language:
+        setting.language = language
+        setting.save(update_fields=["language"])
+        changed.append("language")
     if (actor.email or "") != email:
         if actor.email:
             transaction.on_commit(lambda old=actor.email, name=actor.get_username(): _tell_old_address(old, name, actor.pk))
@@ -146,6 +169,7 @@ def _tell_old_address(address: str, username: str, user_id: int) -> None:
         log.warning("could not tell the old address of user %s of its change", user_id)
 
 
-def digest_enabled(user) -> bool:
+def settings_of(user) -> dict:
+    """The user's choices as the settings form shows them (the defaults until they save)."""
     setting = NotificationSetting.objects.filter(user=user).first()
-    return setting.email_digest if setting else True
+    return {"email_digest": setting.email_digest if setting else True, "language": setting.language if setting else ""}

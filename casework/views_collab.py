@@ -43,6 +43,7 @@ class ReviewAnswerForm(forms.Form):
 class SettingsForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail address"), required=False)
     email_digest = forms.BooleanField(label=gettext_lazy("Send me a daily e-mail digest (counts and links only)"), required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language of e-mails"), required=False, choices=notifications.email_languages)
 
 
 def _reviewers(case, actor):
@@ -144,7 +145,7 @@ def notifications_read(request):
 
 @login_required
 def notification_settings(request):
-    initial = {"email": request.user.email, "email_digest": notifications.digest_enabled(request.user)}
+    initial = {"email": request.user.email, **notifications.settings_of(request.user)}
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["email"] != (request.user.email or "") and not has_recent_login(request):

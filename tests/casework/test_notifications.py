@@ -218,3 +218,29 @@ def test_a_follow_up_marked_done_takes_its_notification_with_it(client, cast):
     digest.notifications_sweep()  # done: the sweep does not bring it back
     assert not Notification.objects.filter(object_id=str(late.pk)).exists()
     assert Notification.objects.filter(object_id=str(other.pk), kind="follow_up_due").exists()
+
+
+def test_the_digest_is_in_the_language_each_user_chose(client, cast, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.DALIL_DIGEST_HOUR = 0
+    sign_in(client, cast.caseworker1)
+    page = client.get("/notifications/settings").content.decode()
+    assert 'name="language"' in page and "The site&#x27;s language (English)" in page
+    bad = client.post("/notifications/settings", {"email": cast.caseworker1.email, "email_digest": "on", "language": "xx"})
+    assert bad.status_code == 400 and NotificationSetting.objects.filter(user=cast.caseworker1).count() == 0
+    assert client.post("/notifications/settings", {"email": cast.caseworker1.email, "email_digest": "on", "language": "ru"}).status_code == 302
+    assert NotificationSetting.objects.get(user=cast.caseworker1).language == "ru"
+    changed = AuditEvent.objects.filter(action="casework.notifications.settings_changed", actor=cast.caseworker1).latest("seq")
+    assert changed.fields == ["language"]
+    notes.note_add(actor=cast.legal1, case=cast.case, text=f"{TESTIMONY} @caseworker1")
+    follow_up_add(actor=cast.caseworker1, case=cast.case, what=TESTIMONY, assignee=cast.caseworker1, due=timezone.localdate() - datetime.timedelta(days=1))
+    digest.notifications_sweep()
+    reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message=TESTIMONY)
+    assert digest.digests_send() == 2
+    by_address = {m.to[0]: m for m in mail.outbox}
+    russian, english = by_address["caseworker1@example.org"], by_address["legal1@example.org"]
+    assert russian.subject == "Dalil: вас ждёт работа" and "непрочитанн" in russian.body and "unread" not in russian.body
+    assert english.subject == "Dalil: work waiting for you" and "1 review waiting for you" in english.body  # the site's language
+    for message in mail.outbox:
+        leaked = [s for s in _secrets(cast) if s in message.subject + message.body]
+        assert not leaked, leaked

@@ -1,0 +1,174 @@
+"""The attacker holds a session (or only a password) and the account behind it changes under them.
+
+accounts.backends.UserBackend replaced Django's ModelBackend: it loads the user, their roles and their
+second-factor enrolment in one query, and answers model permissions in one query. Each test here checks
+that it kept ModelBackend's promises (an inactive user is nobody; a superuser flag does not outlive
+is_active) and Dalil's own (a role removed, or a factor enrolled, counts from the next request; a password
+alone reaches nothing behind the second factor). Sessions are made by typing the password, so that the
+session names UserBackend, as a real one does.
+"""
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.test import Client
+from django.urls import reverse
+
+from accounts import services
+from accounts.backends import UserBackend
+from accounts.models import User
+from accounts.roles import CASEWORKER
+from tests.cast import enrol_totp, role_user
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("accounts:login")
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor_for_caseworkers(settings):
+    settings.DALIL_2FA_REQUIRED_FOR = ["legal", "admin"]
+
+
+def typed_in(username: str) -> Client:
+    client = Client()
+    response = client.post(LOGIN, {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, "the password was refused"
+    assert client.session[BACKEND_SESSION_KEY] == "accounts.backends.UserBackend"
+    return client
+
+
+def case_page(case) -> str:
+    return reverse("cases:detail", kwargs={"reference": case.reference})
+
+
+def test_a_user_deactivated_behind_the_services_back_is_signed_out_on_the_next_request(cast):
+    thief = typed_in("caseworker1")
+    assert thief.get(case_page(cast.case)).status_code == 200
+    # Not through accounts.services.user_deactivate (which also ends sessions): the flag alone must do.
+    User.objects.filter(pk=cast.caseworker1.pk).update(is_active=False)
+    response = thief.get(case_page(cast.case))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert UserBackend().get_user(cast.caseworker1.pk) is None
+
+
+def test_a_removed_role_counts_from_the_next_request(cast, admin1):
+    thief = typed_in("caseworker1")
+    assert thief.get(case_page(cast.case)).status_code == 200
+    services.user_set_roles(actor=admin1, user=cast.caseworker1, roles=[])
+    # The case grant is still there; without the role behind it, it counts for nothing.
+    assert thief.get(case_page(cast.case)).status_code == 404
+    assert thief.get(reverse("cases:create")).status_code in (403, 404)
+    services.user_set_roles(actor=admin1, user=cast.caseworker1, roles=[CASEWORKER])
+    assert thief.get(case_page(cast.case)).status_code == 200
+
+
+def test_an_inactive_superuser_holds_no_model_permission(cast):
+    boss = role_user(CASEWORKER, username="boss")
+    User.objects.filter(pk=boss.pk).update(is_superuser=True)
+    boss.refresh_from_db()
+    backend = UserBackend()
+    assert "cases.add_case" in backend.get_all_permissions(boss) and backend.has_perm(boss, "accounts.manage_users")
+    User.objects.filter(pk=boss.pk).update(is_active=False)
+    boss = User.objects.get(pk=boss.pk)
+    assert backend.get_all_permissions(boss) == set() and not backend.has_perm(boss, "cases.add_case")
+    assert backend.authenticate(None, username="boss", password=PASSWORD) is None
+
+
+def test_model_permissions_are_the_users_own_and_their_roles_only(cast):
+    # One query for both sources must not widen either: another user's permissions are not this one's.
+    from django.contrib.auth.models import Permission
+
+    extra = Permission.objects.get(codename="manage_users")
+    cast.outsider.user_permissions.add(extra)
+    assert "accounts.manage_users" not in UserBackend().get_all_permissions(User.objects.get(pk=cast.caseworker1.pk))
+    assert "accounts.manage_users" in UserBackend().get_all_permissions(User.objects.get(pk=cast.outsider.pk))
+
+
+def test_a_superuser_flag_with_a_password_alone_reaches_nothing_but_the_second_step(cast):
+    boss = role_user(CASEWORKER, username="boss")
+    User.objects.filter(pk=boss.pk).update(is_superuser=True)
+    thief = typed_in("boss")
+    for path in (case_page(cast.case), reverse("manage:users"), reverse("cases:list")):
+        response = thief.get(path)
+        assert response.status_code == 302 and "/2fa/" in response["Location"], path
+
+
+def test_a_factor_enrolled_while_a_password_only_session_is_open_is_asked_at_once(cast):
+    # The user had no factor and none is required of a caseworker: the password session is full...
+    thief = typed_in("caseworker1")
+    assert thief.get(case_page(cast.case)).status_code == 200
+    # ...until the owner enrols one: from the next request the thief's session owes the second step.
+    enrol_totp(User.objects.get(pk=cast.caseworker1.pk))
+    response = thief.get(case_page(cast.case))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:2fa_verify"))
+
+
+# --- Drafts kept across an expired session (cases/drafts.py) ---------------------------------------------
+
+
+def sealed_draft_of(path: str, typed: dict) -> str:
+    """What anyone gets by posting a form while signed out: the sign-in page holding it, sealed."""
+    response = Client().post(path, typed)
+    assert response.status_code == 401
+    return response.content.decode().split('name="draft" value="')[1].split('"')[0]
+
+
+def test_a_forged_sign_in_post_plants_no_draft_in_a_signed_in_victims_session(cast):
+    """A cross-site POST to the sign-in page (no CSRF token) must not leave the attacker's words waiting in the
+    victim's session, to come back on the case's edit page as "what you typed: check it and save"."""
+    edit = reverse("cases:event_add", kwargs={"reference": cast.case.reference})
+    planted = sealed_draft_of(edit, {"type": "detention", "description": "He withdrew his account of the beating."})
+    victim = Client(enforce_csrf_checks=True)
+    response = victim.post(LOGIN, {"username": "caseworker1", "password": PASSWORD})  # no token: refused
+    assert response.status_code == 403
+    victim.force_login(cast.caseworker1, backend="accounts.backends.UserBackend")
+    response = victim.post(LOGIN, {"draft": planted, "next": edit})  # what the attacker's page sends
+    assert response.status_code == 403
+    page = victim.get(edit).content.decode()
+    assert "withdrew his account" not in page and "nothing was saved" not in page
+
+
+def test_a_draft_comes_back_only_to_its_own_address(cast):
+    # Kept for the event form of the case; shown on no other form and no other case.
+    edit = reverse("cases:event_add", kwargs={"reference": cast.case.reference})
+    draft = sealed_draft_of(edit, {"type": "detention", "description": "Taken at night from the dormitory."})
+    other = reverse("cases:event_add", kwargs={"reference": cast.other_case.reference})
+    browser = Client()
+    browser.post(LOGIN, {"username": "outsider", "password": PASSWORD, "next": edit, "draft": draft})
+    assert "dormitory" not in browser.get(other).content.decode()
+    assert browser.get(edit).status_code == 404  # not the outsider's case: the same 404, draft or not
+    assert "dormitory" not in str(dict(browser.session))
+
+
+# --- One-submit tokens (cases/once.py) ---------------------------------------------------------------------
+
+
+def form_token(response) -> str:
+    import re
+
+    return re.search(r'name="form_token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_a_form_token_spent_on_one_form_neither_swallows_nor_redirects_another(cast):
+    """The token of one rendered form, posted with another form, is not "already sent": the other form is made,
+    and nothing of the first form's record comes back (no message, no redirect to it)."""
+    from cases.models import Contact, Source
+
+    client = typed_in("caseworker1")
+    source_url = reverse("cases:source_add", kwargs={"reference": cast.case.reference})
+    token = form_token(client.get(source_url))
+    made = client.post(source_url, {"title": "Sister's call, 3 May", "kind": "family", "reliability": "unverified", "form_token": token})
+    assert made.status_code == 302 and Source.objects.filter(case=cast.case).count() == 1
+    contact_url = reverse("cases:contact_add", kwargs={"reference": cast.case.reference})
+    contacts = Contact.objects.filter(case=cast.case).count()
+    response = client.post(contact_url, {"name": "Timur", "relationship": "brother", "form_token": token}, follow=True)
+    assert response.status_code == 200 and "already been sent" not in response.content.decode()
+    assert Contact.objects.filter(case=cast.case).count() == contacts + 1
+    # And on another case: the first case's record is not where it leads.
+    other_url = reverse("cases:contact_add", kwargs={"reference": cast.other_case.reference})
+    outsider = typed_in("outsider")
+    outsider_token = form_token(outsider.get(other_url))
+    outsider.post(other_url, {"name": "Aziz", "relationship": "brother", "form_token": outsider_token})
+    response = client.post(other_url, {"name": "Aziz", "relationship": "brother", "form_token": outsider_token})
+    assert response.status_code == 404  # another's token changes nothing about whose case it is
