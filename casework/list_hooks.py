@@ -38,7 +38,7 @@ def _searches_aside(request, cases, page_cases) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"searches": search_selectors.saved_searches_for(request.user), "current": query.urlencode(),
-               "sharing": searches.sharing_choices(request.user)}
+               "sharing": searches.sharing_choices(request.user), "name_warning": searches.NAME_WARNING}
     return render_to_string("casework/_saved_searches.html", context, request=request)
 
 

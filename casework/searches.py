@@ -13,6 +13,14 @@ from cases.searches import plain_filters
 from common.transactions import service
 
 
+# A shared search's name is shown to everyone it is shared with: said beside the name field, since no rule can
+# tell "Karimov family" from "Kazakh intakes" (names are not detected).
+NAME_WARNING = gettext_lazy(
+    "If you share this search, everyone it is shared with sees its name. Never put a person's or a family's name in "
+    "it: name what it finds (“new intakes from Kazakhstan”), not whom."
+)
+
+
 class SavedSearchError(ValueError):
     pass
 

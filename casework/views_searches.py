@@ -16,7 +16,7 @@ from cases.list_filters import CaseFilterForm
 
 
 class SaveSearchForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name of the search"), max_length=80)
+    name = forms.CharField(label=gettext_lazy("Name of the search"), max_length=80, help_text=searches.NAME_WARNING)
     shared_with = forms.ChoiceField(label=gettext_lazy("Shared with"), required=False)
     current = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 

@@ -18,7 +18,7 @@ def test_the_pages_fit_a_phone_and_a_laptop_in_english_and_russian(browser, live
     ref = cast.case.reference
     problems = []
     for user, paths in ((cast.caseworker1, ["/notifications/", "/notifications/settings", f"/cases/{ref}/notes/", f"/cases/{ref}/reviews/",
-                                            "/my-work/", f"/cases/{ref}/"]),
+                                            "/my-work/", f"/cases/{ref}/", "/?status=intake"]),
                         (cast.legal1, ["/notifications/", f"/cases/{ref}/reviews/", "/my-work/"])):
         for width, height in ((390, 844), (1366, 900)):
             context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})

@@ -90,3 +90,23 @@ def test_sharing_only_with_ones_own_roles_or_everyone(cast):
     kept = searches.saved_search_create(actor=cast.legal1, name="All", query="", filters={"status": "active", "evil": "x"}, shared_with="everyone")
     assert kept.filters == {"status": "active"}
     assert SavedSearch.objects.count() == 1
+
+
+def test_the_name_field_warns_that_a_shared_name_is_seen_by_all_and_every_name_is_sealed(client, cast):
+    sign_in(client, cast.caseworker1)
+    page = client.get("/?status=intake").content.decode()
+    warning = 'id="search-name-warning"'
+    assert warning in page and 'aria-describedby="search-name-warning"' in page
+    assert "everyone it is shared with sees its name" in page and "family" in page
+    client.cookies["django_language"] = "ru"
+    assert "видят все, с кем" in client.get("/?status=intake").content.decode()
+    client.cookies["django_language"] = "en"
+    bad = client.post("/searches/save", {"name": "", "current": "status=intake"})  # the page without the list says it too
+    assert bad.status_code == 400 and "everyone it is shared with sees its name" in bad.content.decode()
+    assert client.post("/searches/save", {"name": "Karimov family", "current": "status=intake"}).status_code == 302
+    searches.saved_search_create(actor=cast.caseworker1, name="Nysanbaev brothers", query="", filters={}, shared_with="everyone")
+    assert sorted(s.name for s in SavedSearch.objects.all()) == ["Karimov family", "Nysanbaev brothers"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name::text FROM casework_savedsearch")
+        stored = str(cursor.fetchall())
+    assert "Karimov" not in stored and "Nysanbaev" not in stored and "family" not in stored
