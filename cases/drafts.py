@@ -80,11 +80,14 @@ def held_page(request, forms, show):
     return show(held_status(request))
 
 
-def _hold(request, data: QueryDict, message: str) -> None:
+def _hold(request, data: QueryDict, message: str, *, replayed: bool) -> None:
     request.method = "POST"
     request._post, request._files = data, MultiValueDict()
     request._dalil_held = message
-    request._dont_enforce_csrf_checks = True  # nothing is saved in this mode; the Save that follows is checked
+    # A replayed draft is a GET made POST, with no token: nothing is saved in this mode, and the Save that follows
+    # is checked. An oversized form is a real POST: its token is checked as any other (none planted from afar).
+    if replayed:
+        request._dont_enforce_csrf_checks = True
 
 
 class DraftMiddleware:
@@ -115,7 +118,7 @@ class DraftMiddleware:
         if request.method == "GET" and pending and pending.get("path") == request.get_full_path():
             del request.session[SESSION_KEY]
             if (data := unseal(pending.get("token", ""))) is not None:
-                _hold(request, data, _("You were signed out before this form was sent, so nothing was saved. Here it is as you typed it: check it and save."))
+                _hold(request, data, _("You were signed out before this form was sent, so nothing was saved. Here it is as you typed it: check it and save."), replayed=True)
         return None
 
     def _oversized(self, request, name):
@@ -127,7 +130,7 @@ class DraftMiddleware:
         data = QueryDict(request.read(), encoding=request.encoding)
         limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
         _hold(request, data, _("This form is larger than Dalil accepts at once (%(size)s KB; at most %(limit)s KB), so nothing was saved. Your text is below: shorten the longest part, or attach it as a file, and save again.")
-              % {"size": size // 1024, "limit": limit_kb})
+              % {"size": size // 1024, "limit": limit_kb}, replayed=False)
         request._dalil_oversized = True
         return None
 

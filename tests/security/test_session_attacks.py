@@ -196,3 +196,22 @@ def test_the_case_api_keeps_closure_reasons_to_closed_cases(cast):
     other = f"/api/v1/cases/{cast.other_case.reference}/"
     assert client.patch(other, {"status": "closed", "closure_reason": "died"}, format="json", HTTP_IF_MATCH="*").status_code == 404
     assert Case.objects.get(pk=cast.other_case.pk).status != "closed"
+
+
+def test_an_oversized_form_from_another_site_is_refused_by_its_csrf_check(cast, settings):
+    """An oversized form is kept and shown (not saved); one without the page's CSRF token is not even shown:
+    otherwise a page elsewhere could fill a signed-in user's form with its own words, "shorten and save"."""
+    from urllib.parse import urlencode
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
+    url = reverse("cases:event_add", kwargs={"reference": cast.case.reference})
+    victim = Client(enforce_csrf_checks=True)
+    victim.force_login(cast.caseworker1, backend="accounts.backends.UserBackend")
+    planted = {"type": "detention", "description": "He withdrew his account of the beating. " * 600}
+    form = "application/x-www-form-urlencoded"
+    response = victim.post(url, urlencode(planted), content_type=form)
+    assert response.status_code == 403 and b"withdrew his account" not in response.content
+    page = victim.get(url).content.decode()  # the real page: it sets the CSRF cookie, its form carries the token
+    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = victim.post(url, urlencode({**planted, "csrfmiddlewaretoken": csrf}), content_type=form)
+    assert response.status_code == 413 and "withdrew his account" in response.content.decode()
