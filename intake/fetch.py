@@ -7,8 +7,8 @@ import json
 import urllib.request
 
 from django.conf import settings
-from django.db import transaction
 
+from common.transactions import service
 from intake.models import Attachment, Message, Submission
 
 
@@ -22,7 +22,7 @@ def exchange(acks: dict, replies: list[dict]) -> dict:
         return json.loads(response.read())
 
 
-@transaction.atomic
+@service
 def store(data: dict) -> dict:
     """Keep what the public host sent; returns the ids to acknowledge."""
     for r in data.get("reports", []):

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import base64
 
-from django.db import transaction
-
+from common.transactions import service
 from intake.models import Attachment, Message, Submission
 
 
@@ -29,8 +28,9 @@ def pending() -> dict:
     return {"reports": reports, "files": files, "messages": messages}
 
 
-@transaction.atomic
+@service
 def take(body: dict) -> None:
+    """Forget what the internal side took and keep the replies it wrote: one exchange, one durable transaction."""
     Submission.objects.filter(pk__in=body.get("reports", [])).update(fetched=True, sealed=b"")
     # A taken file is forgotten here: the row stays (the family's count of files), its ciphertext goes.
     Attachment.objects.filter(pk__in=body.get("files", [])).update(sealed=b"")

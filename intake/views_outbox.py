@@ -29,7 +29,7 @@ def outbox(request):
         body = json.loads(request.body or b"{}")
     except ValueError:
         body = {}
-    take(body)
+    take(body if isinstance(body, dict) else {})
     response = JsonResponse(pending())
     response["Cache-Control"] = "no-store"
     return response

@@ -150,3 +150,29 @@ def test_a_separate_public_host_hands_over_ciphertext_only(client, cast, report,
     acks = fetch.store(payload)
     assert acks["reports"] == [payload["reports"][0]["id"]]
     assert services.opened(Submission.objects.get())["answers"]["name"] == "Нодиржон Қаҳҳоров"
+
+
+def test_an_exchange_that_fails_at_its_last_reply_forgets_nothing(cast, report):
+    """take() is one durable transaction: a bad reply at the end leaves the report held, its ciphertext intact."""
+    import binascii
+
+    from intake.outbox import take
+
+    sealed = bytes(report.sealed)
+    with pytest.raises(binascii.Error):
+        take({"reports": [str(report.pk)], "replies": [{"submission": str(report.pk), "sealed": "not base64!"}]})
+    report.refresh_from_db()
+    assert not report.fetched and bytes(report.sealed) == sealed
+    assert not Message.objects.filter(submission=report, sender=Message.From.ORGANISATION).exists()
+
+
+def test_the_outbox_answers_a_body_that_is_not_an_object(rf, report, settings):
+    from intake.views_outbox import outbox
+
+    settings.DALIL_INTAKE_FETCH_TOKEN = "a-long-shared-token-for-the-exchange"
+    request = rf.post("/outbox/", "[1, 2]", content_type="application/json",
+                      HTTP_AUTHORIZATION="Bearer a-long-shared-token-for-the-exchange")
+    response = outbox(request)
+    assert response.status_code == 200 and len(json.loads(response.content)["reports"]) == 1
+    report.refresh_from_db()
+    assert not report.fetched

@@ -172,3 +172,27 @@ def test_a_form_token_spent_on_one_form_neither_swallows_nor_redirects_another(c
     outsider.post(other_url, {"name": "Aziz", "relationship": "brother", "form_token": outsider_token})
     response = client.post(other_url, {"name": "Aziz", "relationship": "brother", "form_token": outsider_token})
     assert response.status_code == 404  # another's token changes nothing about whose case it is
+
+
+# --- The case API's closure reason -------------------------------------------------------------------------------
+
+
+def test_the_case_api_keeps_closure_reasons_to_closed_cases(cast):
+    from cases.models import Case
+    from tests.api.conftest import client_for
+
+    client = client_for(cast.caseworker1)
+    url = f"/api/v1/cases/{cast.case.reference}/"
+    etag = client.get(url)["ETag"]
+    # An open case given a reason for closing, with no status in the PATCH: refused, nothing changed.
+    assert client.patch(url, {"closure_reason": "died"}, format="json", HTTP_IF_MATCH=etag).status_code == 400
+    assert Case.objects.get(pk=cast.case.pk).closure_reason == ""
+    closed = client.patch(url, {"status": "closed", "closure_reason": "found"}, format="json", HTTP_IF_MATCH=etag)
+    assert closed.status_code == 200, closed.content
+    # A closed case's reason emptied, with no status in the PATCH: refused too.
+    assert client.patch(url, {"closure_reason": ""}, format="json", HTTP_IF_MATCH=closed["ETag"]).status_code == 400
+    assert Case.objects.get(pk=cast.case.pk).closure_reason == "found"
+    # Another user's case: the same 404 as a missing one, whatever the body says.
+    other = f"/api/v1/cases/{cast.other_case.reference}/"
+    assert client.patch(other, {"status": "closed", "closure_reason": "died"}, format="json", HTTP_IF_MATCH="*").status_code == 404
+    assert Case.objects.get(pk=cast.other_case.pk).status != "closed"
