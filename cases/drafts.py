@@ -115,7 +115,7 @@ class DraftMiddleware:
         if request.method == "POST" and not request.user.is_authenticated:
             return _sign_in_again(request)
         pending = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-        if request.method == "GET" and pending and pending.get("path") == request.get_full_path():
+        if request.method == "GET" and pending and pending.get("path") == request.get_full_path() and _past_second_step(request):
             del request.session[SESSION_KEY]
             if (data := unseal(pending.get("token", ""))) is not None:
                 _hold(request, data, _("You were signed out before this form was sent, so nothing was saved. Here it is as you typed it: check it and save."), replayed=True)
@@ -133,6 +133,13 @@ class DraftMiddleware:
               % {"size": size // 1024, "limit": limit_kb}, replayed=False)
         request._dalil_oversized = True
         return None
+
+
+def _past_second_step(request) -> bool:
+    """A session still owing its second step is sent there (accounts.middleware): the draft waits for it."""
+    from accounts.otp import second_factor_step
+
+    return request.user.is_authenticated and second_factor_step(request.user) is None
 
 
 @receiver(user_logged_in, dispatch_uid="cases.drafts.signed_in_now")

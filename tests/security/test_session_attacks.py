@@ -215,3 +215,22 @@ def test_an_oversized_form_from_another_site_is_refused_by_its_csrf_check(cast, 
     csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     response = victim.post(url, urlencode({**planted, "csrfmiddlewaretoken": csrf}), content_type=form)
     assert response.status_code == 413 and "withdrew his account" in response.content.decode()
+
+
+def test_a_draft_waits_for_the_second_step_and_comes_back_after_it(cast):
+    """A legal user's session ends while typing: the draft is not spent on the page that sends them to the second
+    step (nor shown there), and comes back once the session is verified."""
+    from django_otp.oath import totp
+
+    device = enrol_totp(User.objects.get(pk=cast.legal1.pk))
+    url = reverse("referrals:assessment", kwargs={"reference": cast.case.reference})
+    draft = sealed_draft_of(url, {"conclusion": "Recruited under threat of prosecution in Rostov.", "version": "0"})
+    browser = Client()
+    response = browser.post(LOGIN, {"username": "legal1", "password": PASSWORD, "next": url, "draft": draft})
+    assert response.status_code == 302
+    first = browser.get(url)  # half signed in: sent to the second step, the draft neither shown nor spent
+    assert first.status_code == 302 and first["Location"].startswith(reverse("accounts:2fa_verify"))
+    verified = browser.post(first["Location"], {"token": str(totp(device.bin_key, drift=1)).zfill(6), "next": url})  # the enrolment spent this step's code
+    assert verified.status_code == 302
+    page = browser.get(url).content.decode()
+    assert "Recruited under threat of prosecution in Rostov." in page and "nothing was saved" in page
