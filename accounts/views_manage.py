@@ -23,6 +23,7 @@ from accounts.roles import roles_of
 from audit.selectors import denial_alerts_for
 from cases import access, once
 from cases.models import Case
+from cases.sections import access_sections
 from cases.selectors import assignments_of_user, case_get_for, cases_for_access_management
 from config.confirm import confirm_step
 
@@ -260,7 +261,8 @@ def case_access(request, reference: str):
     return render(
         request,
         "accounts/manage/case_access.html",
-        {"case": case, "rows": access.case_access_report(case), "form": CaseAccessForm(), "people": User.objects.filter(is_active=True).order_by("username")},
+        {"case": case, "rows": access.case_access_report(case), "form": CaseAccessForm(), "people": User.objects.filter(is_active=True).order_by("username"),
+         "access_sections": access_sections(request.user, case)},
     )
 
 

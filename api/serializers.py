@@ -255,9 +255,13 @@ class CaseUpdateSerializer(CaseFieldsSerializer):
     closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, required=False, allow_blank=True)
 
     def validate(self, attrs):
-        if attrs.get("status") == Case.Status.CLOSED and not attrs.get("closure_reason"):
+        # A PATCH without a status is judged against the case's status now (context "status").
+        status, touched = attrs.get("status", self.context.get("status")), {"status", "closure_reason"} & set(attrs)
+        if status == Case.Status.CLOSED and touched and not attrs.get("closure_reason"):
             raise serializers.ValidationError({"closure_reason": [_("Say why the case is closed.")]})
-        if attrs.get("status", Case.Status.CLOSED) != Case.Status.CLOSED:
+        if status != Case.Status.CLOSED and attrs.get("closure_reason") and "status" not in attrs:
+            raise serializers.ValidationError({"closure_reason": [_("Only a closed case has a reason for closing.")]})
+        if status != Case.Status.CLOSED and touched:
             attrs["closure_reason"] = ""  # a reopened case has no reason for closing
         return attrs
 

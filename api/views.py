@@ -148,7 +148,7 @@ class CaseDetail(ApiView):
     def patch(self, request, reference):
         case = self.case(reference, perm="change_case")
         version = versions.expected_version(request)
-        form = s.CaseUpdateSerializer(data=request.data, context={"person": case.person})
+        form = s.CaseUpdateSerializer(data=request.data, context={"person": case.person, "status": case.status})
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         person = data.pop("person", {})

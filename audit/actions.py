@@ -133,6 +133,7 @@ INTAKE_RETENTION_SET = "intake.retention.set"
 # Casework (casework/): follow-ups.
 FOLLOW_UP_ADDED = "followup.added"
 FOLLOW_UP_DONE = "followup.done"
+FOLLOW_UP_REASSIGNED = "followup.reassigned"
 MY_WORK_VIEWED = "casework.my_work.viewed"
 # Casework: tags (data names the tag by id only: an unsafe tag's name is protected) and saved searches.
 TAG_CREATED = "casework.tag.created"

@@ -118,6 +118,7 @@ SENTENCES = {
     A.ACCOUNT_2FA_RESET: (_("Second factors reset"), _("%(actor)s reset the second factors of %(target)s")),
     A.FOLLOW_UP_ADDED: (_("Follow-up added"), _("%(actor)s added a follow-up to %(case)s")),
     A.FOLLOW_UP_DONE: (_("Follow-up done"), _("%(actor)s marked a follow-up of %(case)s done")),
+    A.FOLLOW_UP_REASSIGNED: (_("Follow-up reassigned"), _("%(actor)s gave a follow-up of %(case)s to %(user)s")),
     A.MY_WORK_VIEWED: (_("My work read"), _("%(actor)s looked at their work list")),
     A.TAG_CREATED: (_("Tag created"), _("%(actor)s created a tag")),
     A.TAG_UPDATED: (_("Tag changed"), _("%(actor)s changed a tag")),

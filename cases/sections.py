@@ -32,3 +32,18 @@ def case_opened_notice_register(notice: Callable) -> None:
 def case_opened_notices(request, case) -> None:
     for notice in _OPENED_NOTICES:
         notice(request, case)
+
+
+# The admins' page of who has access to a case (/manage/cases/<ref>/access/) shows, from apps above, what a change of
+# access left to do (casework: follow-ups flagged because their assignee lost access). References and counts only:
+# the admin need not see the case.
+_ACCESS_PROVIDERS: dict[str, Callable] = {}
+
+
+def access_section_register(name: str, provider: Callable) -> None:
+    """`provider(user, case)` returns what the access page shows under `name`; the user holds manage_access."""
+    _ACCESS_PROVIDERS[name] = provider
+
+
+def access_sections(user, case) -> dict:
+    return {name: provider(user, case) for name, provider in _ACCESS_PROVIDERS.items()}

@@ -11,15 +11,18 @@ class CaseworkConfig(AppConfig):
 
         from accounts.models import CaseUserObjectPermission
         from cases.access.grants import on_access_given
-        from cases.sections import case_section_register
+        from cases.sections import access_section_register, case_section_register
         from casework import list_hooks, receivers
         from casework.reviews import reviews_for
         from casework.tag_selectors import tags_of_case_for
+        from casework.views_manage import flagged_summary
 
         list_hooks.register()
         # The case page's review badge and tags, read in the case view (cases.sections).
         case_section_register("review", lambda user, case: reviews_for(user, case=case).first())
         case_section_register("tags", tags_of_case_for)
+        # The admins' access page counts the follow-ups a revoked grant left without an assignee, with a link to reassign.
+        access_section_register("follow_ups", flagged_summary)
 
         post_delete.connect(receivers.grant_removed, sender=CaseUserObjectPermission, dispatch_uid="casework.grant_removed")
         on_access_given(receivers.access_given)

@@ -29,6 +29,12 @@ def open_follow_up_get(user, *, case, pk):
     return open_follow_ups_for(user).filter(case=case, pk=pk).first()
 
 
+def flagged_follow_ups_of_managed_case(case):
+    """For an access manager (the case comes from cases_by_reference_for_management): the open follow-ups whose
+    assignee lost access, with who and by when. What they say is sealed content and is not read (deferred)."""
+    return FollowUp.objects.filter(case=case, flagged=True, done_at__isnull=True).defer("what").select_related("assignee").order_by("due", "pk")
+
+
 def _mine_by_section(user, today, week) -> dict[int, tuple[list, int]]:
     """The user's open follow-ups, overdue (0), due this week (1) and later (2): the first LIST_LIMIT of each by due
     date and each section's total, in one query (a window per section) rather than one query per list and count."""

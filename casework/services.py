@@ -65,3 +65,19 @@ def follow_ups_flag_lost_access(*, case, user) -> int:
     if "view_case" in case_perms(user, case, fresh=True):
         return 0
     return FollowUp.objects.filter(case=case, assignee=user, done_at__isnull=True).update(flagged=True)
+
+
+@service
+def follow_up_reassign(*, actor, follow_up: FollowUp, assignee) -> FollowUp:
+    """Caller holds change_case on the case, or manage_access. The new assignee must see the case. The flag is cleared
+    and the former assignee's due/overdue notifications go. Audit: followup.reassigned (the usernames)."""
+    _check_assignee(follow_up.case, assignee)
+    if follow_up.done_at is not None:
+        raise FollowUpError(_("That follow-up is already done."))
+    former = follow_up.assignee
+    Notification.objects.filter(recipient=former.pk, kind__in=FOLLOW_UP_KINDS, object_id=str(follow_up.pk)).delete()
+    follow_up.assignee, follow_up.flagged = assignee, False
+    follow_up.save(update_fields=["assignee", "flagged"])
+    audit_record(actor=actor, action=actions.FOLLOW_UP_REASSIGNED, target=follow_up, case=follow_up.case, fields=["assignee"],
+                 data={"user": assignee.get_username(), "from": former.get_username()})
+    return follow_up

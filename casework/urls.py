@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import views, views_collab, views_searches, views_tags
+from casework import views, views_collab, views_manage, views_searches, views_tags
 
 app_name = "casework"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("cases/<str:reference>/follow-ups/<uuid:pk>/done", views.done, name="done"),
     path("cases/<str:reference>/tags/", views_tags.case_tags, name="case_tags"),
     path("cases/<str:reference>/tags/<uuid:pk>/remove", views_tags.case_tag_remove, name="case_tag_remove"),
+    path("manage/cases/<str:reference>/follow-ups/", views_manage.manage_follow_ups, name="manage_follow_ups"),
+    path("manage/cases/<str:reference>/follow-ups/<uuid:pk>/reassign", views_manage.manage_follow_up_reassign, name="manage_follow_up_reassign"),
     path("manage/tags/", views_tags.tag_list, name="tag_list"),
     path("manage/tags/new/", views_tags.tag_edit, name="tag_create"),
     path("manage/tags/<uuid:pk>/", views_tags.tag_edit, name="tag_edit"),

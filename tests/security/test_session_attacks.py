@@ -172,3 +172,65 @@ def test_a_form_token_spent_on_one_form_neither_swallows_nor_redirects_another(c
     outsider.post(other_url, {"name": "Aziz", "relationship": "brother", "form_token": outsider_token})
     response = client.post(other_url, {"name": "Aziz", "relationship": "brother", "form_token": outsider_token})
     assert response.status_code == 404  # another's token changes nothing about whose case it is
+
+
+# --- The case API's closure reason -------------------------------------------------------------------------------
+
+
+def test_the_case_api_keeps_closure_reasons_to_closed_cases(cast):
+    from cases.models import Case
+    from tests.api.conftest import client_for
+
+    client = client_for(cast.caseworker1)
+    url = f"/api/v1/cases/{cast.case.reference}/"
+    etag = client.get(url)["ETag"]
+    # An open case given a reason for closing, with no status in the PATCH: refused, nothing changed.
+    assert client.patch(url, {"closure_reason": "died"}, format="json", HTTP_IF_MATCH=etag).status_code == 400
+    assert Case.objects.get(pk=cast.case.pk).closure_reason == ""
+    closed = client.patch(url, {"status": "closed", "closure_reason": "found"}, format="json", HTTP_IF_MATCH=etag)
+    assert closed.status_code == 200, closed.content
+    # A closed case's reason emptied, with no status in the PATCH: refused too.
+    assert client.patch(url, {"closure_reason": ""}, format="json", HTTP_IF_MATCH=closed["ETag"]).status_code == 400
+    assert Case.objects.get(pk=cast.case.pk).closure_reason == "found"
+    # Another user's case: the same 404 as a missing one, whatever the body says.
+    other = f"/api/v1/cases/{cast.other_case.reference}/"
+    assert client.patch(other, {"status": "closed", "closure_reason": "died"}, format="json", HTTP_IF_MATCH="*").status_code == 404
+    assert Case.objects.get(pk=cast.other_case.pk).status != "closed"
+
+
+def test_an_oversized_form_from_another_site_is_refused_by_its_csrf_check(cast, settings):
+    """An oversized form is kept and shown (not saved); one without the page's CSRF token is not even shown:
+    otherwise a page elsewhere could fill a signed-in user's form with its own words, "shorten and save"."""
+    from urllib.parse import urlencode
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
+    url = reverse("cases:event_add", kwargs={"reference": cast.case.reference})
+    victim = Client(enforce_csrf_checks=True)
+    victim.force_login(cast.caseworker1, backend="accounts.backends.UserBackend")
+    planted = {"type": "detention", "description": "He withdrew his account of the beating. " * 600}
+    form = "application/x-www-form-urlencoded"
+    response = victim.post(url, urlencode(planted), content_type=form)
+    assert response.status_code == 403 and b"withdrew his account" not in response.content
+    page = victim.get(url).content.decode()  # the real page: it sets the CSRF cookie, its form carries the token
+    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = victim.post(url, urlencode({**planted, "csrfmiddlewaretoken": csrf}), content_type=form)
+    assert response.status_code == 413 and "withdrew his account" in response.content.decode()
+
+
+def test_a_draft_waits_for_the_second_step_and_comes_back_after_it(cast):
+    """A legal user's session ends while typing: the draft is not spent on the page that sends them to the second
+    step (nor shown there), and comes back once the session is verified."""
+    from django_otp.oath import totp
+
+    device = enrol_totp(User.objects.get(pk=cast.legal1.pk))
+    url = reverse("referrals:assessment", kwargs={"reference": cast.case.reference})
+    draft = sealed_draft_of(url, {"conclusion": "Recruited under threat of prosecution in Rostov.", "version": "0"})
+    browser = Client()
+    response = browser.post(LOGIN, {"username": "legal1", "password": PASSWORD, "next": url, "draft": draft})
+    assert response.status_code == 302
+    first = browser.get(url)  # half signed in: sent to the second step, the draft neither shown nor spent
+    assert first.status_code == 302 and first["Location"].startswith(reverse("accounts:2fa_verify"))
+    verified = browser.post(first["Location"], {"token": str(totp(device.bin_key, drift=1)).zfill(6), "next": url})  # the enrolment spent this step's code
+    assert verified.status_code == 302
+    page = browser.get(url).content.decode()
+    assert "Recruited under threat of prosecution in Rostov." in page and "nothing was saved" in page
