@@ -11,9 +11,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
@@ -23,7 +21,7 @@ from cases import drafts, once, selectors, services
 from cases.conflicts import conflict_rows
 from cases.forms import CaseForm, ConsentForm, ContactForm, EventForm, FirstContactForm, PersonForm, SourceForm, working_copy
 from cases.gone import or_gone_page
-from cases.sections import case_sections
+from cases.sections import case_opened_notices, case_sections
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Testimony and contact details never appear on an error page.
@@ -134,31 +132,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
             contacts=[contact_form.service_data()] if with_contact else [],
         )
         messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
-        _warn_of_duplicates(request, case)
+        case_opened_notices(request, case)  # e.g. patterns: the person may already be documented
         return redirect(_case_url(case)), case.reference
 
     def replay(reference: str):
         return redirect(reverse("cases:detail", kwargs={"reference": reference}) if reference else reverse("cases:list"))
 
     return once.run(request, endpoint="cases.create", perform=perform, replay=replay)
-
-
-def _warn_of_duplicates(request: HttpRequest, case) -> None:
-    """A new case may describe someone already documented: say so at once, with where to compare."""
-    from patterns.selectors import duplicates_for
-
-    candidates = duplicates_for(request.user, case=case)
-    if candidates:
-        url = reverse("patterns:duplicates") + f"?case={case.reference}"
-        messages.warning(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                ngettext("This person may already be documented in %(count)s other case.", "This person may already be documented in %(count)s other cases.", len(candidates)) % {"count": len(candidates)},
-                url,
-                _("Compare them"),
-            ),
-        )
 
 
 @PROTECTED_POST
