@@ -234,3 +234,45 @@ def test_a_draft_waits_for_the_second_step_and_comes_back_after_it(cast):
     assert verified.status_code == 302
     page = browser.get(url).content.decode()
     assert "Recruited under threat of prosecution in Rostov." in page and "nothing was saved" in page
+
+
+def test_sending_the_token_form_again_never_shows_a_token_secret_again(cast):
+    from api.models import ApiToken
+
+    client = typed_in("caseworker1")
+    url = reverse("api_tokens:list")
+    token = form_token(client.get(url))
+    data = {"scope": "read", "days": "7", "name": "laptop", "form_token": token}
+    first = client.post(url, data)
+    assert first.status_code == 200 and ApiToken.objects.filter(user=cast.caseworker1).count() == 1
+    issued = ApiToken.objects.get(user=cast.caseworker1)
+    import re
+
+    from api.services import hash_token
+
+    shown = [w for w in re.findall(r"[\w.-]{20,}", first.content.decode()) if hash_token(w) == issued.key_hash]
+    assert shown, "the new token's secret is shown once"
+    secret_start = shown[0][len(issued.prefix):][:12]  # a piece of the secret past its public prefix
+    for again in (data, {**data, "form_token": form_token(client.get(url))}):  # the same page, or the back button
+        response = client.post(url, again, follow=True)
+        assert ApiToken.objects.filter(user=cast.caseworker1).count() == 1
+        assert secret_start not in response.content.decode()
+
+
+def test_a_superuser_break_glass_read_is_never_quiet(cast, settings):
+    """docs/access.md: a superuser (createsuperuser; no web page sets the flag) is an unrestricted break-glass
+    account and reads cases without a grant. It must not read quietly: behind the second step, and every case
+    it opens, on a page or through the API, is on the audit trail under its name."""
+    from audit.models import AuditEvent
+    from tests.api.conftest import client_for
+    from tests.cast import sign_in
+
+    settings.DALIL_ADMIN_REQUIRE_SECURITY_KEY = False
+    boss = role_user(CASEWORKER, username="boss")
+    User.objects.filter(pk=boss.pk).update(is_superuser=True)
+    boss = User.objects.get(pk=boss.pk)
+    client = sign_in(Client(), boss)
+    assert client.get(case_page(cast.other_case)).status_code == 200
+    assert client_for(boss, scope="read").get(f"/api/v1/cases/{cast.case.reference}/").status_code == 200
+    read = set(AuditEvent.objects.filter(actor=boss, action="case.viewed").values_list("case_ref", flat=True))
+    assert read == {cast.case.reference, cast.other_case.reference}
