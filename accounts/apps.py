@@ -13,6 +13,10 @@ class AccountsConfig(AppConfig):
 
         from accounts import signals
         from accounts.role_groups import sync_role_groups
+        from accounts.roles import is_admin
+        from audit.selectors import audit_admin_rule_register
+
+        audit_admin_rule_register(is_admin)  # who reads the whole audit log: a rule of the roles, read by audit
 
         user_logged_in.connect(signals.on_user_logged_in, dispatch_uid="accounts.user_logged_in")
         user_locked_out.connect(signals.on_user_locked_out, dispatch_uid="accounts.user_locked_out")

@@ -30,16 +30,24 @@ def action_for(exception) -> str | None:
     return None
 
 
+# The case a refused reference names, if any: cases registers the lookup in its AppConfig.ready(), so that audit
+# (below cases) imports no case model. Until then no reference names a case.
+_case_lookup: list = [lambda reference: None]
+
+
+def denial_case_lookup_register(lookup) -> None:
+    """`lookup(reference)`: the case with that reference, or None (cases.apps)."""
+    _case_lookup[:] = [lookup]
+
+
 def record_denial(request, exception, *, view_name: str = "", kwargs: dict | None = None) -> None:
     """Audit a signed-in user's 404 or 403 (nothing for anonymous visitors, or for other errors)."""
     user = getattr(request, "user", None)
     action = action_for(exception)
     if action is None or not getattr(user, "is_authenticated", False):
         return
-    from cases.models import Case  # audit sits below cases; the reference tried names a case or none
-
     tried = {str(k): str(v)[:64] for k, v in (kwargs or {}).items()}
-    case = Case.objects.filter(reference=tried["reference"]).first() if tried.get("reference") else None
+    case = _case_lookup[0](tried["reference"]) if tried.get("reference") else None
     data = {"view": view_name[:100], **tried}
     if "reference" in tried:
         data["case_exists"] = case is not None

@@ -6,11 +6,15 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self):
+        from audit.denials import denial_case_lookup_register
         from audit.selectors import audit_rows_register
         from cases.audit_present import rows
+        from cases.models import Case
         from keys.fields import register_search_hint
 
         audit_rows_register(rows)
+        # A refused page's reference: does it name a case (recorded beside the refusal; never shown to the user)?
+        denial_case_lookup_register(lambda reference: Case.objects.filter(reference=reference).first())
 
         # A lookup on an encrypted name or date names the search that answers it instead.
         hint = "the '{}' blind index (cases.blind_index.person_ids_matching)"

@@ -80,11 +80,14 @@ def held_page(request, forms, show):
     return show(held_status(request))
 
 
-def _hold(request, data: QueryDict, message: str) -> None:
+def _hold(request, data: QueryDict, message: str, *, replayed: bool) -> None:
     request.method = "POST"
     request._post, request._files = data, MultiValueDict()
     request._dalil_held = message
-    request._dont_enforce_csrf_checks = True  # nothing is saved in this mode; the Save that follows is checked
+    # A replayed draft is a GET made POST, with no token: nothing is saved in this mode, and the Save that follows
+    # is checked. An oversized form is a real POST: its token is checked as any other (none planted from afar).
+    if replayed:
+        request._dont_enforce_csrf_checks = True
 
 
 class DraftMiddleware:
@@ -112,10 +115,10 @@ class DraftMiddleware:
         if request.method == "POST" and not request.user.is_authenticated:
             return _sign_in_again(request)
         pending = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-        if request.method == "GET" and pending and pending.get("path") == request.get_full_path():
+        if request.method == "GET" and pending and pending.get("path") == request.get_full_path() and _past_second_step(request):
             del request.session[SESSION_KEY]
             if (data := unseal(pending.get("token", ""))) is not None:
-                _hold(request, data, _("You were signed out before this form was sent, so nothing was saved. Here it is as you typed it: check it and save."))
+                _hold(request, data, _("You were signed out before this form was sent, so nothing was saved. Here it is as you typed it: check it and save."), replayed=True)
         return None
 
     def _oversized(self, request, name):
@@ -127,9 +130,16 @@ class DraftMiddleware:
         data = QueryDict(request.read(), encoding=request.encoding)
         limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
         _hold(request, data, _("This form is larger than Dalil accepts at once (%(size)s KB; at most %(limit)s KB), so nothing was saved. Your text is below: shorten the longest part, or attach it as a file, and save again.")
-              % {"size": size // 1024, "limit": limit_kb})
+              % {"size": size // 1024, "limit": limit_kb}, replayed=False)
         request._dalil_oversized = True
         return None
+
+
+def _past_second_step(request) -> bool:
+    """A session still owing its second step is sent there (accounts.middleware): the draft waits for it."""
+    from accounts.otp import second_factor_step
+
+    return request.user.is_authenticated and second_factor_step(request.user) is None
 
 
 @receiver(user_logged_in, dispatch_uid="cases.drafts.signed_in_now")

@@ -1,4 +1,4 @@
-"""The case page's sections from the apps above cases (evidence files, referrals).
+"""The case page's sections from the apps above cases (evidence files, referrals), and their notices on a new case.
 
 cases knows nothing of those apps: each registers, in its AppConfig.ready, what its section of the page needs, read
 through its own selectors. The case view asks for all of them, so every query of the page runs in the view (none in a
@@ -17,6 +17,21 @@ def case_section_register(name: str, provider: Callable) -> None:
 
 def case_sections(user, case) -> dict:
     return {name: provider(user, case) for name, provider in _PROVIDERS.items()}
+
+
+# Said once a case is opened, by the apps above (patterns: "this person may already be documented").
+_OPENED_NOTICES: list[Callable] = []
+
+
+def case_opened_notice_register(notice: Callable) -> None:
+    """`notice(request, case)` adds its message to the page after a case is opened (reading through its own selectors)."""
+    if notice not in _OPENED_NOTICES:
+        _OPENED_NOTICES.append(notice)
+
+
+def case_opened_notices(request, case) -> None:
+    for notice in _OPENED_NOTICES:
+        notice(request, case)
 
 
 # The admins' page of who has access to a case (/manage/cases/<ref>/access/) shows, from apps above, what a change of

@@ -72,6 +72,18 @@ def _save_version(obj, changed: list[str], *extra: str) -> None:
     obj.save(update_fields=[*changed, "version", *extra])
 
 
+def _update_record(model, pk, data: dict, version: int | None):
+    """A record of a case changed from a form or a request: locked, refused when stale, checked, saved with its
+    version raised when anything changed. Returns (the record, the names of the fields changed)."""
+    record = _locked(model, pk, "case")
+    refuse_if_stale(record, version, _changes(record, data))
+    changed = _assign(record, data)
+    record.full_clean()
+    if changed:
+        _save_version(record, changed)
+    return record, changed
+
+
 @service
 def case_create(*, actor, person: dict, case: dict | None = None, contacts: Iterable[dict] = ()) -> Case:
     """Open a case with its person and contacts. Caller: any intake role. Audit: case.created."""
@@ -151,12 +163,7 @@ def contact_add(*, actor, case: Case, data: dict) -> Contact:
 def contact_update(*, actor, contact: Contact, data: dict, version: int | None = None) -> list[str]:
     """Change a contact, refused (StaleEdit) when it is no longer at `version`. Caller holds change_case.
     Audit: contact.updated."""
-    contact = _locked(Contact, contact.pk, "case")
-    refuse_if_stale(contact, version, _changes(contact, data))
-    changed = _assign(contact, data)
-    contact.full_clean()
-    if changed:
-        _save_version(contact, changed)
+    contact, changed = _update_record(Contact, contact.pk, data, version)
     if {"name", "is_reporter"} & set(changed):
         person_index_update(person=contact.case.person)
     _touch(contact.case, actor)
@@ -264,12 +271,7 @@ def source_update(*, actor, source: Source, data: dict, version: int | None = No
     Audit: source.updated."""
     if data.get("contact") is not None and data["contact"].case_id != source.case_id:
         raise ValueError("A contact of another case cannot be a source here.")
-    source = _locked(Source, source.pk, "case")
-    refuse_if_stale(source, version, _changes(source, data))
-    changed = _assign(source, data)
-    source.full_clean()
-    if changed:
-        _save_version(source, changed)
+    source, changed = _update_record(Source, source.pk, data, version)
     _touch(source.case, actor)
     audit_record(actor=actor, action=actions.SOURCE_UPDATED, target=source, case=source.case, fields=changed)
     return changed

@@ -11,9 +11,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
@@ -23,7 +21,7 @@ from cases import drafts, once, selectors, services
 from cases.conflicts import conflict_rows
 from cases.forms import CaseForm, ConsentForm, ContactForm, EventForm, FirstContactForm, PersonForm, SourceForm, working_copy
 from cases.gone import or_gone_page
-from cases.sections import case_sections
+from cases.sections import case_opened_notices, case_sections
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Testimony and contact details never appear on an error page.
@@ -81,6 +79,26 @@ def _create_once(request: HttpRequest, case, name: str, create) -> HttpResponse:
     )
 
 
+def _record_save(request: HttpRequest, case, kind: str, form, context: dict, *, template: str, add, update, messages_):
+    """A contact or a source from its valid form: added once per rendered form (`update` None), or changed unless
+    someone saved it first. `messages_`: what is said after adding, after changing."""
+    values = form.service_data()
+    if update is None:
+
+        def create():
+            made = add(actor=request.user, case=case, data=values)
+            messages.success(request, messages_[0])
+            return f"{kind}-{made.pk}"
+
+        return _create_once(request, case, f"{kind}.add", create)
+    try:
+        update(values, form.read_version())
+    except services.StaleEdit as stale:
+        return _stale(request, template, context, form, stale.current, conflict_rows(stale.current, values))
+    messages.success(request, messages_[1])
+    return redirect(_case_url(case, f"{kind}s"))
+
+
 # --- Case page (the list is in cases/views_list.py) -------------------------------------
 
 
@@ -134,31 +152,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
             contacts=[contact_form.service_data()] if with_contact else [],
         )
         messages.success(request, _("Case %(reference)s opened.") % {"reference": case.reference})
-        _warn_of_duplicates(request, case)
+        case_opened_notices(request, case)  # e.g. patterns: the person may already be documented
         return redirect(_case_url(case)), case.reference
 
     def replay(reference: str):
         return redirect(reverse("cases:detail", kwargs={"reference": reference}) if reference else reverse("cases:list"))
 
     return once.run(request, endpoint="cases.create", perform=perform, replay=replay)
-
-
-def _warn_of_duplicates(request: HttpRequest, case) -> None:
-    """A new case may describe someone already documented: say so at once, with where to compare."""
-    from patterns.selectors import duplicates_for
-
-    candidates = duplicates_for(request.user, case=case)
-    if candidates:
-        url = reverse("patterns:duplicates") + f"?case={case.reference}"
-        messages.warning(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                ngettext("This person may already be documented in %(count)s other case.", "This person may already be documented in %(count)s other cases.", len(candidates)) % {"count": len(candidates)},
-                url,
-                _("Compare them"),
-            ),
-        )
 
 
 @PROTECTED_POST
@@ -203,22 +203,12 @@ def contact_edit(request: HttpRequest, reference: str, contact_id=None) -> HttpR
     context = {"case": case, "form": form, "contact": contact}
     if (response := _form_response(request, "cases/contact_form.html", context, [form])) is not None:
         return response
-    values = form.service_data()
-    if contact is None:
-
-        def create():
-            made = services.contact_add(actor=request.user, case=case, data=values)
-            messages.success(request, _("Contact added."))
-            return f"contact-{made.pk}"
-
-        return _create_once(request, case, "contact.add", create)
-    else:
-        try:
-            services.contact_update(actor=request.user, contact=contact, data=values, version=form.read_version())
-        except services.StaleEdit as stale:
-            return _stale(request, "cases/contact_form.html", context, form, stale.current, conflict_rows(stale.current, values))
-        messages.success(request, _("Contact saved."))
-    return redirect(_case_url(case, "contacts"))
+    return _record_save(
+        request, case, "contact", form, context, template="cases/contact_form.html",
+        add=services.contact_add, messages_=(_("Contact added."), _("Contact saved.")),
+        update=None if contact is None else (
+            lambda values, version: services.contact_update(actor=request.user, contact=contact, data=values, version=version)),
+    )
 
 
 # --- Events -----------------------------------------------------------------------------
@@ -294,22 +284,12 @@ def source_edit(request: HttpRequest, reference: str, source_id=None) -> HttpRes
     context = {"case": case, "form": form, "source": source}
     if (response := _form_response(request, "cases/source_form.html", context, [form])) is not None:
         return response
-    values = form.service_data()
-    if source is None:
-
-        def create():
-            made = services.source_add(actor=request.user, case=case, data=values)
-            messages.success(request, _("Source added."))
-            return f"source-{made.pk}"
-
-        return _create_once(request, case, "source.add", create)
-    else:
-        try:
-            services.source_update(actor=request.user, source=source, data=values, version=form.read_version())
-        except services.StaleEdit as stale:
-            return _stale(request, "cases/source_form.html", context, form, stale.current, conflict_rows(stale.current, values))
-        messages.success(request, _("Source saved."))
-    return redirect(_case_url(case, "sources"))
+    return _record_save(
+        request, case, "source", form, context, template="cases/source_form.html",
+        add=services.source_add, messages_=(_("Source added."), _("Source saved.")),
+        update=None if source is None else (
+            lambda values, version: services.source_update(actor=request.user, source=source, data=values, version=version)),
+    )
 
 
 @PROTECTED_POST

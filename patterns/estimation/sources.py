@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from patterns.matching import Record, parse_birth_date
 
 STRATA = ("nationality", "region", "period")
+_YEAR = re.compile(r"^\d{4}$")  # a year alone, as lists print an unknown day: the matcher reads it as such
 
 
 class ListError(ValueError):
@@ -48,7 +50,8 @@ def _year(text: str) -> str:
 
 
 def read_csv_list(path: str, *, label: str | None = None) -> Source:
-    """A list as match_lists reads it: header id,name,birth_date and optional nationality, region, date."""
+    """A published list in CSV, the one reader of the format (match_lists, estimate_population): header id,name
+    and optional birth_date (YYYY-MM-DD, DD.MM.YYYY or a year alone), nationality, region, date."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
@@ -72,7 +75,7 @@ def _entry(path: str, line: int, row: dict, columns: dict[str, str]) -> Entry:
 
     birth = cell("birth_date")
     try:
-        birth_date = parse_birth_date(birth) if birth else None
+        birth_date = (birth if _YEAR.match(birth) else parse_birth_date(birth)) if birth else None
     except ValueError as exc:
         raise ListError(_("%(path)s, line %(line)s: birth_date %(error)s") % {"path": path, "line": line, "error": exc}) from None
     record = Record(cell("id") or f"line {line}", [cell("name")], birth_date=birth_date, region=cell("region"))

@@ -22,6 +22,15 @@ def _job_for(request, job_id) -> EstimateJob:
         raise Http404("No such estimate.") from None
 
 
+def _done_job_for(request, job_id) -> EstimateJob:
+    """A finished estimate of this user's, for its downloads (404 while it runs)."""
+    _allowed(request)
+    job = _job_for(request, job_id)
+    if job.status != EstimateJob.Status.DONE:
+        raise Http404("Not ready.")
+    return job
+
+
 @login_required
 def estimate_index(request):
     _allowed(request)
@@ -47,10 +56,7 @@ def estimate_detail(request, job_id):
 
 @login_required
 def estimate_csv(request, job_id):
-    _allowed(request)
-    job = _job_for(request, job_id)
-    if job.status != EstimateJob.Status.DONE:
-        raise Http404("Not ready.")
+    job = _done_job_for(request, job_id)
     response = HttpResponse(report.csv_bytes(job.result), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="estimate-{job.pk}.csv"'
     return response
@@ -58,10 +64,7 @@ def estimate_csv(request, job_id):
 
 @login_required
 def estimate_pdf(request, job_id):
-    _allowed(request)
-    job = _job_for(request, job_id)
-    if job.status != EstimateJob.Status.DONE:
-        raise Http404("Not ready.")
+    job = _done_job_for(request, job_id)
     response = HttpResponse(report.pdf_note(job.result), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="estimate-{job.pk}.pdf"'
     return response

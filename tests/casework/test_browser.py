@@ -7,11 +7,9 @@ import pytest
 from casework import notes, reviews, services
 from casework.models import FollowUp
 from tests.cast import build_cast
-from tests.factories import PASSWORD
+from tests.fit import pages_that_do_not_fit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def test_the_pages_fit_a_phone_and_a_laptop_in_english_and_russian(browser, live_server):
@@ -19,6 +17,12 @@ def test_the_pages_fit_a_phone_and_a_laptop_in_english_and_russian(browser, live
     notes.note_add(actor=cast.legal1, case=cast.case, text="A long note " * 40 + "y" * 300 + " @caseworker1")
     reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Please check the timeline " * 10)
     ref = cast.case.reference
+<<<<<<< HEAD
+    visits = ((cast.caseworker1, ["/notifications/", "/notifications/settings", f"/cases/{ref}/notes/", f"/cases/{ref}/reviews/",
+                                "/my-work/", f"/cases/{ref}/", "/?status=intake"]),
+              (cast.legal1, ["/notifications/", f"/cases/{ref}/reviews/", "/my-work/"]))
+    problems = pages_that_do_not_fit(browser, live_server, visits)
+=======
     flagged = services.follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call", assignee=cast.caseworker1, due=datetime.date.today())
     FollowUp.objects.filter(pk=flagged.pk).update(flagged=True)
     problems = []
@@ -42,4 +46,5 @@ def test_the_pages_fit_a_phone_and_a_laptop_in_english_and_russian(browser, live
                     if response.status != 200 or scroll > inner:
                         problems.append(f"{user} {lang} {width}px {path}: {response.status}, {scroll} > {inner}")
             context.close()
+>>>>>>> main
     assert not problems, "\n".join(problems)

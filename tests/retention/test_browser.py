@@ -3,16 +3,14 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from cases.models import Case
 from retention import destruction, services
-from tests.cast import build_cast, sign_in
+from tests.cast import build_cast
+from tests.fit import pages_that_do_not_fit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def _past(case, admin):
@@ -28,22 +26,8 @@ def test_the_pages_fit_a_phone_and_a_laptop_in_english_and_russian(browser, live
     services.hold_set(actor=cast.legal1, case=case, reason="A long reason for the hold " * 8)
     destruction.case_destroy(actor=cast.admin1, case=gone, reason="Past retention " * 10, confirmation=gone.reference)
     services.review_prepare(actor=cast.admin1)
-    problems = []
-    for user, paths in ((cast.admin1, ["/retention/", f"/retention/cases/{case.reference}/", f"/cases/{gone.reference}/"]),
-                        (cast.legal1, [f"/retention/cases/{case.reference}/"]),
-                        (cast.outsider, [f"/cases/{gone.reference}/"])):
-        client = Client()
-        sign_in(client, user)
-        for width, height in ((390, 844), (1366, 900)):
-            context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
-            context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-            page = context.new_page()
-            for lang in ("en", "ru"):
-                context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
-                for path in paths:
-                    response = page.goto(path)
-                    scroll, inner = page.evaluate(WIDTH)
-                    if response.status not in (200, 410) or scroll > inner:
-                        problems.append(f"{user} {lang} {width}px {path}: {response.status}, {scroll} > {inner}")
-            context.close()
+    visits = ((cast.admin1, ["/retention/", f"/retention/cases/{case.reference}/", f"/cases/{gone.reference}/"]),
+              (cast.legal1, [f"/retention/cases/{case.reference}/"]),
+              (cast.outsider, [f"/cases/{gone.reference}/"]))
+    problems = pages_that_do_not_fit(browser, live_server, visits, statuses=(200, 410))
     assert not problems, "\n".join(problems)

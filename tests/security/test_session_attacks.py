@@ -196,3 +196,83 @@ def test_the_case_api_keeps_closure_reasons_to_closed_cases(cast):
     other = f"/api/v1/cases/{cast.other_case.reference}/"
     assert client.patch(other, {"status": "closed", "closure_reason": "died"}, format="json", HTTP_IF_MATCH="*").status_code == 404
     assert Case.objects.get(pk=cast.other_case.pk).status != "closed"
+
+
+def test_an_oversized_form_from_another_site_is_refused_by_its_csrf_check(cast, settings):
+    """An oversized form is kept and shown (not saved); one without the page's CSRF token is not even shown:
+    otherwise a page elsewhere could fill a signed-in user's form with its own words, "shorten and save"."""
+    from urllib.parse import urlencode
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
+    url = reverse("cases:event_add", kwargs={"reference": cast.case.reference})
+    victim = Client(enforce_csrf_checks=True)
+    victim.force_login(cast.caseworker1, backend="accounts.backends.UserBackend")
+    planted = {"type": "detention", "description": "He withdrew his account of the beating. " * 600}
+    form = "application/x-www-form-urlencoded"
+    response = victim.post(url, urlencode(planted), content_type=form)
+    assert response.status_code == 403 and b"withdrew his account" not in response.content
+    page = victim.get(url).content.decode()  # the real page: it sets the CSRF cookie, its form carries the token
+    csrf = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = victim.post(url, urlencode({**planted, "csrfmiddlewaretoken": csrf}), content_type=form)
+    assert response.status_code == 413 and "withdrew his account" in response.content.decode()
+
+
+def test_a_draft_waits_for_the_second_step_and_comes_back_after_it(cast):
+    """A legal user's session ends while typing: the draft is not spent on the page that sends them to the second
+    step (nor shown there), and comes back once the session is verified."""
+    from django_otp.oath import totp
+
+    device = enrol_totp(User.objects.get(pk=cast.legal1.pk))
+    url = reverse("referrals:assessment", kwargs={"reference": cast.case.reference})
+    draft = sealed_draft_of(url, {"conclusion": "Recruited under threat of prosecution in Rostov.", "version": "0"})
+    browser = Client()
+    response = browser.post(LOGIN, {"username": "legal1", "password": PASSWORD, "next": url, "draft": draft})
+    assert response.status_code == 302
+    first = browser.get(url)  # half signed in: sent to the second step, the draft neither shown nor spent
+    assert first.status_code == 302 and first["Location"].startswith(reverse("accounts:2fa_verify"))
+    verified = browser.post(first["Location"], {"token": str(totp(device.bin_key, drift=1)).zfill(6), "next": url})  # the enrolment spent this step's code
+    assert verified.status_code == 302
+    page = browser.get(url).content.decode()
+    assert "Recruited under threat of prosecution in Rostov." in page and "nothing was saved" in page
+
+
+def test_sending_the_token_form_again_never_shows_a_token_secret_again(cast):
+    from api.models import ApiToken
+
+    client = typed_in("caseworker1")
+    url = reverse("api_tokens:list")
+    token = form_token(client.get(url))
+    data = {"scope": "read", "days": "7", "name": "laptop", "form_token": token}
+    first = client.post(url, data)
+    assert first.status_code == 200 and ApiToken.objects.filter(user=cast.caseworker1).count() == 1
+    issued = ApiToken.objects.get(user=cast.caseworker1)
+    import re
+
+    from api.services import hash_token
+
+    shown = [w for w in re.findall(r"[\w.-]{20,}", first.content.decode()) if hash_token(w) == issued.key_hash]
+    assert shown, "the new token's secret is shown once"
+    secret_start = shown[0][len(issued.prefix):][:12]  # a piece of the secret past its public prefix
+    for again in (data, {**data, "form_token": form_token(client.get(url))}):  # the same page, or the back button
+        response = client.post(url, again, follow=True)
+        assert ApiToken.objects.filter(user=cast.caseworker1).count() == 1
+        assert secret_start not in response.content.decode()
+
+
+def test_a_superuser_break_glass_read_is_never_quiet(cast, settings):
+    """docs/access.md: a superuser (createsuperuser; no web page sets the flag) is an unrestricted break-glass
+    account and reads cases without a grant. It must not read quietly: behind the second step, and every case
+    it opens, on a page or through the API, is on the audit trail under its name."""
+    from audit.models import AuditEvent
+    from tests.api.conftest import client_for
+    from tests.cast import sign_in
+
+    settings.DALIL_ADMIN_REQUIRE_SECURITY_KEY = False
+    boss = role_user(CASEWORKER, username="boss")
+    User.objects.filter(pk=boss.pk).update(is_superuser=True)
+    boss = User.objects.get(pk=boss.pk)
+    client = sign_in(Client(), boss)
+    assert client.get(case_page(cast.other_case)).status_code == 200
+    assert client_for(boss, scope="read").get(f"/api/v1/cases/{cast.case.reference}/").status_code == 200
+    read = set(AuditEvent.objects.filter(actor=boss, action="case.viewed").values_list("case_ref", flat=True))
+    assert read == {cast.case.reference, cast.other_case.reference}

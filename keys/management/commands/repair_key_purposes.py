@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from common.progress import printed_progress
 from keys import ring
 from keys.purposes import KEY_PURPOSES
 
@@ -28,13 +29,7 @@ class Command(BaseCommand):
         if opts["convert"]:
             return self._convert(opts)
 
-        last = {}
-
-        def progress(done, total, label):
-            if total and (done == total or done % 100 == 0) and last.get(label) != done:
-                last[label] = done
-                self.stdout.write(f"  {label}: {done}/{total}")
-
+        progress = printed_progress(self.stdout.write)
         try:
             report = repair(progress=progress)
         except (ImproperlyConfigured, ring.KeyUnavailable) as exc:

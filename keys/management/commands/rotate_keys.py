@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from common.progress import printed_progress
 from keys import ring
 
 
@@ -29,13 +30,7 @@ class Command(BaseCommand):
             return
         from keys.rotation import rotate_all
 
-        last = {}
-
-        def progress(done, total, label):
-            if total and (done == total or done % 100 == 0) and last.get(label) != done:
-                last[label] = done
-                self.stdout.write(f"  {label}: {done}/{total}")
-
+        progress = printed_progress(self.stdout.write)
         try:
             report = rotate_all(progress=progress)
         except ring.KeyUnavailable as exc:
