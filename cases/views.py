@@ -79,6 +79,26 @@ def _create_once(request: HttpRequest, case, name: str, create) -> HttpResponse:
     )
 
 
+def _record_save(request: HttpRequest, case, kind: str, form, context: dict, *, template: str, add, update, messages_):
+    """A contact or a source from its valid form: added once per rendered form (`update` None), or changed unless
+    someone saved it first. `messages_`: what is said after adding, after changing."""
+    values = form.service_data()
+    if update is None:
+
+        def create():
+            made = add(actor=request.user, case=case, data=values)
+            messages.success(request, messages_[0])
+            return f"{kind}-{made.pk}"
+
+        return _create_once(request, case, f"{kind}.add", create)
+    try:
+        update(values, form.read_version())
+    except services.StaleEdit as stale:
+        return _stale(request, template, context, form, stale.current, conflict_rows(stale.current, values))
+    messages.success(request, messages_[1])
+    return redirect(_case_url(case, f"{kind}s"))
+
+
 # --- Case page (the list is in cases/views_list.py) -------------------------------------
 
 
@@ -183,22 +203,12 @@ def contact_edit(request: HttpRequest, reference: str, contact_id=None) -> HttpR
     context = {"case": case, "form": form, "contact": contact}
     if (response := _form_response(request, "cases/contact_form.html", context, [form])) is not None:
         return response
-    values = form.service_data()
-    if contact is None:
-
-        def create():
-            made = services.contact_add(actor=request.user, case=case, data=values)
-            messages.success(request, _("Contact added."))
-            return f"contact-{made.pk}"
-
-        return _create_once(request, case, "contact.add", create)
-    else:
-        try:
-            services.contact_update(actor=request.user, contact=contact, data=values, version=form.read_version())
-        except services.StaleEdit as stale:
-            return _stale(request, "cases/contact_form.html", context, form, stale.current, conflict_rows(stale.current, values))
-        messages.success(request, _("Contact saved."))
-    return redirect(_case_url(case, "contacts"))
+    return _record_save(
+        request, case, "contact", form, context, template="cases/contact_form.html",
+        add=services.contact_add, messages_=(_("Contact added."), _("Contact saved.")),
+        update=None if contact is None else (
+            lambda values, version: services.contact_update(actor=request.user, contact=contact, data=values, version=version)),
+    )
 
 
 # --- Events -----------------------------------------------------------------------------
@@ -274,22 +284,12 @@ def source_edit(request: HttpRequest, reference: str, source_id=None) -> HttpRes
     context = {"case": case, "form": form, "source": source}
     if (response := _form_response(request, "cases/source_form.html", context, [form])) is not None:
         return response
-    values = form.service_data()
-    if source is None:
-
-        def create():
-            made = services.source_add(actor=request.user, case=case, data=values)
-            messages.success(request, _("Source added."))
-            return f"source-{made.pk}"
-
-        return _create_once(request, case, "source.add", create)
-    else:
-        try:
-            services.source_update(actor=request.user, source=source, data=values, version=form.read_version())
-        except services.StaleEdit as stale:
-            return _stale(request, "cases/source_form.html", context, form, stale.current, conflict_rows(stale.current, values))
-        messages.success(request, _("Source saved."))
-    return redirect(_case_url(case, "sources"))
+    return _record_save(
+        request, case, "source", form, context, template="cases/source_form.html",
+        add=services.source_add, messages_=(_("Source added."), _("Source saved.")),
+        update=None if source is None else (
+            lambda values, version: services.source_update(actor=request.user, source=source, data=values, version=version)),
+    )
 
 
 @PROTECTED_POST
