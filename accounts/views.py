@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -70,10 +72,30 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """The current password is checked as a sign-in is (django-axes counts each wrong one and locks out), not
+    by check_password alone: a stolen session must not guess it here without limit."""
+
+    request = None
+
+    @sensitive_variables("old_password")
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.get_username(), password=old_password) is None:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
 @method_decorator(sensitive_post_parameters(), name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
+    form_class = CountedPasswordChangeForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.request = self.request
+        return form
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -319,3 +319,22 @@ def test_no_draft_form_saves_a_replayed_draft(cast):
         assert response.status_code == 200 and "nothing was saved" in response.content.decode(), name
         written = set(AuditEvent.objects.filter(seq__gt=last).values_list("action", flat=True))
         assert written <= {"case.viewed"}, (name, written)
+
+
+# --- A stolen session guessing the password ----------------------------------------------------------------------
+
+
+def test_a_stolen_session_cannot_guess_the_password_on_the_password_change_page(cast, settings):
+    """The password page asks the current password: each wrong one counts as a failed sign-in, so a thief
+    holding only the session cannot guess it there past the lockout (and then reuse it, or change it)."""
+    from django.contrib.auth.hashers import check_password
+
+    thief = typed_in("caseworker1")
+    url = reverse("accounts:password_change")
+    new = "a-new-password-for-the-thief-42"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        thief.post(url, {"old_password": f"guess-number-{n}-xyz", "new_password1": new, "new_password2": new})
+    thief.post(url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert not check_password(new, User.objects.get(pk=cast.caseworker1.pk).password)
+    # The owner's sign-in is locked as after five wrong passwords at the sign-in page (docs/access.md).
+    assert Client().post(LOGIN, {"username": "caseworker1", "password": PASSWORD}).status_code == 429
