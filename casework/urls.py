@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
     path("cases/<str:reference>/follow-ups/", views.case_follow_ups, name="case_follow_ups"),
     path("cases/<str:reference>/follow-ups/<uuid:pk>/done", views.done, name="done"),
+    path("cases/<str:reference>/follow-ups/<uuid:pk>/take", views.take_over, name="take_over"),
     path("cases/<str:reference>/tags/", views_tags.case_tags, name="case_tags"),
     path("cases/<str:reference>/tags/<uuid:pk>/remove", views_tags.case_tag_remove, name="case_tag_remove"),
     path("manage/cases/<str:reference>/follow-ups/", views_manage.manage_follow_ups, name="manage_follow_ups"),

@@ -76,3 +76,16 @@ def done(request, reference, pk):
     if request.POST.get("next") == "my-work":
         return redirect("casework:my_work")
     return redirect("casework:case_follow_ups", reference=case.reference)
+
+
+@login_required
+@require_POST
+def take_over(request, reference, pk):
+    """Someone of the case's team takes a follow-up whose assignee lost access (My work, "to take over")."""
+    case = case_get_for(request.user, reference=reference, perm="change_case")
+    follow_up = selectors.open_follow_up_get(request.user, case=case, pk=pk)
+    if follow_up is None or not follow_up.flagged:
+        raise Http404("No such follow-up.")
+    services.follow_up_reassign(actor=request.user, follow_up=follow_up, assignee=request.user)
+    messages.success(request, _("The follow-up is yours now."))
+    return redirect("casework:my_work")

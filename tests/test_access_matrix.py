@@ -255,6 +255,7 @@ MATRIX = {
     "casework:my_work": signed_in(),
     "casework:case_follow_ups": case_page(),
     "casework:done": case_edit(ref_and(pk=lambda m: m.follow_up.pk), method="post", caseworker=302),
+    "casework:take_over": case_edit(ref_and(pk=lambda m: m.follow_up_to_take.pk), method="post", caseworker=302),
     # Access managers reassign a flagged follow-up of a case they need not see (no one chosen: 400); no one else may.
     "casework:manage_follow_ups": admin_only(kwargs=REF),
     "casework:manage_follow_up_reassign": admin_only(kwargs=ref_and(pk=lambda m: m.flagged_follow_up.pk), method="post", status=400),
@@ -374,12 +375,13 @@ def _intake_and_others(cast, capture, source_list) -> dict:
 
     follow_up = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call back", assignee=cast.caseworker1, due=datetime.date.today())
     flagged = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call again", assignee=cast.caseworker1, due=datetime.date.today())
-    type(flagged).objects.filter(pk=flagged.pk).update(flagged=True)  # as a revoked grant leaves it
+    to_take = follow_up_add(actor=cast.caseworker1, case=cast.case, what="Call them", assignee=cast.caseworker1, due=datetime.date.today())
+    type(flagged).objects.filter(pk__in=[flagged.pk, to_take.pk]).update(flagged=True)  # as a revoked grant leaves them
     from casework.reviews import review_request
 
     review = review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1, message="Please check the timeline")
     return {"submission": submission, "attachment": submission.attachments.get(), "job": job, "role_request": role_request,
-            "follow_up": follow_up, "flagged_follow_up": flagged, "review": review, **_tag_and_search(cast)}
+            "follow_up": follow_up, "flagged_follow_up": flagged, "follow_up_to_take": to_take, "review": review, **_tag_and_search(cast)}
 
 
 def _tag_and_search(cast) -> dict:

@@ -71,3 +71,25 @@ def test_only_access_managers_reassign(client, cast):
     assert client.get("/manage/cases/NO-SUCH/follow-ups/").status_code == 404
     with pytest.raises(services.FollowUpError):
         services.follow_up_reassign(actor=cast.admin1, follow_up=follow_up, assignee=cast.outsider)
+
+
+def test_someone_of_the_team_takes_over_a_flagged_follow_up_from_my_work(client, cast, django_capture_on_commit_callbacks):
+    ref = cast.case.reference
+    access.case_assign(actor=cast.admin1, user=cast.caseworker2, cases=[cast.case])
+    follow_up = services.follow_up_add(actor=cast.caseworker1, case=cast.case, what=WHAT, assignee=cast.caseworker2, due=timezone.localdate())
+    url = f"/cases/{ref}/follow-ups/{follow_up.pk}/take"
+    sign_in(client, cast.caseworker1)
+    assert client.post(url).status_code == 404  # not flagged: nothing to take over
+    with django_capture_on_commit_callbacks(execute=True):
+        access.case_unassign(actor=cast.admin1, user=cast.caseworker2, cases=[cast.case])
+    assert "Take it over" in client.get("/my-work/").content.decode()
+    for other in (cast.caseworker2, cast.legal1, cast.outsider):  # lost access, reads only, never had it
+        sign_in(client, other)
+        assert client.post(url).status_code == 404
+    follow_up.refresh_from_db()
+    assert follow_up.assignee == cast.caseworker2 and follow_up.flagged
+    sign_in(client, cast.caseworker1)
+    assert client.post(url).status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.assignee == cast.caseworker1 and not follow_up.flagged
+    assert AuditEvent.objects.get(action="followup.reassigned", target_id=str(follow_up.pk)).actor == cast.caseworker1

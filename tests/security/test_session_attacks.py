@@ -276,3 +276,46 @@ def test_a_superuser_break_glass_read_is_never_quiet(cast, settings):
     assert client_for(boss, scope="read").get(f"/api/v1/cases/{cast.case.reference}/").status_code == 200
     read = set(AuditEvent.objects.filter(actor=boss, action="case.viewed").values_list("case_ref", flat=True))
     assert read == {cast.case.reference, cast.other_case.reference}
+
+
+def test_no_draft_form_saves_a_replayed_draft(cast):
+    """A kept draft comes back as a GET turned into a POST without its CSRF check; every case form named in
+    cases.drafts.DRAFT_VIEWS must show it and save nothing (the referral forms: tests/ui/test_drafts.py)."""
+    import datetime
+
+    from audit.models import AuditEvent
+    from cases import services as case_services
+    from cases.drafts import DRAFT_VIEWS, SESSION_KEY, seal
+    from django.http import QueryDict
+
+    case, actor = cast.case, cast.caseworker1
+    contact = case_services.contact_add(actor=actor, case=case, data={"name": "Dilnoza", "relationship": "sister"})
+    source = case_services.source_add(actor=actor, case=case, data={"kind": "family", "title": "Sister's call"})
+    event = case_services.event_add(actor=actor, case=case, data={"type": "detention", "date": datetime.date(2024, 3, 1), "description": "Taken."})
+    ref = {"reference": case.reference}
+    forms = {
+        "cases:create": ({}, {"name_latin": "Planted Person", "nationality": "UZ", "status": "open"}),
+        "cases:edit": (ref, {"name_latin": "Planted Person", "status": "closed", "closure_reason": "died", "version": str(case.version)}),
+        "cases:contact_add": (ref, {"name": "Planted Person", "relationship": "brother"}),
+        "cases:contact_edit": ({**ref, "contact_id": contact.pk}, {"name": "Planted Person", "relationship": "brother", "version": str(contact.version)}),
+        "cases:event_add": (ref, {"type": "detention", "date": "01.03.2024", "description": "Planted words."}),
+        "cases:event_edit": ({**ref, "event_id": event.pk}, {"type": "detention", "date": "01.03.2024", "description": "Planted words.", "version": str(event.version)}),
+        "cases:source_add": (ref, {"kind": "family", "title": "Planted words", "reliability": "unverified"}),
+        "cases:source_edit": ({**ref, "source_id": source.pk}, {"kind": "family", "title": "Planted words", "reliability": "unverified", "version": str(source.version)}),
+        "cases:consent_add": (ref, {"given_by": "person", "share_legal": "on", "given_on": "01.03.2024", "notes": "Planted words."}),
+    }
+    assert {name for name in DRAFT_VIEWS if name.startswith("cases:")} == set(forms)
+    client = typed_in("caseworker1")
+    for name, (kwargs, typed) in forms.items():
+        url = reverse(name, kwargs=kwargs)
+        data = QueryDict(mutable=True)
+        for key, value in typed.items():
+            data[key] = value
+        session = client.session
+        session[SESSION_KEY] = {"path": url, "token": seal(data)}
+        session.save()
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+        response = client.get(url)
+        assert response.status_code == 200 and "nothing was saved" in response.content.decode(), name
+        written = set(AuditEvent.objects.filter(seq__gt=last).values_list("action", flat=True))
+        assert written <= {"case.viewed"}, (name, written)
