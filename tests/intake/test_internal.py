@@ -176,3 +176,23 @@ def test_the_outbox_answers_a_body_that_is_not_an_object(rf, report, settings):
     assert response.status_code == 200 and len(json.loads(response.content)["reports"]) == 1
     report.refresh_from_db()
     assert not report.fetched
+
+
+def test_the_queue_counts_files_in_the_view_not_row_by_row(client, cast, report):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queue_queries() -> tuple[int, str]:
+        sign_in(client, cast.caseworker1)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/intake/").content.decode()
+        client.logout()
+        return len(queries), page
+
+    one, page = queue_queries()
+    assert "<td>1</td>" in page  # the report's one file
+    for _ in range(2):
+        assert client.post("/report/tg/", {**ANSWERS, "files": [upload("passport.jpg", jpeg_with_gps())]}).status_code == 200
+        client.logout()
+    three, _page = queue_queries()
+    assert three == one
