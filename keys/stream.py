@@ -314,7 +314,7 @@ def plaintext_sha256(
 ) -> str:
     """SHA-256 (hex) of a blob's verified plaintext, as the integrity sweep needs it, at the speed of the cipher.
 
-    About 1 MiB of ciphertext at a time is read (with ``readinto`` when the reader has it: one copy, no new
+    About 2 MiB of ciphertext at a time is read (with ``readinto`` when the reader has it: one copy, no new
     object) and decrypted straight into one of two plaintext buffers, while the other is hashed on a pool
     thread. The buffers are reused (fresh ones would cost a page fault per 4 KiB), and no plaintext leaves
     this function. Raises like decrypt_range().
@@ -326,8 +326,8 @@ def plaintext_sha256(
         raise EvidenceFormatError("blob is shorter than its header")
     dec = Decryptor(data_key, file_id, header)
     digest = OverlappedSHA256()
-    per_batch = OverlappedSHA256.BATCH // SEGMENT_SIZE
-    plain = [memoryview(bytearray(min(size, OverlappedSHA256.BATCH))) for _ in range(2)]
+    per_batch = OverlappedSHA256.LENT_BATCH // SEGMENT_SIZE
+    plain = [memoryview(bytearray(min(size, OverlappedSHA256.LENT_BATCH))) for _ in range(2)]
     cipher = memoryview(bytearray(min(blob_size(size) - HEADER_SIZE, per_batch * CIPHER_SEGMENT_SIZE)))
     for first in range(0, count, per_batch):
         indexes = range(first, min(first + per_batch, count))
