@@ -36,14 +36,15 @@ def estimate_index(request):
     _allowed(request)
     form = EstimateForm(request.POST or None, request.FILES or None, lists_queryset=source_lists_for(request.user))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+        data = form.cleaned_data
         job = services.estimate_request(
-            actor=request.user, list_ids=[s.pk for s in d["lists"]], include_cases=d["include_cases"],
-            stratum=d["stratum"], exports=d["exports"], secret=d["secret"] if d["exports"] else "",
+            actor=request.user, list_ids=[s.pk for s in data["lists"]], include_cases=data["include_cases"],
+            stratum=data["stratum"], exports=data["exports"], secret=data["secret"] if data["exports"] else "",
         )
         return redirect("patterns:estimate_detail", job_id=job.pk)
     jobs = EstimateJob.objects.filter(created_by=request.user)[:10]
-    return render(request, "estimation/index.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+    context = {"form": form, "jobs": jobs, "has_lists": form.fields["lists"].queryset.exists()}
+    return render(request, "estimation/index.html", context, status=400 if form.errors else 200)
 
 
 @login_required
