@@ -35,6 +35,15 @@ def role_user(role: str, *, username: str, password: str | None = PASSWORD):
     return make_user(username, role, password=password)
 
 
+def unrecorded_user(username: str | None = None):
+    """A user made without the account service, so with no `account.created` row and no username check: only for
+    the audit log's own tests (tests/audit), which number, count and prove the log from an empty first row, and
+    write actor labels the username validator refuses."""
+    from tests.factories import UserFactory
+
+    return UserFactory(**({"username": username} if username else {}))
+
+
 def ensure_roles() -> None:
     """Re-create the role groups if a transactional test's flush removed them (as after every migrate)."""
     from django.contrib.auth.models import Group
