@@ -21,10 +21,11 @@ from accounts.forms import AssignmentForm, CaseAccessForm, InviteForm, RolesForm
 from accounts.models import RoleChangeRequest
 from accounts.roles import roles_of
 from audit.selectors import denial_alerts_for
-from cases import access, once
+from cases import access
 from cases.models import Case
 from cases.sections import access_sections
 from cases.selectors import assignments_of_user, case_get_for, cases_for_access_management
+from common import once
 from config.confirm import confirm_step
 
 User = get_user_model()

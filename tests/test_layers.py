@@ -18,7 +18,6 @@ FOUNDATION = ("common",)
 # Known upward imports still to be moved, each with its reason. The list only shrinks.
 KNOWN = {
     ("accounts/views_manage.py", "cases"): "the case-access management pages (grants, assignments) sit in accounts' manage site",
-    ("cases/once.py", "api"): "web forms' once-only submission shares the API's idempotency records (api.IdempotencyRecord)",
 }
 
 
@@ -55,4 +54,5 @@ def test_the_known_exceptions_are_still_needed():
 
 def test_every_app_has_a_layer():
     apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
-    assert apps <= set(LAYERS), f"add to tests/test_layers.py (and docs/architecture.md): {sorted(apps - set(LAYERS))}"
+    layered = {*LAYERS, *FOUNDATION}  # common is an app for its one model (the idempotency record), below every layer
+    assert apps <= layered, f"add to tests/test_layers.py (and docs/architecture.md): {sorted(apps - layered)}"
