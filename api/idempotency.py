@@ -10,14 +10,18 @@ from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
 from api.errors import error_response
-from common.idempotency import begin, perform_once
+from common.idempotency import begin, fingerprint, perform_once
 from common.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 
 
-def run(request, *, endpoint: str, print_: str, perform: Callable[[], tuple[Response, str]], replay: Callable[[str], Response]) -> Response:
-    """Call perform() once per Idempotency-Key; on a retry call replay(target_id) instead."""
+def run(request, *, endpoint: str, content: tuple, perform: Callable[[], tuple[Response, str]], replay: Callable[[str], Response]) -> Response:
+    """Call perform() once per Idempotency-Key; on a retry call replay(target_id) instead.
+
+    `content` is what makes two requests the same request (the body, or an upload's hash and name): a retry under the
+    same key must carry the same.
+    """
     key = request.headers.get(HEADER)
     if key is None:
         return perform()[0]
@@ -27,6 +31,7 @@ def run(request, *, endpoint: str, print_: str, perform: Callable[[], tuple[Resp
             _("The Idempotency-Key header must be 1 to 255 printable characters."),
             code="invalid", status_code=400, fields={HEADER: [_("Not a valid key.")]},
         )
+    print_ = fingerprint(*content)
     record, fresh = begin(user=request.user, key=key, endpoint=endpoint, print_=print_)
     if not fresh:
         if record.endpoint != endpoint or record.fingerprint != print_:

@@ -23,7 +23,6 @@ from api.schema import PAGE_PARAMETERS, paginated
 from api.permissions import may_open_cases
 from audit import actions
 from cases import selectors, services
-from common.idempotency import fingerprint
 from evidence import selectors as evidence_selectors
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile
@@ -120,7 +119,7 @@ class CaseListCreate(ApiView):
             return self._created(case), case.reference
 
         return idempotency.run(
-            request, endpoint="cases.create", print_=fingerprint(request.data),
+            request, endpoint="cases.create", content=(request.data,),
             perform=perform, replay=lambda reference: self._created(self.case(reference)),
         )
 
@@ -210,7 +209,7 @@ class EventListCreate(ApiView):
             return self._created(case, event.pk), str(event.pk)
 
         return idempotency.run(
-            request, endpoint=f"events.create:{case.pk}", print_=fingerprint(request.data),
+            request, endpoint=f"events.create:{case.pk}", content=(request.data,),
             perform=perform, replay=lambda event_id: self._created(case, event_id),
         )
 
@@ -375,7 +374,7 @@ class FileListUpload(ApiView):
             return self._created(case, record.pk), str(record.pk)
 
         return idempotency.run(
-            request, endpoint=f"files.upload:{case.pk}", print_=fingerprint(client_sha, upload.name),
+            request, endpoint=f"files.upload:{case.pk}", content=(client_sha, upload.name),
             perform=perform, replay=lambda file_id: self._created(case, file_id),
         )
 
