@@ -1,8 +1,8 @@
+"""The user and role pages of the manage site; config/urls_manage.py mounts them under /manage/, namespace `manage`."""
+
 from django.urls import path
 
 from accounts import views_manage as views
-
-app_name = "manage"
 
 urlpatterns = [
     path("users/", views.users, name="users"),
@@ -15,8 +15,4 @@ urlpatterns = [
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path("users/<int:pk>/sign-out-everywhere/", views.user_sign_out, name="user_sign_out"),
-    path("assignments/", views.assignments, name="assignments"),
-    path("cases/<str:reference>/access/", views.case_access, name="case_access"),
-    path("cases/<str:reference>/access/change/", views.case_access_change, name="case_access_change"),
-    path("cases/<str:reference>/share/", views.case_share, name="case_share"),
 ]

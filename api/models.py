@@ -1,4 +1,4 @@
-"""API credentials and idempotency records.
+"""API credentials (the idempotency records are common's: common/models.py).
 
 A token is shown once when it is issued; only its SHA-256 is stored, so a copy of
 the database does not hand out working credentials.
@@ -43,27 +43,3 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.INTAKE
-
-
-class IdempotencyRecord(models.Model):
-    """A create or upload done under an Idempotency-Key, so that a retry replays it instead of repeating it.
-
-    It keeps the object made, never the response body: a replay reads the object again
-    through the selectors, so no testimony is stored twice and access is checked again.
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DONE = "done", _("Done")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    endpoint = models.CharField(max_length=300)
-    fingerprint = models.CharField(max_length=64)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
-    status_code = models.PositiveSmallIntegerField(null=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_unique_key")]

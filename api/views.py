@@ -119,7 +119,7 @@ class CaseListCreate(ApiView):
             return self._created(case), case.reference
 
         return idempotency.run(
-            request, endpoint="cases.create", print_=idempotency.fingerprint(request.data),
+            request, endpoint="cases.create", content=(request.data,),
             perform=perform, replay=lambda reference: self._created(self.case(reference)),
         )
 
@@ -209,7 +209,7 @@ class EventListCreate(ApiView):
             return self._created(case, event.pk), str(event.pk)
 
         return idempotency.run(
-            request, endpoint=f"events.create:{case.pk}", print_=idempotency.fingerprint(request.data),
+            request, endpoint=f"events.create:{case.pk}", content=(request.data,),
             perform=perform, replay=lambda event_id: self._created(case, event_id),
         )
 
@@ -374,7 +374,7 @@ class FileListUpload(ApiView):
             return self._created(case, record.pk), str(record.pk)
 
         return idempotency.run(
-            request, endpoint=f"files.upload:{case.pk}", print_=idempotency.fingerprint(client_sha, upload.name),
+            request, endpoint=f"files.upload:{case.pk}", content=(client_sha, upload.name),
             perform=perform, replay=lambda file_id: self._created(case, file_id),
         )
 

@@ -16,7 +16,7 @@ from accounts.roles import is_admin, roles_of
 from api import services
 from api.forms import TokenIssueForm
 from api.models import ApiToken
-from cases import once
+from common import once
 from config.confirm import confirm_step
 
 

@@ -1,4 +1,4 @@
-"""Dalil under load: gunicorn with 2 workers behind nginx over HTTPS, on PostgreSQL, with 100,000 cases and
+"""Dalil under load: gunicorn with the README's 4 workers behind nginx over HTTPS, on PostgreSQL, with 100,000 cases and
 1,000,000 audit events.
 
     .venv/bin/python bench/load.py [--cases 100000] [--audit 1000000] [--seconds 60] [--steps 1,4,8,16]
@@ -170,23 +170,23 @@ def print_views(views: dict[str, list[tuple[float, float, int]]]) -> None:
               f"{statistics.fmean(r[2] for r in rows):>7.1f} {statistics.fmean(r[1] for r in rows):>6.1f}")
 
 
-def start_web(db_url: str, folder: Path, procs) -> int:
-    """gunicorn (2 workers) on loopback and nginx in front of it with docs/deploy/nginx.conf; nginx's port."""
+def start_web(db_url: str, folder: Path, procs, workers: int) -> int:
+    """gunicorn (the README's command) on loopback and nginx in front of it with docs/deploy/nginx.conf; nginx's port."""
     from smoke import services
 
     upstream = f"127.0.0.1:{services.free_port()}"
     port = services.nginx(procs, folder / "nginx", upstream)
     env = {**os.environ, "DATABASE_URL": db_url, "DALIL_ALLOWED_HOSTS": "localhost", "DALIL_BEHIND_PROXY": "true",
            "DALIL_CSRF_TRUSTED_ORIGINS": f"https://localhost:{port}", "DALIL_SERVER_TIMING": "true"}
-    gunicorn = procs.start("gunicorn", [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "2", "--bind", upstream,
+    gunicorn = procs.start("gunicorn", [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", str(workers), "--bind", upstream,
                                         "--log-level", "warning", "--timeout", "60"], env=env)
     services.wait_for_port(int(upstream.rsplit(":", 1)[1]), 60, gunicorn, "gunicorn")
     return port
 
 
-def drive(port: int, users: list[str], steps: list[int], seconds: float, db: str) -> None:
+def drive(port: int, users: list[str], steps: list[int], seconds: float, db: str, workers: int) -> None:
     seen = {u: discover(port, u) for u in users}
-    print(f"gunicorn 2 workers behind nginx (HTTPS) on :{port}; {len(users)} caseworkers, each sampling "
+    print(f"gunicorn {workers} workers behind nginx (HTTPS) on :{port}; {len(users)} caseworkers, each sampling "
           f"{len(seen[users[0]][0])} of their cases and {len(seen[users[0]][1])} files")
     print(f"{'users':>5} {'requests':>8} {'req/s':>7} {'floor/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
           f"{'errors':>6} {'pg conns':>8}")
@@ -209,6 +209,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--steps", default="1,4,8,16")
     parser.add_argument("--users", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's production command has 4)")
     parser.add_argument("--db", default="dalil_bench_load")
     parser.add_argument("--reuse", action="store_true", help="keep an existing seeded database")
     args = parser.parse_args()
@@ -222,8 +223,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="dalil-load-"))
     procs = services.Processes(folder)
     try:
-        port = start_web(db_url, folder, procs)
-        drive(port, users, [int(s) for s in args.steps.split(",")], args.seconds, args.db)
+        port = start_web(db_url, folder, procs, args.workers)
+        drive(port, users, [int(s) for s in args.steps.split(",")], args.seconds, args.db, args.workers)
     finally:
         procs.stop()
 

@@ -6,13 +6,17 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self):
+        from accounts.sections import user_section_register
         from audit.denials import denial_case_lookup_register
         from audit.selectors import audit_rows_register
         from cases.audit_present import rows
         from cases.models import Case
+        from cases.selectors import assignments_of_user
         from keys.fields import register_search_hint
 
         audit_rows_register(rows)
+        # A user's page of the manage site lists the cases they are assigned to (references and reasons only).
+        user_section_register("assignments", lambda viewer, person: assignments_of_user(viewer, person=person))
         # A refused page's reference: does it name a case (recorded beside the refusal; never shown to the user)?
         denial_case_lookup_register(lambda reference: Case.objects.filter(reference=reference).first())
 

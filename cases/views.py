@@ -17,11 +17,12 @@ from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
-from cases import drafts, once, selectors, services
+from cases import drafts, selectors, services
 from cases.conflicts import conflict_rows
 from cases.forms import CaseForm, ConsentForm, ContactForm, EventForm, FirstContactForm, PersonForm, SourceForm, working_copy
 from cases.gone import or_gone_page
 from cases.sections import case_opened_notices, case_sections
+from common import once
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Testimony and contact details never appear on an error page.

@@ -6,7 +6,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
-    path("manage/", include("accounts.urls_manage")),
+    path("manage/", include("config.urls_manage")),
     path("accounts/webauthn/", include("accounts.webauthn")),  # the library's views under our rules, its namespace
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch on every page
     path("api/v1/", include("api.urls")),

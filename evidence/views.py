@@ -26,9 +26,8 @@ from django.views.decorators.http import require_http_methods
 
 from audit import actions
 from audit.services import audit_read
-from cases import once
 from cases.selectors import case_get_for, events_for, sources_for
-from common import csv_export
+from common import csv_export, once
 from evidence import selectors, services
 from evidence.forms import DestroyForm, UploadForm
 from evidence.models import EvidenceFile

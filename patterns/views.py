@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import actions
 from audit.services import audit_read
-from common import csv_export
-from cases import once
+from common import csv_export, once
 from cases.selectors import case_get_for
 from config.confirm import confirm_step
 from patterns import list_imports, selectors, services, stats

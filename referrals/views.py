@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import actions
 from audit.services import audit_read
 from cases.models import Consent
-from cases import drafts, once
+from cases import drafts
 from cases.conflicts import conflict_rows
 from cases.selectors import case_get_for, consent_in_force, events_for, sources_for
 from cases.services import StaleEdit
+from common import once
 
 from referrals import consent as consent_rules
 from referrals import evidence_api, forms, selectors, services

@@ -2,9 +2,9 @@ import hashlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from api.models import IdempotencyRecord
 from audit.models import AuditEvent
 from cases.models import Case, Event
+from common.models import IdempotencyRecord
 from evidence.models import CustodyEvent, EvidenceFile
 from evidence.sealing import plaintext_chunks
 

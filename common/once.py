@@ -1,14 +1,14 @@
 """Each form submission is made once.
 
 Every create form carries a token minted when the page is rendered. The first submission with that
-token holds it (the API's idempotency record, keyed "form:<token>") and makes the record; a second
+token holds it (an idempotency record, common/idempotency.py, keyed "form:<token>") and makes the record; a second
 submission of the same rendered form (a double click, a resent page, the back button restoring the
 page) makes nothing and shows what the first one made.
 
 When the back button fetches the form afresh, the browser fills in what was typed but the page
 carries a new token; so a submission whose content is exactly that of one this user made on the
 same page in the last few minutes is the same submission too. The content is compared by a keyed
-hash (api.idempotency.fingerprint): the record holds no testimony.
+hash (common.idempotency.fingerprint): the record holds no testimony.
 """
 
 import datetime
@@ -20,8 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api import idempotency
-from api.models import IdempotencyRecord
+from common import idempotency
+from common.models import IdempotencyRecord
 
 FIELD = "form_token"
 SAME_CONTENT_WINDOW = datetime.timedelta(minutes=15)
