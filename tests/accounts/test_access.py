@@ -1,6 +1,7 @@
 """Per-case grants, roles and the selectors that apply them."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.http import Http404
 
@@ -160,8 +161,6 @@ WHO_HOLDS_WHAT = {
 
 def _access_scene(cast) -> dict:
     """The cast's two cases plus a case shared with all legal staff, and one shared so and then marked sensitive."""
-    from tests.factories import UserFactory
-
     open_case = make_case(actor=cast.caseworker2, name_latin="Open Case")
     sensitive_case = make_case(actor=cast.caseworker2, name_latin="Sensitive Case")
     for shared in (open_case, sensitive_case):
@@ -175,7 +174,8 @@ def _access_scene(cast) -> dict:
     services.user_deactivate(actor=cast.admin1, user=gone)
     access.case_assign(actor=cast.admin1, user=roleless, cases=[cast.case])
     services.user_set_roles(actor=cast.admin1, user=roleless, roles=[])
-    UserFactory(username="root", is_superuser=True)
+    root = make_user("root", password=None)
+    get_user_model().objects.filter(pk=root.pk).update(is_superuser=True)  # createsuperuser's flag; no service sets it
     return {"case": cast.case, "other_case": cast.other_case, "open_case": open_case, "sensitive_case": sensitive_case}
 
 

@@ -1,29 +1,30 @@
-"""The API's cast (two caseworkers, a legal user, an admin, an outsider with no role), made as the shared cast
-is (tests/cast.py: make_user, the real service), with no case of the shared cast's, and a token client for each."""
+"""The API's people are the shared cast (tests/cast.py) without its two cases, plus a role-less `nobody`; the one
+case is caseworker1's `case`, shared with no one; and a token client for each."""
 
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.roles import ADMIN, CASEWORKER, LEGAL
 from api.services import token_issue
-from tests.cast import make_user
+from tests.cast import build_cast, make_user
 from tests.factories import make_case
 
 
 @pytest.fixture
 def cast(db):
-    return {
-        "caseworker": make_user("cw_amina", CASEWORKER, password=None),
-        "caseworker2": make_user("cw_bakyt", CASEWORKER, password=None),
-        "legal": make_user("legal_dana", LEGAL, password=None),
-        "admin": make_user("admin_erlan", ADMIN, password=None),
-        "outsider": make_user("outsider", password=None),
-    }
+    """caseworker1, caseworker2, legal1, admin1 and outsider, with no case: these tests count the cases they list,
+    and legal1 must not hold the shared cast's case. No passwords: tokens and force_login need none."""
+    return build_cast(cases=False, password=None)
+
+
+@pytest.fixture
+def nobody(db):
+    """A signed-up user with no role at all (the shared outsider is a caseworker)."""
+    return make_user("nobody", password=None)
 
 
 @pytest.fixture
 def case(cast):
-    return make_case(actor=cast["caseworker"])
+    return make_case(actor=cast.caseworker1)
 
 
 def client_for(user, *, scope="intake", days=30):
@@ -36,11 +37,13 @@ def client_for(user, *, scope="intake", days=30):
 
 
 @pytest.fixture
-def api(cast):
-    """api("caseworker", scope="read") -> an APIClient holding a fresh token of that user."""
+def api(cast, request):
+    """api("caseworker1", scope="read") -> an APIClient holding a fresh token of that member of the cast ("nobody":
+    the role-less user)."""
 
     def make(who, *, scope="intake", days=30):
-        return client_for(cast[who], scope=scope, days=days)
+        user = request.getfixturevalue("nobody") if who == "nobody" else getattr(cast, who)
+        return client_for(user, scope=scope, days=days)
 
     return make
 

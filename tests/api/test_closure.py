@@ -8,7 +8,7 @@ def case_url(case):
 
 
 def test_closing_through_the_api_needs_a_reason(api, cast, case):
-    client = api("caseworker")
+    client = api("caseworker1")
     refused = client.patch(case_url(case), {"status": "closed"}, format="json", HTTP_IF_MATCH='"1"')
     assert refused.status_code == 400 and "closure_reason" in str(refused.json())
     assert Case.objects.get(pk=case.pk).status != "closed"

@@ -69,7 +69,7 @@ def test_the_research_export_carries_every_coded_type_field():
 @pytest.mark.parametrize("kind", list(Event.TYPE_FIELDS))
 def test_the_case_page_and_the_dossier_show_each_declared_field(cast, case, client, settings, kind):
     settings.DALIL_2FA_REQUIRED_FOR = []
-    caseworker, legal = cast["caseworker"], cast["legal"]
+    caseworker, legal = cast.caseworker1, cast.legal1
     event = _event_with_every_field(caseworker, case, kind)
     labels = [_label(f) for f in Event.type_fields(kind)]
     assert [d.label for d in event.type_details()] == labels
@@ -93,7 +93,7 @@ def test_the_case_page_and_the_dossier_show_each_declared_field(cast, case, clie
 
 
 def test_an_api_made_detention_keeps_no_field_of_another_type(api, case):
-    client = api("caseworker")
+    client = api("caseworker1")
     url = f"/api/v1/cases/{case.reference}/events/"
     body = {"type": "detention", "date": "2024-03", "signing_authority": "Ministry of Defence", "unit": "Storm-Z",
             "contract_term_months": 12, "ill_treatment_methods": ["beating"], "injuries_reported": "Broken rib",
@@ -118,7 +118,7 @@ def test_a_field_moved_to_another_type_follows_everywhere(api, case, monkeypatch
     moved = {**Event.TYPE_FIELDS, Event.Type.DETENTION: ("unit",)}
     moved[Event.Type.CONTRACT] = tuple(n for n in moved[Event.Type.CONTRACT] if n != "unit")
     monkeypatch.setattr(Event, "TYPE_FIELDS", moved)
-    made = api("caseworker").post(f"/api/v1/cases/{case.reference}/events/", {"type": "detention", "unit": "Storm-Z"}, format="json")
+    made = api("caseworker1").post(f"/api/v1/cases/{case.reference}/events/", {"type": "detention", "unit": "Storm-Z"}, format="json")
     assert made.status_code == 201, made.content
     event = Event.objects.get(pk=made.json()["id"])
     assert event.unit == "Storm-Z"

@@ -4,7 +4,7 @@ from cases.models import Event
 
 
 def test_api_events_carry_and_validate_the_istanbul_fields(api, cast, case):
-    client = api("caseworker")
+    client = api("caseworker1")
     url = f"/api/v1/cases/{case.reference}/events/"
     body = {"type": "ill_treatment", "date": "2024-03", "ill_treatment_methods": ["positional", "sexual"],
             "medical_exam": "refused", "injuries_reported": "Could not walk for a week", "signing_authority": "X"}

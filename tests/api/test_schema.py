@@ -92,8 +92,8 @@ def test_schemathesis_with_all_checks_finds_nothing(db, api, cast, fuzz_settings
     from schemathesis import GenerationMode
     from schemathesis.checks import CHECKS
 
-    make_case(actor=cast["caseworker"])
-    client = api("caseworker")
+    make_case(actor=cast.caseworker1)
+    client = api("caseworker1")
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
     headers = {"Authorization": f"Bearer {client.raw}"}
     checks = CHECKS.get_all()

@@ -11,7 +11,7 @@ def case_url(case):
 
 
 def test_two_clients_edit_one_case_and_the_stale_one_gets_412(api, cast, case):
-    first, second = api("caseworker"), api("caseworker")
+    first, second = api("caseworker1"), api("caseworker1")
     read_first, read_second = first.get(case_url(case)), second.get(case_url(case))
     assert read_first["ETag"] == read_second["ETag"] == '"1"'
     assert read_first.json()["version"] == 1
@@ -34,13 +34,13 @@ def test_two_clients_edit_one_case_and_the_stale_one_gets_412(api, cast, case):
 
 
 def test_a_change_without_if_match_is_refused_with_428(api, case):
-    response = api("caseworker").patch(case_url(case), {"notes": "x"}, format="json")
+    response = api("caseworker1").patch(case_url(case), {"notes": "x"}, format="json")
     assert response.status_code == 428
     assert Case.objects.get(pk=case.pk).notes == ""
 
 
 def test_a_foreign_or_malformed_tag_matches_nothing(api, case):
-    client = api("caseworker")
+    client = api("caseworker1")
     for tag in ('"999"', "W/\"0\"", "garbage", '"1" , "2"'):
         response = client.patch(case_url(case), {"notes": "x"}, format="json", HTTP_IF_MATCH=tag)
         assert response.status_code == 412, tag
@@ -48,7 +48,7 @@ def test_a_foreign_or_malformed_tag_matches_nothing(api, case):
 
 
 def test_person_fields_change_through_the_case_and_keep_a_name(api, case):
-    client = api("caseworker")
+    client = api("caseworker1")
     response = client.patch(case_url(case), {"person": {"home_region": "Almaty", "birth_date": "1990"}}, format="json", HTTP_IF_MATCH='"1"')
     assert response.status_code == 200, response.content
     person = Case.objects.select_related("person").get(pk=case.pk).person
@@ -59,16 +59,16 @@ def test_person_fields_change_through_the_case_and_keep_a_name(api, case):
 
 
 def test_read_tokens_and_outsiders_cannot_change(api, case):
-    assert api("caseworker", scope="read").patch(case_url(case), {"notes": "x"}, format="json", HTTP_IF_MATCH='"1"').status_code == 403
-    assert api("outsider").patch(case_url(case), {"notes": "x"}, format="json", HTTP_IF_MATCH='"1"').status_code == 404
+    assert api("caseworker1", scope="read").patch(case_url(case), {"notes": "x"}, format="json", HTTP_IF_MATCH='"1"').status_code == 403
+    assert api("nobody").patch(case_url(case), {"notes": "x"}, format="json", HTTP_IF_MATCH='"1"').status_code == 404
     assert api("caseworker2").patch(case_url(case), {"notes": "x"}, format="json", HTTP_IF_MATCH='"1"').status_code == 404
     assert Case.objects.get(pk=case.pk).notes == ""
 
 
 def test_events_and_sources_carry_etags(api, cast, case):
-    client = api("caseworker")
-    event = services.event_add(actor=cast["caseworker"], case=case, data={"type": "detention", "date": None, "date_precision": "unknown"})
-    source = services.source_add(actor=cast["caseworker"], case=case, data={"kind": "family", "title": "Sister's call"})
+    client = api("caseworker1")
+    event = services.event_add(actor=cast.caseworker1, case=case, data={"type": "detention", "date": None, "date_precision": "unknown"})
+    source = services.source_add(actor=cast.caseworker1, case=case, data={"kind": "family", "title": "Sister's call"})
     event_url = f"{case_url(case)}events/{event.pk}/"
     read = client.get(event_url)
     assert read["ETag"] == '"1"'
@@ -97,9 +97,9 @@ def test_the_schema_documents_if_match_etag_412_and_428(client):
 def test_two_clients_edit_one_contact_and_the_stale_one_gets_412(api, cast, case):
     from cases.models import Contact
 
-    contact = services.contact_add(actor=cast["caseworker"], case=case, data={"name": "Dilnoza", "relationship": "brother"})
+    contact = services.contact_add(actor=cast.caseworker1, case=case, data={"name": "Dilnoza", "relationship": "brother"})
     url = f"{case_url(case)}contacts/{contact.pk}/"
-    first, second = api("caseworker"), api("caseworker")
+    first, second = api("caseworker1"), api("caseworker1")
     listed = first.get(f"{case_url(case)}contacts/")
     assert listed.status_code == 200 and str(contact.pk) in {c["id"] for c in listed.json()["results"]}
     read_first, read_second = first.get(url), second.get(url)
@@ -120,5 +120,5 @@ def test_two_clients_edit_one_contact_and_the_stale_one_gets_412(api, cast, case
     # Another caseworker's token, and a read-only token, change nothing.
     assert api("caseworker2").get(url).status_code == 404
     assert api("caseworker2").patch(url, {"name": "X"}, format="json", HTTP_IF_MATCH='"3"').status_code == 404
-    assert api("caseworker", scope="read").patch(url, {"name": "X"}, format="json", HTTP_IF_MATCH='"3"').status_code == 403
+    assert api("caseworker1", scope="read").patch(url, {"name": "X"}, format="json", HTTP_IF_MATCH='"3"').status_code == 403
     assert Contact.objects.get(pk=contact.pk).name == "Dilnoza"

@@ -11,7 +11,7 @@ from audit.services import audit_read, audit_record
 from keys.keyfile import key_line
 from keys.purposes import AUDIT_CHAIN
 from tests.audit.conftest import add_events, as_database_admin
-from tests.factories import UserFactory
+from tests.cast import unrecorded_user
 
 
 def verify_cmd(*args):
@@ -57,7 +57,7 @@ AWKWARD = [
 def test_database_written_canonical_text_matches_python(postgres, awkward):
     """On PostgreSQL the verifier lets the database write most of the canonical text; for every kind of
     character it must be the same bytes Python writes, or an honest log would fail to verify."""
-    someone = UserFactory(username=awkward["actor_label"])
+    someone = unrecorded_user(awkward["actor_label"])
     token = context.set_current(context.RequestContext(ip=awkward.get("ip", "10.1.2.3"), user_agent=awkward["user_agent"]))
     try:
         with transaction.atomic():

@@ -3,43 +3,34 @@ import uuid
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
 from audit import actions
 from audit.models import AuditEvent
 from audit.services import audit_read
-from tests.factories import PASSWORD, UserFactory, make_case
-
-
-def in_group(name, **kwargs):
-    user = UserFactory(**kwargs)
-    group, _ = Group.objects.get_or_create(name=name)
-    user.groups.add(group)
-    return user
+from tests.cast import make_user
 
 
 @pytest.fixture
-def caseworker(db):
-    return in_group("caseworker")
+def caseworker(cast):
+    return cast.caseworker1
 
 
 @pytest.fixture
-def case(caseworker):
-    return make_case(actor=caseworker)
+def case(cast):
+    return cast.case  # caseworker1's
 
 
 @pytest.fixture
-def admin_client(client, db, settings):
+def admin_client(client, cast, settings):
     settings.DALIL_2FA_REQUIRED_FOR = []  # the second factor is the access tests' subject, not ours
-    admin = in_group("admin", username="auditor")
-    client.force_login(admin)
+    client.force_login(cast.admin1)
     return client
 
 
 def test_sign_in_produces_exactly_one_event_with_ip_and_agent(client, db):
-    user = UserFactory()
+    user = make_user("signer")  # no role: no second step after the password
     before = AuditEvent.objects.count()
     client.force_login(user)
     events = list(AuditEvent.objects.filter(action=actions.SIGN_IN))
@@ -48,7 +39,7 @@ def test_sign_in_produces_exactly_one_event_with_ip_and_agent(client, db):
 
 
 def test_sign_out_produces_one_event(client, db):
-    user = UserFactory()
+    user = make_user("signer")
     client.force_login(user)
     client.post(reverse("accounts:logout"))
     events = AuditEvent.objects.filter(action=actions.SIGN_OUT)
@@ -56,7 +47,7 @@ def test_sign_out_produces_one_event(client, db):
 
 
 def test_failed_sign_in_produces_one_event_without_the_password(db):
-    user = UserFactory(username="victim")
+    user = make_user("victim")
     request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="curl/8")
     assert authenticate(request, username="victim", password="wrong-password-123") is None
     event = AuditEvent.objects.get(action=actions.SIGN_IN_FAILED)
@@ -66,7 +57,7 @@ def test_failed_sign_in_produces_one_event_without_the_password(db):
 
 
 def test_recent_sign_ins_show_own_only(client, db):
-    me, other = UserFactory(), UserFactory()
+    me, other = make_user("me"), make_user("other")
     client.force_login(other)
     client.force_login(me)
     request = RequestFactory().post("/accounts/login/")
@@ -128,9 +119,8 @@ def test_case_access_history_for_those_with_access(client, caseworker, case):
     assert AuditEvent.objects.filter(action=actions.AUDIT_HISTORY_VIEWED, case_ref=case.reference).count() == 1
 
 
-def test_access_history_is_404_for_an_outsider(client, case):
-    outsider = in_group("caseworker", username="outsider")
-    client.force_login(outsider)
+def test_access_history_is_404_for_an_outsider(client, cast, case):
+    client.force_login(cast.outsider)  # a caseworker with no grant on the case
     assert client.get(reverse("cases:history", args=[case.reference])).status_code == 404
     url = reverse("cases:object_history", args=[case.reference, "cases.person", case.person_id])
     assert client.get(url).status_code == 404

@@ -8,15 +8,10 @@ from django.utils import timezone
 from casework import services
 from casework.selectors import attention_count, nav_counts
 from cases.models import Case
-from tests.cast import build_cast, sign_in
+from tests.cast import sign_in
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
 
 
 def test_needs_attention(client, cast):

@@ -9,14 +9,9 @@ from audit.models import AuditEvent
 from cases import access
 from casework import services
 from casework.models import FollowUp
-from tests.cast import build_cast, sign_in
+from tests.cast import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
 
 
 def test_add_from_the_case_page_and_see_it_in_my_work_with_the_count(client, cast):

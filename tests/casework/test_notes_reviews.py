@@ -7,16 +7,11 @@ from django.db import connection
 from audit.models import AuditEvent
 from casework import notes, reviews
 from casework.models_collab import Note, Notification, Review
-from tests.cast import build_cast, sign_in
+from tests.cast import sign_in
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Rustam was beaten at the Lyublino station"
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
 
 
 def _raw(table: str, column: str) -> list[str]:

@@ -17,16 +17,11 @@ from casework.models import FollowUp
 from casework.models_collab import Notification, NotificationSetting
 from casework.selectors import nav_counts
 from casework.services import follow_up_add
-from tests.cast import build_cast, sign_in
+from tests.cast import sign_in
 
 pytestmark = pytest.mark.django_db
 
 TESTIMONY = "They beat him in the basement of the Lyublino station"
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
 
 
 def _page(user) -> str:

@@ -11,16 +11,11 @@ from cases import access
 from casework import digest, services
 from casework.models import FollowUp
 from casework.models_collab import Notification
-from tests.cast import build_cast, sign_in
+from tests.cast import sign_in
 
 pytestmark = pytest.mark.django_db
 
 WHAT = "Call Rustam's sister about the contract"
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
 
 
 def test_the_admin_who_revokes_sees_the_flagged_count_and_reassigns_them(client, cast, django_capture_on_commit_callbacks):

@@ -8,14 +8,9 @@ from accounts.roles import CASEWORKER
 from audit.models import AuditEvent
 from casework import searches
 from casework.models import SavedSearch
-from tests.cast import build_cast, sign_in
+from tests.cast import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
 
 
 def _open(client, search):

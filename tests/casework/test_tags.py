@@ -7,14 +7,9 @@ from audit.models import AuditEvent
 from casework import tags
 from casework.models import CaseTag, Tag
 from patterns import stats
-from tests.cast import build_cast, sign_in
+from tests.cast import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
 
 
 @pytest.fixture

@@ -4,25 +4,19 @@ button and a second submit do not add a record twice."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 
+from accounts.roles import CASEWORKER
 from cases import access
 from cases.models import Case, Source
-from tests.factories import PASSWORD, UserFactory, make_case
+from tests.cast import role_user
+from tests.factories import PASSWORD, make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
 def caseworkers(transactional_db):
-    from tests.cast import ensure_roles
-
-    ensure_roles()
-    users = []
-    for name in ("editing-first", "editing-second"):
-        user = UserFactory(username=name)
-        user.groups.add(Group.objects.get(name="caseworker"))
-        users.append(user)
+    users = [role_user(CASEWORKER, username=name) for name in ("editing-first", "editing-second")]
     case = make_case(actor=users[0])
     access.case_assign(actor=None, user=users[1], cases=[case])
     return users, case

@@ -3,10 +3,11 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 
+from accounts.roles import CASEWORKER
 from cases.models import Case
-from tests.factories import PASSWORD, UserFactory
+from tests.cast import role_user
+from tests.factories import PASSWORD
 
 # serialized_rollback: the role groups made by data migrations survive the flush of transactional tests.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -14,12 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def caseworker(transactional_db):
-    from tests.cast import ensure_roles
-
-    ensure_roles()  # an earlier transactional test's flush may have emptied the role groups
-    user = UserFactory(username="intake-caseworker")
-    user.groups.add(Group.objects.get(name="caseworker"))
-    return user
+    return role_user(CASEWORKER, username="intake-caseworker")  # remakes the role groups a flush removed
 
 
 def test_intake_detention_on_timeline(page, caseworker):

@@ -10,7 +10,8 @@ from django.db import connection
 
 from cases.models import Case, Event
 from ops import backup
-from tests.factories import UserFactory, make_case
+from tests.cast import make_user
+from tests.factories import make_case
 
 
 def _snapshot() -> dict:
@@ -48,7 +49,7 @@ def _seed():
     from cases import services
     from evidence.services import evidence_attach
 
-    actor = UserFactory(username="drill")
+    actor = make_user("drill", password=None)
     first = make_case(actor=actor)
     second = make_case(actor=actor, name_latin="Dilshod Karimov", name_cyrillic="Дилшод Каримов", nationality="UZ")
     services.event_add(actor=actor, case=first, data={"type": "detention", "description": "Held in SIZO-1 for nine days."})
@@ -107,7 +108,7 @@ def test_restore_drill_on_postgresql(postgres, tmp_path, _media_root):
 
 @pytest.mark.django_db
 def test_restore_over_a_database_with_data_is_refused(tmp_path):
-    make_case(actor=UserFactory())
+    make_case(actor=make_user("drill", password=None))
     (tmp_path / "b" / "backups").mkdir(parents=True)
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore", str(tmp_path / "b"))
@@ -117,7 +118,7 @@ def test_restore_over_a_database_with_data_is_refused(tmp_path):
 def test_backup_is_encrypted_incremental_and_pruned(tmp_path, _media_root):
     from evidence.services import evidence_attach
 
-    actor = UserFactory()
+    actor = make_user("drill", password=None)
     case = make_case(actor=actor, notes="Sister says he was beaten at the recruitment point.")
     evidence_attach(actor=actor, case=case, content=b"first file " * 1000, original_name="a.txt")
     dest = tmp_path / "dest"
@@ -143,7 +144,7 @@ def test_backup_is_encrypted_incremental_and_pruned(tmp_path, _media_root):
 
 @pytest.mark.django_db
 def test_a_tampered_backup_is_refused(tmp_path):
-    make_case(actor=UserFactory())
+    make_case(actor=make_user("drill", password=None))
     folder = backup.backup_create(dest=tmp_path / "d")
     data = bytearray((folder / "database.enc").read_bytes())
     data[100] ^= 1

@@ -40,9 +40,10 @@ def _seed_blobs(count: int, size: int) -> None:
     import os as _os
 
     from evidence.services import evidence_attach
-    from tests.factories import UserFactory, make_case
+    from tests.cast import make_user
+    from tests.factories import make_case
 
-    actor = UserFactory()
+    actor = make_user("photographer", password=None)
     case = make_case(actor=actor)
     for i in range(count):
         evidence_attach(actor=actor, case=case, content=_os.urandom(size), original_name=f"photo-{i}.bin")

@@ -70,7 +70,7 @@ def people(known):
 
 
 def test_import_reports_bad_rows_with_line_numbers_and_keeps_good_ones(people, cast, login):
-    client = login(cast.cw1)
+    client = login(cast.caseworker1)
     source_list = _register(client)
     upload = _upload(client, source_list, CSV.encode())
     assert upload.status == ListUpload.Status.DONE
@@ -87,7 +87,7 @@ def test_import_reports_bad_rows_with_line_numbers_and_keeps_good_ones(people, c
 
 
 def test_unreadable_file_is_a_400_and_nothing_saved(people, cast, login):
-    client = login(cast.cw1)
+    client = login(cast.caseworker1)
     source_list = _register(client)
     response = client.post(f"/patterns/lists/{source_list.pk}/", {"file": _file(b"\x00\x01\x02PK", "list.xlsx")})
     assert response.status_code == 400
@@ -97,7 +97,7 @@ def test_unreadable_file_is_a_400_and_nothing_saved(people, cast, login):
 def test_a_second_submit_of_one_upload_form_makes_one_import(people, cast, login):
     from tests.cases.test_once import token_of
 
-    client = login(cast.cw1)
+    client = login(cast.caseworker1)
     source_list = _register(client)
     url = f"/patterns/lists/{source_list.pk}/"
     token = token_of(client.get(url))
@@ -115,7 +115,7 @@ def test_a_second_submit_of_one_upload_form_makes_one_import(people, cast, login
 
 
 def test_mapping_must_name_the_name_column(people, cast, login):
-    client = login(cast.cw1)
+    client = login(cast.caseworker1)
     source_list = _register(client)
     response = _post_file(client, source_list, CSV.encode(), "l.csv")
     upload = ListUpload.objects.get()
@@ -133,14 +133,14 @@ def test_xlsx_import(people, cast, login):
     sheet.append([None, "1994-05-17"])
     out = io.BytesIO()
     book.save(out)
-    client = login(cast.cw1)
+    client = login(cast.caseworker1)
     source_list = _register(client)
     upload = _upload(client, source_list, out.getvalue(), name="list.xlsx", mapping={"full_name": "Full name", "birth_date": "DOB"})
     assert upload.good_rows == 1 and upload.errors == [{"line": 3, "reason": "the full name is empty"}]
 
 
-def test_candidates_are_scoped_and_confirm_adds_source_and_event(people, cast, login):
-    client = login(cast.cw1)
+def test_candidates_are_scoped_and_confirm_adds_source_and_event(people, cast, nobody, login):
+    client = login(cast.caseworker1)
     source_list = _register(client)
     _upload(client, source_list, CSV.encode())
     rustam = people["cw1"][0]
@@ -157,16 +157,16 @@ def test_candidates_are_scoped_and_confirm_adds_source_and_event(people, cast, l
     assert candidate.score >= 80 and "same date of birth" in candidate.why
 
     # cw2 cannot confirm cw1's candidate, and an outsider cannot open the list at all
-    other = login(cast.cw2)
+    other = login(cast.caseworker2)
     assert other.post(f"/patterns/lists/{source_list.pk}/candidates/{candidate.pk}/confirm").status_code == 404
     # cw2 matches the list against their own cases: Jamshed appears, for cw2 only.
     with _ON_COMMIT["capture"](execute=True):
         assert other.post(f"/patterns/lists/{source_list.pk}/match").status_code == 302
     assert {c.person_id for c in other.get(f"/patterns/lists/{source_list.pk}/").context["candidates"]} == {jamshed.person_id}
     assert MatchCandidate.objects.filter(person=rustam.person).exists()  # cw1's candidates stay
-    assert login(cast.outsider).get(f"/patterns/lists/{source_list.pk}/").status_code == 404
+    assert login(nobody).get(f"/patterns/lists/{source_list.pk}/").status_code == 404
 
-    client = login(cast.cw1)
+    client = login(cast.caseworker1)
     response = client.post(f"/patterns/lists/{source_list.pk}/candidates/{candidate.pk}/confirm")
     assert response.status_code == 302
     source = Source.objects.get(case=rustam, kind="official_list")
@@ -177,7 +177,7 @@ def test_candidates_are_scoped_and_confirm_adds_source_and_event(people, cast, l
 
 
 def test_decisions_are_remembered_on_reimport(people, cast, login):
-    client = login(cast.cw1)
+    client = login(cast.caseworker1)
     source_list = _register(client)
     _upload(client, source_list, CSV.encode())
     rustam = people["cw1"][0]
@@ -199,13 +199,13 @@ def test_import_on_a_real_worker(celery_worker, people, cast):
 
     from patterns import list_imports as services
 
-    source_list = services.source_list_create(actor=cast.cw1, data={"title": "Worker list"})
-    upload = services.list_upload_create(actor=cast.cw1, source_list=source_list, filename="l.csv", content=CSV.encode())
+    source_list = services.source_list_create(actor=cast.caseworker1, data={"title": "Worker list"})
+    upload = services.list_upload_create(actor=cast.caseworker1, source_list=source_list, filename="l.csv", content=CSV.encode())
     deadline = time.time() + 60
     while upload.status == ListUpload.Status.READING and time.time() < deadline:
         time.sleep(0.5)
         upload.refresh_from_db()
-    services.list_import_start(actor=cast.cw1, upload=upload, mapping={"full_name": "ФИО", "birth_date": "Дата рождения"})
+    services.list_import_start(actor=cast.caseworker1, upload=upload, mapping={"full_name": "ФИО", "birth_date": "Дата рождения"})
     deadline = time.time() + 60
     while time.time() < deadline:
         upload.refresh_from_db()

@@ -19,8 +19,8 @@ def _use(settings, value):
     store.forget_keys()
 
 
-def test_rotation_rewraps_field_and_index_keys_and_keeps_values_readable(settings, kek_a, admin_user):
-    case = make_case(actor=admin_user)
+def test_rotation_rewraps_field_and_index_keys_and_keeps_values_readable(settings, kek_a, caseworker):
+    case = make_case(actor=caseworker)
     assert set(ProtectionKey.objects.values_list("kek_id", flat=True)) == {"kek-a"}
     assert ProtectionKey.objects.filter(purpose="index").exists()
     _use(settings, f"{KEY_A},{KEY_B}")
@@ -35,15 +35,15 @@ def test_rotation_rewraps_field_and_index_keys_and_keeps_values_readable(setting
     person = Person.objects.get(pk=case.person_id)
     assert person.name_latin == "Rustam Nysanbaev" and person.name_cyrillic == "Рустам Нысанбаев"
     assert Contact.objects.get(case=case).phone == "+77010000001"
-    assert {c.reference for c in case_list_for(admin_user, query="Нысанбаев")} == {case.reference}
+    assert {c.reference for c in case_list_for(caseworker, query="Нысанбаев")} == {case.reference}
 
 
 def test_rotation_is_registered_with_the_key_ring():
     assert store.rewrap_protection_keys in rewrappers()
 
 
-def test_wrong_key_is_one_clear_error(settings, kek_a, admin_user):
-    case = make_case(actor=admin_user)
+def test_wrong_key_is_one_clear_error(settings, kek_a, caseworker):
+    case = make_case(actor=caseworker)
     _use(settings, KEY_B)
     with pytest.raises(ImproperlyConfigured) as caught:
         Person.objects.get(pk=case.person_id).name_latin
@@ -63,11 +63,11 @@ def test_missing_key_ring_fails_the_start_up_check(settings, tmp_path):
     assert "\n" not in str(caught.value)
 
 
-def test_rotation_task_reports_each_step_as_progress(settings, kek_a, admin_user, monkeypatch):
+def test_rotation_task_reports_each_step_as_progress(settings, kek_a, caseworker, monkeypatch):
     """What a worker's caller sees while a rotation runs: PROGRESS states naming each step and its counts."""
     from keys.tasks import rotate_keys_task
 
-    make_case(actor=admin_user)
+    make_case(actor=caseworker)
     _use(settings, f"{KEY_A},{KEY_B}")
     states = []
     monkeypatch.setattr(rotate_keys_task, "update_state", lambda state, meta: states.append((state, meta)))

@@ -37,7 +37,7 @@ class Interrupted(Exception):
     pass
 
 
-def test_plaintext_rows_are_sealed_in_batches_and_the_run_resumes(admin_user):
+def test_plaintext_rows_are_sealed_in_batches_and_the_run_resumes(caseworker):
     ids = _insert_plaintext_people(25)
     assert _plaintext_left() == 25
 

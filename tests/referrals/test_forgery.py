@@ -356,10 +356,10 @@ def test_a_package_encrypted_to_the_recipients_age_key(legal, case, caseworker, 
 
 def test_a_custody_event_that_names_the_person_is_withheld_but_still_proven(legal, case, caseworker, django_capture_on_commit_callbacks, tmp_path):
     from evidence.services import evidence_access_record
-    from tests.factories import UserFactory
+    from tests.cast import make_user
 
     exhibit = attach(caseworker, case)
-    namesake = UserFactory(username="nysanbaev")  # a staff account named like the person of the case
+    namesake = make_user("nysanbaev", password=None)  # a staff account named like the person of the case
     evidence_access_record(actor=namesake, file=exhibit, action="viewed")
     referral = build_now(legal, make_referral(legal, case, files=[exhibit]), django_capture_on_commit_callbacks)
     passphrase, entries = opened(legal, referral, tmp_path)

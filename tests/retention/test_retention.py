@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 NAME = "Rustam Nysanbaev"
 
 
-@pytest.fixture
-def cast(db):
-    return build_cast()
-
-
 def _past_retention(cast, *, days_ago=400):
     services.policy_set(actor=cast.admin1, status="closed", days=365)
     Case.objects.filter(pk=cast.case.pk).update(status="closed", updated_at=timezone.now() - datetime.timedelta(days=days_ago))

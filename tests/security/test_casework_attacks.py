@@ -16,16 +16,11 @@ from casework.models_searches import SavedSearch
 from casework.services import follow_up_add
 from retention import destruction, services
 from retention.models import CaseTombstone, RetentionPolicy
-from tests.cast import build_cast, make_stale, sign_in
+from tests.cast import make_stale, sign_in
 
 pytestmark = pytest.mark.django_db
 
 LIST_CSV = "ФИО;Дата рождения\nНысанбаев Рустам;17.05.1994\n"
-
-
-@pytest.fixture
-def cast(db):
-    return build_cast()
 
 
 # --- A stolen session diverting the account's mail -------------------------------------------------------------
