@@ -4,6 +4,24 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
+from common.compiled import PLACEHOLDER_INT, Compiled
+
+
+def _user_with_roles(*, user_id):
+    from accounts.otp import enrolment_annotations
+    from accounts.roles import role_annotations
+
+    return get_user_model()._default_manager.annotate(**role_annotations(), **enrolment_annotations()).filter(pk=user_id)
+
+
+def _permissions_of(*, user_id):
+    return Permission.objects.filter(Q(user=user_id) | Q(group__user=user_id)).values_list("content_type__app_label", "codename").order_by()
+
+
+# Run on every request of a signed-in session: compiled once per process (common/compiled.py).
+USER_WITH_ROLES = Compiled(_user_with_roles, user_id=PLACEHOLDER_INT)
+PERMISSIONS_OF = Compiled(_permissions_of, user_id=PLACEHOLDER_INT)
+
 
 class LockoutBackend(AxesStandaloneBackend):
     """django-axes' lockout check for every sign-in made from a request.
@@ -25,13 +43,15 @@ class UserBackend(ModelBackend):
     the navigation ask them on every page. Both are read fresh on each request, as before."""
 
     def get_user(self, user_id):
-        from accounts.otp import enrolment_annotations
-        from accounts.roles import remember_roles, role_annotations
+        from accounts.roles import remember_roles
 
         try:
-            user = get_user_model()._default_manager.annotate(**role_annotations(), **enrolment_annotations()).get(pk=user_id)
-        except get_user_model().DoesNotExist:
+            found = USER_WITH_ROLES.objects(user_id=int(user_id))
+        except (TypeError, ValueError):
             return None
+        if not found:
+            return None
+        user = found[0]
         remember_roles(user)
         return user if self.user_can_authenticate(user) else None
 
@@ -41,9 +61,9 @@ class UserBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            perms = Permission.objects.all()
-            if not user_obj.is_superuser:
-                perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            rows = perms.values_list("content_type__app_label", "codename").order_by()
+            if user_obj.is_superuser:
+                rows = Permission.objects.values_list("content_type__app_label", "codename")
+            else:
+                rows = PERMISSIONS_OF.rows(user_id=user_obj.pk)
             user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
         return user_obj._perm_cache

@@ -105,3 +105,32 @@ class CaseFilterForm(forms.Form):
 
     def extra_fields(self) -> list:
         return [self[name] for name in _FILTERS]
+
+
+# The filter panel's fields as HTML, by what decides it: the language, the values chosen (each one of a field's
+# choices, so naming nobody) and every field's choices (a renamed or new tag makes a new entry). Rendering its
+# selects costs more than the rest of the list page (bench/load.py). A search text is never kept: a panel
+# holding one, or holding errors, is rendered afresh every time.
+_PANEL_HTML: dict[tuple, str] = {}
+_PANEL_HTML_MAX = 256
+
+
+def filter_panel_fields(form: CaseFilterForm) -> str:
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    def render() -> str:
+        return render_to_string("cases/_filter_fields.html", {"form": form})
+
+    if form.is_bound and (form.errors or any(form.data.get(name) for name in ("q", "search_in"))):
+        return render()
+    choices = tuple((name, tuple((str(value), str(label)) for value, label in field.choices))
+                    for name, field in form.fields.items() if hasattr(field, "choices"))
+    chosen = tuple(sorted((k, str(v)) for k, v in form.data.items())) if form.is_bound else ()
+    key = (get_language(), chosen, choices)
+    html = _PANEL_HTML.get(key)
+    if html is None:
+        if len(_PANEL_HTML) >= _PANEL_HTML_MAX:
+            _PANEL_HTML.clear()
+        html = _PANEL_HTML[key] = render()
+    return html

@@ -39,7 +39,7 @@ def _case_list_form(request: HttpRequest) -> tuple[CaseFilterForm, str]:
 
 
 def _refused(request: HttpRequest, form: CaseFilterForm) -> HttpResponse:
-    return render(request, TEMPLATE, {"form": form, "page": None, "filtered": True}, status=400)
+    return render(request, TEMPLATE, {"form": form, "filter_fields": list_filters.filter_panel_fields(form), "page": None, "filtered": True}, status=400)
 
 
 @login_required
@@ -71,6 +71,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filtered = any(filters.values()) or bool(form.extra_filters())
     # An administrator with no case shared sees how many cases there are and why none is listed.
     unshared = selectors.case_total() if not page.paginator.count and not filtered and request.user.has_perm("accounts.manage_users") else 0
-    context = {"form": form, "page": page, "filtered": filtered, "querystring": querystring, "unshared": unshared}
+    context = {"form": form, "filter_fields": list_filters.filter_panel_fields(form), "page": page, "filtered": filtered,
+               "querystring": querystring, "unshared": unshared}
     context.update(list_filters.page_context(request, cases, list(page.object_list)))
     return render(request, TEMPLATE, context)

@@ -1,6 +1,7 @@
 """Reads of follow-ups, always through the cases the user may see (cases.selectors.cases_for)."""
 
 import datetime
+import functools
 
 from django.db import models
 from django.db.models.functions import RowNumber
@@ -8,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import IntegerField, Subquery
 from django.utils import timezone
 
+from accounts.roles import roles_of
 from cases.selectors import cases_for
+from common.compiled import PLACEHOLDER_DATE, PLACEHOLDER_INT, Compiled
 from casework import reviews
 from casework.models import FollowUp
 
@@ -88,14 +91,37 @@ class _Count(Subquery):
     output_field = IntegerField()
 
 
-def nav_counts(user) -> tuple[int, int]:
-    """(follow-ups overdue or due today, unread notifications) for the navigation bar of every page: the two
-    counts of attention_count and notifications.unread_count, in one round trip."""
+def _nav_counts_query(*, user, today):
     from casework.notifications import unread_for
 
-    row = (
+    attention = open_follow_ups_for(user).filter(assignee=user, due__lte=today)
+    return (
         get_user_model()._default_manager.filter(pk=user.pk)
-        .annotate(_attention=_Count(_attention(user).order_by().values("pk")), _unread=_Count(unread_for(user).order_by().values("pk")))
-        .values_list("_attention", "_unread").first()
+        .annotate(_attention=_Count(attention.order_by().values("pk")), _unread=_Count(unread_for(user).order_by().values("pk")))
+        .values_list("_attention", "_unread")
     )
-    return row or (0, 0)
+
+
+def _nav_counts_built(*, user_id, today, like):
+    # The query is built for a stand-in of the user holding a placeholder id and the real user's roles and
+    # permissions, which decide its shape (see nav_counts).
+    stand_in = get_user_model()(pk=user_id, is_active=like.is_active, is_superuser=like.is_superuser)
+    stand_in._state.adding = False
+    stand_in._dalil_roles, stand_in._perm_cache = roles_of(like), like.get_all_permissions()
+    return _nav_counts_query(user=stand_in, today=today)
+
+
+def nav_counts(user) -> tuple[int, int]:
+    """(follow-ups overdue or due today, unread notifications) for the navigation bar of every page: the two
+    counts of attention_count and notifications.unread_count, in one round trip, compiled once per shape."""
+    from casework.notifications import INTAKE_PERMISSION
+
+    if not user.is_active:
+        return (0, 0)
+    shape = (user.is_superuser, frozenset(roles_of(user)), user.has_perm(INTAKE_PERMISSION))
+    query = _NAV_COUNTS.setdefault(shape, Compiled(functools.partial(_nav_counts_built, like=user), user_id=PLACEHOLDER_INT, today=PLACEHOLDER_DATE))
+    rows = query.rows(user_id=user.pk, today=timezone.localdate())
+    return rows[0] if rows else (0, 0)
+
+
+_NAV_COUNTS: dict[tuple, Compiled] = {}

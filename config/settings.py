@@ -171,7 +171,7 @@ GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous visitors never hold grants
 
 # --- Sessions and cookies -------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env_int("DALIL_SESSION_IDLE_MINUTES", 30) * 60
 # The age above is an idle timeout. accounts.middleware.SessionRenewalMiddleware renews it at most
 # once a minute of activity (not a database write on every page), so a session ends 29 to 30 minutes
