@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +9,7 @@ from audit import actions
 from audit.services import audit_record
 from cases import services as case_services
 from cases.models import Case, DatePrecision, Event, Source
+from common.transactions import service, user_action
 from patterns.matching import Record
 from patterns.models import MatchCandidate, MatchDecision
 
@@ -35,14 +35,34 @@ def person_records(people) -> list[Record]:
 def match_confirm(*, actor, candidate: MatchCandidate) -> MatchDecision:
     """Confirm that a list entry is this case's person. Caller holds change_case on the case.
 
-    Adds a source and an event to the case through cases.services (each audited there), then records
-    the decision (audit: patterns.match.confirmed). A candidate confirmed before is returned unchanged.
+    One user action: a source and an event added to the case through cases.services (each audited there) and
+    the decision (audit: patterns.match.confirmed) commit together or not at all, so a retry after a failure
+    adds nothing twice. A candidate confirmed before is returned unchanged.
     """
-    if candidate.decision_id and candidate.decision.decision == MatchDecision.Decision.CONFIRMED:
-        return candidate.decision
-    entry = candidate.entry
+    with user_action():
+        # Locked first: a second confirmation of the same candidate waits, then finds it decided.
+        candidate = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+        if candidate.decision_id and candidate.decision.decision == MatchDecision.Decision.CONFIRMED:
+            return candidate.decision
+        case = Case.objects.get(person_id=candidate.person_id)
+        source = case_services.source_add(actor=actor, case=case, data=_list_source_data(candidate.entry))
+        event = case_services.event_add(
+            actor=actor, case=case,
+            data={
+                "type": Event.Type.CONTRACT,
+                "date": candidate.entry.contract_date,
+                "date_precision": DatePrecision.DAY if candidate.entry.contract_date else DatePrecision.UNKNOWN,
+                "unit": candidate.entry.unit[:200],
+                "description": _("Appears on the list “%(t)s” as a contract soldier.") % {"t": candidate.entry.source_list.title},
+            },
+            sources=[source],
+        )
+        return _match_decide(actor=actor, candidate=candidate, decision=MatchDecision.Decision.CONFIRMED, source=source, event=event)
+
+
+def _list_source_data(entry) -> dict:
+    """The case's source for a confirmed list entry: the list, its link, and the entry's line as published."""
     source_list = entry.source_list
-    case = Case.objects.get(person_id=candidate.person_id)
     url = source_list.url if source_list.url.startswith(("http://", "https://")) else ""
     details = [_("Line %(line)s of the list: %(name)s") % {"line": entry.line, "name": entry.full_name}]
     for label, value in ((_("unit"), entry.unit), (_("region"), entry.region), (_("source"), entry.source), (_("link"), entry.source_url)):
@@ -50,25 +70,10 @@ def match_confirm(*, actor, candidate: MatchCandidate) -> MatchDecision:
             details.append(f"{label}: {value}")
     if source_list.url and not url:
         details.append(_("citation: %(c)s") % {"c": source_list.url})
-    source = case_services.source_add(
-        actor=actor, case=case,
-        data={
-            "kind": Source.Kind.OFFICIAL_LIST, "title": (_("Published list: %(t)s") % {"t": source_list.title})[:200],
-            "url": url, "description": "\n".join(details), "received_on": timezone.localdate(),
-        },
-    )
-    event = case_services.event_add(
-        actor=actor, case=case,
-        data={
-            "type": Event.Type.CONTRACT,
-            "date": entry.contract_date,
-            "date_precision": DatePrecision.DAY if entry.contract_date else DatePrecision.UNKNOWN,
-            "unit": entry.unit[:200],
-            "description": _("Appears on the list “%(t)s” as a contract soldier.") % {"t": source_list.title},
-        },
-        sources=[source],
-    )
-    return _match_decide(actor=actor, candidate=candidate, decision=MatchDecision.Decision.CONFIRMED, source=source, event=event)
+    return {
+        "kind": Source.Kind.OFFICIAL_LIST, "title": (_("Published list: %(t)s") % {"t": source_list.title})[:200],
+        "url": url, "description": "\n".join(details), "received_on": timezone.localdate(),
+    }
 
 
 def match_reject(*, actor, candidate: MatchCandidate) -> MatchDecision:
@@ -76,7 +81,7 @@ def match_reject(*, actor, candidate: MatchCandidate) -> MatchDecision:
     return _match_decide(actor=actor, candidate=candidate, decision=MatchDecision.Decision.REJECTED)
 
 
-@transaction.atomic(durable=True)
+@service
 def _match_decide(*, actor, candidate, decision, source=None, event=None) -> MatchDecision:
     candidate = MatchCandidate.objects.select_for_update().select_related("entry").get(pk=candidate.pk)
     entry = candidate.entry
