@@ -24,6 +24,7 @@ from accounts.models import EnrolmentLink
 from accounts.roles import second_factor_required
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def _hash(raw: str) -> str:
 # --- Enrolment links ------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@service
 def enrolment_link_issue(*, actor, user) -> str:
     """A one-time link for `user` to set up a first second factor; earlier unused links stop working.
     Returns its path (the only copy of the token). Caller holds accounts.manage_users. Audit: account.2fa.enrolment_link_issued."""
@@ -59,7 +60,7 @@ def enrolment_link_issue(*, actor, user) -> str:
     return reverse("accounts:2fa_enrol_link", kwargs={"token": raw})
 
 
-@transaction.atomic(durable=True)
+@service
 def enrolment_link_redeem(*, user, raw: str) -> bool:
     """Use the link once, as the signed-in `user` it was issued to. Audit: account.2fa.enrolment_link_used (or _refused)."""
     link = EnrolmentLink.objects.select_for_update().filter(token_hash=_hash(raw)).first()
@@ -110,7 +111,7 @@ def totp_device_pending(*, user) -> TOTPDevice:
     return device
 
 
-@transaction.atomic(durable=True)
+@service
 def totp_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
     """Confirm an authenticator app by its first code; the session stays as verified as it was. Audit: account.2fa.enrolled."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor)
@@ -128,7 +129,7 @@ def security_key_registered(*, credential) -> None:
         _factor_added(credential.user, "webauthn")
 
 
-@transaction.atomic(durable=True)
+@service
 def backup_codes_generate(*, actor) -> list[str]:
     """Replace the user's one-time backup codes with new ones, shown once. Audit: account.2fa.backup_codes_generated."""
     device = StaticDevice.objects.get_or_create(user=actor, name="backup", defaults={"confirmed": True})[0]
@@ -139,7 +140,7 @@ def backup_codes_generate(*, actor) -> list[str]:
     return codes
 
 
-@transaction.atomic(durable=True)
+@service
 def device_remove(*, actor, device) -> None:
     """Remove one of the actor's own second factors, never the last one a required user has. Audit: account.2fa.removed."""
     if device.user_id != actor.pk:
@@ -151,7 +152,7 @@ def device_remove(*, actor, device) -> None:
     audit_record(actor=actor, action=actions.ACCOUNT_2FA_REMOVED, target=actor, data={"method": method})
 
 
-@transaction.atomic(durable=True)
+@service
 def factors_reset(*, actor, user) -> int:
     """An admin removes every second factor of another user (a lost phone and no backup codes) and ends
     their sessions; the user then sets up a new one from an enrolment link. Caller holds manage_users.
@@ -171,7 +172,7 @@ def factors_reset(*, actor, user) -> int:
 # --- The second step of signing in ------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@service
 def second_step_passed(*, user, method: str, signed_in: bool) -> None:
     """The session was verified with an existing factor; `signed_in` when nothing more is owed.
     Audit: auth.2fa.verified, then auth.sign_in (signing in is only recorded once it is complete)."""
@@ -180,13 +181,13 @@ def second_step_passed(*, user, method: str, signed_in: bool) -> None:
         audit_record(actor=user, action=actions.SIGN_IN, target=user)
 
 
-@transaction.atomic(durable=True)
+@service
 def second_step_failed(*, user, method: str) -> None:
     """A wrong second-factor code. Audit: auth.2fa.failed."""
     audit_record(actor=user, action=actions.SECOND_FACTOR_FAILED, target=user, data={"method": method})
 
 
-@transaction.atomic(durable=True)
+@service
 def password_step_passed(*, user, signed_in: bool) -> None:
     """The password was right. Audit: auth.sign_in when no second step is owed, else auth.password_accepted."""
     audit_record(actor=user, action=actions.SIGN_IN if signed_in else actions.SIGN_IN_PASSWORD_ACCEPTED, target=user)

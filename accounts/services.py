@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
-from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -21,6 +20,7 @@ from accounts.models import RoleChangeRequest, UserSession
 from accounts.roles import ADMIN, ROLES, role_names
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 
 User = get_user_model()
 
@@ -54,7 +54,7 @@ def invite_path(user) -> str:
     return reverse("accounts:set_password", kwargs={"uidb64": uidb64, "token": default_token_generator.make_token(user)})
 
 
-@transaction.atomic(durable=True)
+@service
 def user_create(
     *,
     actor,
@@ -99,7 +99,7 @@ def _apply_roles(*, actor, user, roles: set[str]) -> dict:
     return change
 
 
-@transaction.atomic(durable=True)
+@service
 def user_set_roles(*, actor, user, roles: Iterable[str]) -> dict:
     """Replace the user's roles. Caller holds accounts.manage_users. Audit: account.role.changed.
 
@@ -111,7 +111,7 @@ def user_set_roles(*, actor, user, roles: Iterable[str]) -> dict:
     return _apply_roles(actor=actor, user=user, roles=roles)
 
 
-@transaction.atomic(durable=True)
+@service
 def role_change_request(*, actor, roles: Iterable[str]) -> RoleChangeRequest:
     """An admin asks to change their own roles; nothing changes until another admin approves.
     Replaces their earlier open request. Audit: account.role.change_requested."""
@@ -125,7 +125,7 @@ def role_change_request(*, actor, roles: Iterable[str]) -> RoleChangeRequest:
     return request
 
 
-@transaction.atomic(durable=True)
+@service
 def role_change_decide(*, actor, request: RoleChangeRequest, approve: bool) -> dict | None:
     """A second admin approves (the roles change) or rejects a request. Caller holds accounts.manage_users.
     Audit: account.role.change_approved or _rejected (and account.role.changed)."""
@@ -156,7 +156,7 @@ def end_sessions(user) -> int:
     return deleted
 
 
-@transaction.atomic(durable=True)
+@service
 def user_sign_out_everywhere(*, actor, user) -> int:
     """End every session and API token of the user at once. Caller is the user or an admin. Audit: account.signed_out_everywhere."""
     ended = end_sessions(user)
@@ -164,7 +164,7 @@ def user_sign_out_everywhere(*, actor, user) -> int:
     return ended
 
 
-@transaction.atomic(durable=True)
+@service
 def user_deactivate(*, actor, user) -> None:
     """Stop the user signing in and end their sessions and tokens at once. Caller holds manage_users. Audit: account.deactivated."""
     if actor is not None and actor.pk == user.pk:
@@ -175,7 +175,7 @@ def user_deactivate(*, actor, user) -> None:
     audit_record(actor=actor, action=actions.ACCOUNT_DEACTIVATED, target=user, fields=["is_active"], data={"sessions": ended})
 
 
-@transaction.atomic(durable=True)
+@service
 def user_reactivate(*, actor, user) -> None:
     """Let a deactivated user sign in again. Caller holds manage_users. Audit: account.reactivated."""
     user.is_active = True
@@ -183,7 +183,7 @@ def user_reactivate(*, actor, user) -> None:
     audit_record(actor=actor, action=actions.ACCOUNT_REACTIVATED, target=user, fields=["is_active"])
 
 
-@transaction.atomic(durable=True)
+@service
 def user_set_password(*, actor, user, password: str) -> None:
     """Set a password (invitation link or admin reset); every other session ends with the old hash. Audit: account.password.set."""
     user.set_password(password)
@@ -191,13 +191,13 @@ def user_set_password(*, actor, user, password: str) -> None:
     audit_record(actor=actor, action=actions.ACCOUNT_PASSWORD_SET, target=user)
 
 
-@transaction.atomic(durable=True)
+@service
 def user_password_changed(*, actor) -> None:
     """The user changed their own password (Django's form saved it). Audit: account.password.changed."""
     audit_record(actor=actor, action=actions.ACCOUNT_PASSWORD_CHANGED, target=actor)
 
 
-@transaction.atomic(durable=True)
+@service
 def user_reauthenticated(*, actor) -> None:
     """The user typed their password again before a sensitive action. Audit: account.reauthenticated."""
     audit_record(actor=actor, action=actions.ACCOUNT_REAUTHENTICATED, target=actor)

@@ -5,12 +5,12 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiToken
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 
 TOKEN_PREFIX = "dal_"
 
@@ -24,7 +24,7 @@ def max_days() -> int:
     return settings.DALIL_API_TOKEN_MAX_DAYS
 
 
-@transaction.atomic(durable=True)
+@service
 def token_issue(*, actor, user, scope: str, days: int, name: str = "", system: str = "") -> tuple[ApiToken, str]:
     """Issue a token for `user`; returns it with its only plaintext copy. Audit: api.token.issued.
 
@@ -56,7 +56,7 @@ def token_issue(*, actor, user, scope: str, days: int, name: str = "", system: s
     return token, raw
 
 
-@transaction.atomic(durable=True)
+@service
 def token_revoke(*, actor, token: ApiToken, system: str = "") -> bool:
     """Revoke one token (a no-op when already revoked). Caller: an admin or the token's user. Audit: api.token.revoked."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
@@ -69,7 +69,7 @@ def token_revoke(*, actor, token: ApiToken, system: str = "") -> bool:
     return True
 
 
-@transaction.atomic(durable=True)
+@service
 def tokens_revoke_for_user(*, actor, user, system: str = "") -> int:
     """Revoke every live token of `user`. Caller: an admin or the user. Audit: api.token.revoked."""
     count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -19,6 +19,7 @@ from audit import actions
 from audit.services import audit_record
 from cases.models import Person
 from cases.selectors import cases_for
+from common.transactions import service
 from patterns import lists
 from patterns.matching import DEFAULT_MIN_SCORE, Index, Record
 from patterns.models import ListEntry, ListUpload, MatchCandidate, MatchDecision, SourceList
@@ -28,7 +29,7 @@ PROGRESS_EVERY = 200
 Status = ListUpload.Status
 
 
-@transaction.atomic(durable=True)
+@service
 def source_list_create(*, actor, data: dict) -> SourceList:
     """Register a published list with its provenance. Any signed-in staff. Audit: patterns.list.created."""
     source_list = SourceList(created_by=actor, **data)
@@ -38,7 +39,7 @@ def source_list_create(*, actor, data: dict) -> SourceList:
     return source_list
 
 
-@transaction.atomic(durable=True)
+@service
 def list_upload_create(*, actor, source_list: SourceList, filename: str, content: bytes) -> ListUpload:
     """Store an uploaded list file, sealed, and queue its reading (task). Audit: patterns.list.uploaded.
 
@@ -85,7 +86,7 @@ def list_read(*, upload_id) -> ListUpload | None:
     return upload
 
 
-@transaction.atomic(durable=True)
+@service
 def list_import_start(*, actor, upload: ListUpload, mapping: dict[str, str]) -> ListUpload:
     """Fix the column mapping and queue the import task (id only). Audit: patterns.list.import_started."""
     from patterns.tasks import list_import_task
@@ -148,7 +149,7 @@ def _list_import_run(upload: ListUpload) -> ListUpload:
     return ListUpload.objects.get(pk=upload.pk)
 
 
-@transaction.atomic(durable=True)
+@service
 def _list_entries_replace(*, upload_id, good: list, errors: list, total: int) -> None:
     upload = ListUpload.objects.select_for_update().select_related("source_list").get(pk=upload_id)
     ListEntry.objects.filter(source_list=upload.source_list).delete()
@@ -171,7 +172,7 @@ def entry_record(entry: ListEntry) -> Record:
     return Record(entry.pk, [entry.full_name], birth_date=entry.birth_date, region=entry.region)
 
 
-@transaction.atomic(durable=True)
+@service
 def list_match_start(*, actor, source_list: SourceList) -> None:
     """Queue a match of the list among this user's cases (id only). Caller may use lists. Audit: patterns.list.match_requested."""
     from patterns.tasks import list_match_task
@@ -181,7 +182,7 @@ def list_match_start(*, actor, source_list: SourceList) -> None:
     transaction.on_commit(lambda: list_match_task.delay(list_id, user_id))
 
 
-@transaction.atomic(durable=True)
+@service
 def list_match(*, source_list_id, user_id, min_score: int = DEFAULT_MIN_SCORE) -> int:
     """Match every entry of a list against the people of the cases this user may see; decisions made before are kept.
 

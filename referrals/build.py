@@ -23,13 +23,13 @@ import tempfile
 import time
 
 from django.core.files.storage import FileSystemStorage
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from audit import actions
 from audit.services import audit_record
 from cases.selectors import cases_for
+from common.transactions import service
 from evidence import blobs
 from evidence.models import EvidenceFile
 from evidence.sealing import plaintext_chunks
@@ -72,7 +72,7 @@ def package_delete(name: str) -> None:
 # --- claim / progress / finish -------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@service
 def _claim(referral_id, build_id) -> Referral | None:
     referral = Referral.objects.select_for_update().filter(pk=referral_id).first()
     if referral is None or str(referral.build_id) != str(build_id):
@@ -106,7 +106,7 @@ class _Progress:
         )
 
 
-@transaction.atomic(durable=True)
+@service
 def _fail(referral_id, build_id, reason: str) -> None:
     referral = Referral.objects.select_for_update().filter(pk=referral_id, build_id=build_id).first()
     if referral is None:
@@ -121,7 +121,7 @@ def _fail(referral_id, build_id, reason: str) -> None:
     )
 
 
-@transaction.atomic(durable=True)
+@service
 def _finish(referral_id, build_id, *, name: str, sha256: str, size: int) -> bool:
     referral = Referral.objects.select_for_update().filter(pk=referral_id, build_id=build_id).first()
     if referral is None or referral.build_status == Referral.BuildStatus.DONE:

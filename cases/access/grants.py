@@ -8,7 +8,6 @@ The rules they apply are in cases/access/rules.py and accounts/roles.py.
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
-from django.db import transaction
 
 from accounts.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from accounts.roles import ADMIN, CASEWORKER, LEGAL, ROLES, roles_of
@@ -26,6 +25,7 @@ from cases.access.rules import (
     require_role,
 )
 from cases.models import Case, CaseAssignment
+from common.transactions import service
 
 # Apps above this layer (casework's notifications) are told who was newly given a case, inside the granting
 # transaction, so that what they write commits or rolls back with the grant.
@@ -83,7 +83,7 @@ def on_case_created(*, case: Case, actor) -> None:
         _grant_user(case, actor, ROLES[CASEWORKER].case_perms, reason=REASON_CREATOR, actor=actor)
 
 
-@transaction.atomic(durable=True)
+@service
 def case_assign(*, actor, user, cases: Iterable[Case]) -> list[Case]:
     """Assign a caseworker to one or many cases (full caseworker grants). Caller holds manage_access. Audit: access.grant.added per case."""
     require_role(user, CASEWORKER)
@@ -99,7 +99,7 @@ def case_assign(*, actor, user, cases: Iterable[Case]) -> list[Case]:
     return changed
 
 
-@transaction.atomic(durable=True)
+@service
 def case_unassign(*, actor, user, cases: Iterable[Case]) -> list[Case]:
     """Take every grant of a user on one or many cases. Caller holds manage_access. Audit: access.grant.removed per case."""
     changed = []
@@ -114,7 +114,7 @@ def case_unassign(*, actor, user, cases: Iterable[Case]) -> list[Case]:
     return changed
 
 
-@transaction.atomic(durable=True)
+@service
 def case_share_with_legal(*, actor, case: Case, user=None, reason: str = REASON_SHARED_LEGAL) -> list[str]:
     """Share a case with one legal user, or (user=None) with all legal staff.
 
@@ -147,7 +147,7 @@ def case_share_with_legal(*, actor, case: Case, user=None, reason: str = REASON_
     return added
 
 
-@transaction.atomic(durable=True)
+@service
 def case_unshare_with_legal(*, actor, case: Case, user=None) -> list[str]:
     """Stop sharing a case with one legal user or with all legal staff. Audit: access.grant.removed."""
     if user is None:
@@ -163,7 +163,7 @@ def case_unshare_with_legal(*, actor, case: Case, user=None) -> list[str]:
     return removed
 
 
-@transaction.atomic(durable=True)
+@service
 def case_grant(*, actor, case: Case, user, perms: Iterable[str], reason: str = REASON_GRANTED) -> list[str]:
     """Grant some case permissions to a user; each must be one their roles carry. Audit: access.grant.added."""
     perms = sorted(set(perms))
@@ -176,7 +176,7 @@ def case_grant(*, actor, case: Case, user, perms: Iterable[str], reason: str = R
     return added
 
 
-@transaction.atomic(durable=True)
+@service
 def case_revoke(*, actor, case: Case, user, perms: Iterable[str] | None = None) -> list[str]:
     """Take some (None: all) of a user's grants on a case. Takes effect on their next request. Audit: access.grant.removed."""
     removed = _revoke_user(case, user, None if perms is None else list(perms))
@@ -192,7 +192,7 @@ def case_grant_self(*, actor, case: Case) -> list[str]:
     return case_grant(actor=actor, case=case, user=actor, perms=ROLES[ADMIN].case_perms, reason=REASON_SELF_GRANT)
 
 
-@transaction.atomic(durable=True)
+@service
 def case_set_sensitive(*, actor, case: Case, sensitive: bool) -> bool:
     """Mark a case sensitive (only named assignees see it) or not. Caller holds change_case or manage_access.
     Audit: access.case.sensitivity_changed."""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
 from evidence.services.custody import custody_record
 
 
-@transaction.atomic(durable=True)
+@service
 def evidence_access_record(*, actor, file: EvidenceFile, action: str, copy: WorkingCopy | None = None, byte_range=None) -> None:
     """Record that a file (or its working copy) is being sent to someone. Caller holds the permission. Audit: evidence.file.viewed/downloaded."""
     custody_action = {"viewed": CustodyEvent.Action.VIEWED, "downloaded": CustodyEvent.Action.DOWNLOADED}[action]
@@ -22,7 +22,7 @@ def evidence_access_record(*, actor, file: EvidenceFile, action: str, copy: Work
     audit_record(actor=actor, action=audit_action, target=file, case=file.case, data=detail)
 
 
-@transaction.atomic(durable=True)
+@service
 def evidence_custody_exported(*, actor, file: EvidenceFile, fmt: str) -> None:
     """Record an export of a file's custody history. Caller holds view_case. Audit: evidence.custody.exported."""
     custody_record(actor=actor, file=file, action=CustodyEvent.Action.EXPORTED, sha256=file.sha256, detail={"format": fmt})

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
 from django.utils import timezone
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from evidence.models import CustodyEvent, EvidenceFile
 from evidence.sealing import plaintext_sha256
 from evidence.services.custody import SYSTEM, custody_record
@@ -16,7 +16,7 @@ from keys import ring
 from keys.stream import EvidenceFormatError, TamperedError
 
 
-@transaction.atomic(durable=True)
+@service
 def evidence_integrity_result(*, actor, file_id, ok: bool, detail: str, sha256: str = "", system: str = SYSTEM) -> EvidenceFile:
     """Record the outcome of decrypting a file (sweep or a cut-off download). Audit: evidence.integrity.verified/failed."""
     file = EvidenceFile.objects.select_for_update().get(pk=file_id)

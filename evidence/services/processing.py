@@ -7,6 +7,7 @@ from django.db import transaction
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
 from evidence.sealing import plaintext_chunks
 from evidence.services.custody import SYSTEM, custody_record
@@ -57,7 +58,7 @@ def evidence_process(*, file_id) -> EvidenceFile | None:
         return EvidenceFile.objects.get(pk=file.pk)
 
 
-@transaction.atomic(durable=True)
+@service
 def _mark_processed(*, file_id, mime: str, ext: str, copy) -> EvidenceFile:
     file = EvidenceFile.objects.select_for_update().get(pk=file_id)
     if file.state != EvidenceFile.State.PROCESSING:
@@ -88,7 +89,7 @@ def _mark_processed(*, file_id, mime: str, ext: str, copy) -> EvidenceFile:
     return file
 
 
-@transaction.atomic(durable=True)
+@service
 def _mark_failed(*, file_id, reason: str) -> None:
     file = EvidenceFile.objects.select_for_update().get(pk=file_id)
     file.state, file.progress_note = EvidenceFile.State.FAILED, reason[:200]

@@ -8,13 +8,14 @@ from django.db import transaction
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
 from evidence.sealing import record_context
 from evidence.services.custody import SYSTEM, custody_record
 from keys import ring
 
 
-@transaction.atomic(durable=True)
+@service
 def _rewrap_one(*, model, pk, actor, current: str) -> bool:
     obj = model.objects.select_for_update().filter(pk=pk).first()
     if obj is None or not obj.wrapped_key or obj.kek_id == current:

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from patterns.estimation.models import EstimateJob
 
 
-@transaction.atomic(durable=True)
+@service
 def estimate_request(*, actor, list_ids: list, include_cases: bool, stratum: str, exports: list, secret: str) -> EstimateJob:
     job = EstimateJob.objects.create(
         created_by=actor, list_ids=[str(i) for i in list_ids], include_cases=include_cases, stratum=stratum,

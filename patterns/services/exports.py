@@ -7,15 +7,15 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.db import transaction
 
 from audit import actions
 from audit.services import audit_record
 from cases.models import DatePrecision, Event
 from cases.timeline import CHOICE, CHOICE_LIST, field_kind
+from common.transactions import service
 
 
-@transaction.atomic(durable=True)
+@service
 def stats_export(*, actor, measure: str, dimension: str, filters: dict):
     """Counts for a CSV download, small cells suppressed. Audit: patterns.stats.exported."""
     from patterns import stats
@@ -83,7 +83,7 @@ def _suppress_rows(rows: list[dict], k: int) -> tuple[list[dict], dict]:
     return kept, {"k": k, "generalised_rows": generalised, "suppressed_rows": len(rows) - len(kept)}
 
 
-@transaction.atomic(durable=True)
+@service
 def research_export(*, actor, filters: dict | None = None) -> tuple[list[dict], dict]:
     """De-identified events for research: pseudonymous ids, no names, month dates, small cells suppressed.
 

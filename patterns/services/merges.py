@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,10 +10,11 @@ from audit.services import audit_record
 from cases.blind_index import person_index_update
 from cases.closure import ClosureReason
 from cases.models import Case, Consent, Contact, Event, Source
+from common.transactions import service
 from patterns.models import CaseMerge, DuplicateDismissal
 
 
-@transaction.atomic(durable=True)
+@service
 def duplicate_dismiss(*, actor, case_a: Case, case_b: Case) -> DuplicateDismissal:
     """Mark two cases as different people. Caller may view both. Audit: patterns.duplicate.dismissed."""
     a, b = sorted((case_a, case_b), key=lambda c: str(c.pk))
@@ -25,7 +25,7 @@ def duplicate_dismiss(*, actor, case_a: Case, case_b: Case) -> DuplicateDismissa
     return dismissal
 
 
-@transaction.atomic(durable=True)
+@service
 def case_merge(*, actor, kept: Case, merged: Case) -> CaseMerge:
     """Merge two cases about one person; both histories kept. Caller holds change_case on both. Audit: patterns.case.merged.
 

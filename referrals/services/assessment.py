@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services import audit_record
 from cases.models import Case, Event, Source
 from cases.services import refuse_if_stale
+from common.transactions import service
 from referrals.models import ITEM_CHOICES, PALERMO_ELEMENTS, Assessment, AssessmentItem, Strength, SupportLink
 
 _CODES = {code for code, _label in ITEM_CHOICES}
@@ -37,7 +37,7 @@ def _item(assessment: Assessment, code: str) -> AssessmentItem:
     return item
 
 
-@transaction.atomic(durable=True)
+@service
 def assessment_item_save(
     *, actor, case: Case, code: str, options: Iterable[str] = (), note: str = "", version: int | None = None
 ) -> AssessmentItem:
@@ -62,7 +62,7 @@ def assessment_item_save(
     return item
 
 
-@transaction.atomic(durable=True)
+@service
 def assessment_link_add(
     *,
     actor,
@@ -96,7 +96,7 @@ def assessment_link_add(
     return link
 
 
-@transaction.atomic(durable=True)
+@service
 def assessment_link_remove(*, actor, case: Case, link: SupportLink) -> None:
     """Remove a supporting link. Caller holds prepare_referral. Audit: assessment.link.removed."""
     link = SupportLink.objects.select_related("item__assessment").get(pk=link.pk, item__assessment__case=case)
@@ -105,7 +105,7 @@ def assessment_link_remove(*, actor, case: Case, link: SupportLink) -> None:
     audit_record(actor=actor, action=actions.ASSESSMENT_LINK_REMOVED, target=assessment, case=case, fields=["links"], data={"code": code})
 
 
-@transaction.atomic(durable=True)
+@service
 def assessment_conclusion_save(*, actor, case: Case, conclusion: str, version: int | None = None) -> Assessment:
     """Save legal's overall conclusion; refused (StaleEdit) when it is no longer at `version` (0: no assessment yet).
     Caller holds prepare_referral. Audit: assessment.conclusion.saved."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from keys import ring
 from referrals import custody, evidence_api
 from referrals.models import Referral
@@ -18,7 +19,7 @@ from referrals.services.drafts import check_selection, discard_package
 from referrals.services.passphrase import new_passphrase_seed, passphrase_context
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_build_request(*, actor, referral: Referral) -> Referral:
     """Queue a build of the package. Caller holds prepare_referral. Audit: referral.build.requested."""
     from referrals.tasks import referral_build_task
@@ -64,7 +65,7 @@ def build_is_stale(referral: Referral) -> bool:
     return last is None or (timezone.now() - last).total_seconds() > settings.DALIL_REFERRAL_BUILD_STALE_SECONDS
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_build_retry(*, actor, referral: Referral) -> Referral:
     """Queue the same build again after a failure or a dead worker. Caller holds prepare_referral. Audit: referral.build.requested."""
     from referrals.tasks import referral_build_task
@@ -86,7 +87,7 @@ def referral_build_retry(*, actor, referral: Referral) -> Referral:
     return referral
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_download(*, actor, referral: Referral):
     """Record a download of the encrypted package and return it open. Caller holds prepare_referral. Audit: referral.downloaded."""
     from referrals.build import package_open

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services import audit_record
 from cases.models import Case, Contact, Event
+from common.transactions import service
 from referrals import consent as consent_rules
 from referrals.models import Referral
 
@@ -66,7 +67,7 @@ def discard_package(referral: Referral) -> None:
     referral.build_step = referral.build_error = ""
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_create(
     *, actor, case: Case, data: dict, events: Iterable[Event] = (), contacts: Iterable[Contact] = (), files: Iterable = ()
 ) -> Referral:
@@ -86,7 +87,7 @@ def referral_create(
     return referral
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_update(
     *, actor, referral: Referral, data: dict, events: Iterable[Event], contacts: Iterable[Contact], files: Iterable
 ) -> list[str]:

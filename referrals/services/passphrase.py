@@ -6,11 +6,11 @@ import base64
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from keys import ring
 from keys.purposes import REFERRAL_PASSPHRASE, key_context
 from referrals.models import Referral
@@ -36,7 +36,7 @@ def passphrase_for_build(referral: Referral) -> str:
     return passphrase_from_seed(seed)
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_passphrase_reveal(*, actor, referral: Referral) -> str:
     """Show the package passphrase once, then erase it. Caller holds prepare_referral. Audit: referral.passphrase.shown."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)

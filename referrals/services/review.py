@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from audit import actions
 from audit.services import audit_record
 from cases.models import Case
+from common.transactions import service, user_action
 from referrals.models import ReviewRequest
 
 
@@ -17,14 +17,15 @@ def review_request(*, actor, case: Case, note: str = "", legal_user=None) -> Rev
     from cases.access import REASON_REFERRAL, AccessError, case_share_with_legal
 
     try:
-        # Its own durable transaction (and audit event): the grant stands even if recording the request failed.
-        case_share_with_legal(actor=actor, case=case, user=legal_user, reason=REASON_REFERRAL)
+        # One user action: the grant and the request commit together, with both audit events, or not at all.
+        with user_action():
+            case_share_with_legal(actor=actor, case=case, user=legal_user, reason=REASON_REFERRAL)
+            return _review_request_record(actor=actor, case=case, note=note, legal_user=legal_user)
     except AccessError as exc:
         raise ValidationError(str(exc)) from None
-    return _review_request_record(actor=actor, case=case, note=note, legal_user=legal_user)
 
 
-@transaction.atomic(durable=True)
+@service
 def _review_request_record(*, actor, case: Case, note: str, legal_user) -> ReviewRequest:
     request = ReviewRequest.objects.create(case=case, note=note, requested_by=actor)
     audit_record(

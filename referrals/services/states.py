@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services import audit_record
+from common.transactions import service
 from referrals import custody
 from referrals.models import Referral
 
@@ -33,7 +33,7 @@ def _transition(*, actor, referral: Referral, allowed_from, to: str, action: str
     return referral
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_mark_sent(*, actor, referral: Referral, sent_on, channel: str) -> Referral:
     """Record that the built package was sent, when and how. Caller holds prepare_referral. Audit: referral.sent."""
     if channel not in Referral.Channel.values:
@@ -46,7 +46,7 @@ def referral_mark_sent(*, actor, referral: Referral, sent_on, channel: str) -> R
     )
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_mark_acknowledged(*, actor, referral: Referral, acknowledged_on) -> Referral:
     """Record the recipient's acknowledgement. Caller holds prepare_referral. Audit: referral.acknowledged."""
     if acknowledged_on is None or acknowledged_on > timezone.localdate():
@@ -57,7 +57,7 @@ def referral_mark_acknowledged(*, actor, referral: Referral, acknowledged_on) ->
     )
 
 
-@transaction.atomic(durable=True)
+@service
 def referral_close(*, actor, referral: Referral, closed_on, outcome: str, outcome_note: str = "") -> Referral:
     """Close a sent referral with its outcome. Caller holds prepare_referral. Audit: referral.closed."""
     if outcome not in Referral.Outcome.values:

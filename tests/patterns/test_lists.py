@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from audit.models import AuditEvent
 from cases.models import Event, Source
 from patterns.models import ListEntry, ListUpload, MatchCandidate, SourceList
+from tests.db_faults import inserts_refused
 
 CSV = (
     "ФИО;Дата рождения;Регион;Часть;Дата контракта\n"
@@ -195,7 +196,7 @@ def test_decisions_are_remembered_on_reimport(people, cast, login):
 
 def test_a_confirmation_whose_decision_fails_saves_nothing_and_can_be_retried(people, cast, login):
     """One user action: the source and the event of a confirmed match commit with its decision or not at all."""
-    from django.db import DatabaseError, connection
+    from django.db import DatabaseError
 
     from patterns.models import MatchDecision
     from patterns.services import match_confirm
@@ -206,18 +207,12 @@ def test_a_confirmation_whose_decision_fails_saves_nothing_and_can_be_retried(pe
     candidate = MatchCandidate.objects.get(person=rustam.person)
     audit_before = AuditEvent.objects.count()
     sources_before, events_before = rustam.sources.count(), rustam.events.count()
-    table = MatchDecision._meta.db_table
-    with connection.cursor() as cursor:  # the last step fails in the database itself
-        cursor.execute("CREATE FUNCTION refuse_decision() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$")
-        cursor.execute(f"CREATE TRIGGER refuse_decision BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_decision()")
-    with pytest.raises(DatabaseError):
+    with inserts_refused(MatchDecision), pytest.raises(DatabaseError):  # the last step fails in the database itself
         match_confirm(actor=cast.caseworker1, candidate=candidate)
     assert (rustam.sources.count(), rustam.events.count()) == (sources_before, events_before)
     assert AuditEvent.objects.count() == audit_before and not MatchDecision.objects.exists()
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TRIGGER refuse_decision ON {table}")
-    match_confirm(actor=cast.caseworker1, candidate=candidate)
+    match_confirm(actor=cast.caseworker1, candidate=candidate)  # the retry adds one source and one event
     assert (rustam.sources.count(), rustam.events.count()) == (sources_before + 1, events_before + 1)
     match_confirm(actor=cast.caseworker1, candidate=candidate)  # confirmed before: nothing added again
     assert (rustam.sources.count(), rustam.events.count()) == (sources_before + 1, events_before + 1)

@@ -87,3 +87,21 @@ def test_caseworker_asks_legal_for_review_which_shares_the_case(client, casework
     assert AuditEvent.objects.filter(action="access.grant.added", case_ref=case.reference, data__reason="referral_request").exists()
     client.force_login(legal)
     assert client.get(reverse("referrals:assessment", args=[case.reference])).status_code == 200
+
+
+def test_a_review_request_that_cannot_be_recorded_shares_nothing(caseworker, legal, db):
+    """One user action: the grant to legal commits with the request or not at all."""
+    from django.db import DatabaseError
+
+    from cases.selectors import case_perms
+    from referrals.models import ReviewRequest
+    from tests.db_faults import inserts_refused
+
+    case, _, _ = build_case(caseworker, legal, share_with_legal=False)
+    audit_before = AuditEvent.objects.count()
+    with inserts_refused(ReviewRequest), pytest.raises(DatabaseError):
+        services.review_request(actor=caseworker, case=case, note="Palermo?", legal_user=legal)
+    assert not case.review_requests.exists() and case_perms(legal, case, fresh=True) == frozenset()
+    assert AuditEvent.objects.count() == audit_before
+    services.review_request(actor=caseworker, case=case, note="Palermo?", legal_user=legal)
+    assert case.review_requests.count() == 1 and "view_case" in case_perms(legal, case, fresh=True)
