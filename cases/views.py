@@ -23,6 +23,7 @@ from cases.forms import CaseForm, ConsentForm, ContactForm, EventForm, FirstCont
 from cases.gone import or_gone_page
 from cases.sections import case_opened_notices, case_sections
 from common import once
+from common.transactions import user_action
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 # Testimony and contact details never appear on an error page.
@@ -232,24 +233,28 @@ def event_edit(request: HttpRequest, reference: str, event_id=None) -> HttpRespo
     context = {"case": case, "form": form, "event": event}
     if (response := _form_response(request, "cases/event_form.html", context, [form])) is not None:
         return response
-    event_data, perpetrators = _event_values(request, form)
     sources = list(form.cleaned_data["sources"])
+    # One user action: a place or a perpetrator typed in on the page is made with the event, or not at all.
     if event is None:
 
         def create():
-            made = services.event_add(
-                actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources,
-                new_source=form.new_source_data(),
-            )
+            with user_action():
+                event_data, perpetrators = _event_values(request, form)
+                made = services.event_add(
+                    actor=request.user, case=case, data=event_data, perpetrators=perpetrators, sources=sources,
+                    new_source=form.new_source_data(),
+                )
             messages.success(request, _("Event added to the timeline."))
             return f"event-{made.pk}"
 
         return _create_once(request, case, "event.add", create)
     try:
-        services.event_update(
-            actor=request.user, event=event, data=event_data, perpetrators=perpetrators, sources=sources,
-            version=form.read_version(), new_source=form.new_source_data(),
-        )
+        with user_action():
+            event_data, perpetrators = _event_values(request, form)
+            services.event_update(
+                actor=request.user, event=event, data=event_data, perpetrators=perpetrators, sources=sources,
+                version=form.read_version(), new_source=form.new_source_data(),
+            )
     except services.StaleEdit as stale:
         rows = conflict_rows(stale.current, {**event_data, "perpetrators": perpetrators, "sources": sources})
         return _stale(request, "cases/event_form.html", context, form, stale.current, rows)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit import actions
 from audit.models import AuditEvent
 from cases import access, services
-from cases.models import Case, Contact, Event, Source
+from cases.models import Case, Contact, Event, Location, Perpetrator, Source
 from tests.cast import role_user
 
 
@@ -145,8 +145,11 @@ def test_stale_event_form_shows_perpetrators_and_sources(caseworker, colleague, 
     target = reverse("cases:event_edit", kwargs={"reference": case.reference, "event_id": event.pk})
     base = {"type": "detention", "date": "2024-03", "version": "1"}
     assert client_of(caseworker).post(target, {**base, "description": "Beaten at the station."}).status_code == 302
-    refused = client_of(colleague).post(target, {**base, "date": "2024-04"})
+    # A place and a perpetrator typed in on the refused form are one user action with the event: not made either.
+    typed_in = {"new_location_name": "IVS No. 2", "new_location_kind": "facility", "new_perpetrator_name": "Unit 3", "new_perpetrator_kind": "unit"}
+    refused = client_of(colleague).post(target, {**base, "date": "2024-04", **typed_in})
     assert refused.status_code == 409
+    assert not Location.objects.filter(name="IVS No. 2").exists() and not Perpetrator.objects.filter(name="Unit 3").exists()
     rows = {row["label"]: row for row in refused.context["conflict"]}
     assert rows["Description"]["theirs"] == "Beaten at the station."
     assert rows["Date"]["theirs"] == "March 2024" and rows["Date"]["yours"] == "April 2024"
