@@ -12,6 +12,7 @@ from django.http import Http404
 from accounts.roles import sees_lists
 from cases.models import Case, Person
 from cases.selectors import cases_for
+from patterns.estimation.models import EstimateJob
 from patterns.matching import DEFAULT_MIN_SCORE, Index
 from patterns.models import CaseMerge, DuplicateDismissal, ListUpload, MatchCandidate, SourceList
 
@@ -32,6 +33,20 @@ def source_list_get_for(user, *, list_id) -> SourceList:
         return source_lists_for(user).get(pk=list_id)
     except (SourceList.DoesNotExist, ValueError, TypeError):
         raise Http404("No such list.") from None
+
+
+def estimate_jobs_for(user) -> QuerySet[EstimateJob]:
+    """The user's own population estimates, newest first: an estimate is its requester's alone."""
+    if not may_use_lists(user):
+        return EstimateJob.objects.none()
+    return EstimateJob.objects.filter(created_by=user)
+
+
+def estimate_job_get_for(user, *, job_id) -> EstimateJob:
+    try:
+        return estimate_jobs_for(user).get(pk=job_id)
+    except (EstimateJob.DoesNotExist, ValueError):
+        raise Http404("No such estimate.") from None
 
 
 def upload_get_for(user, *, source_list: SourceList, upload_id) -> ListUpload:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from patterns.estimation import report, services
 from patterns.estimation.forms import EstimateForm
 from patterns.estimation.models import EstimateJob
-from patterns.selectors import may_use_lists, source_lists_for
+from patterns.selectors import estimate_job_get_for, estimate_jobs_for, may_use_lists, source_lists_for
 
 
 def _allowed(request):
@@ -15,17 +15,10 @@ def _allowed(request):
         raise Http404("No such page.")
 
 
-def _job_for(request, job_id) -> EstimateJob:
-    try:
-        return EstimateJob.objects.get(pk=job_id, created_by=request.user)
-    except (EstimateJob.DoesNotExist, ValueError):
-        raise Http404("No such estimate.") from None
-
-
 def _done_job_for(request, job_id) -> EstimateJob:
     """A finished estimate of this user's, for its downloads (404 while it runs)."""
     _allowed(request)
-    job = _job_for(request, job_id)
+    job = estimate_job_get_for(request.user, job_id=job_id)
     if job.status != EstimateJob.Status.DONE:
         raise Http404("Not ready.")
     return job
@@ -42,7 +35,7 @@ def estimate_index(request):
             stratum=data["stratum"], exports=data["exports"], secret=data["secret"] if data["exports"] else "",
         )
         return redirect("patterns:estimate_detail", job_id=job.pk)
-    jobs = EstimateJob.objects.filter(created_by=request.user)[:10]
+    jobs = estimate_jobs_for(request.user)[:10]
     context = {"form": form, "jobs": jobs, "has_lists": form.fields["lists"].queryset.exists()}
     return render(request, "estimation/index.html", context, status=400 if form.errors else 200)
 
@@ -50,7 +43,7 @@ def estimate_index(request):
 @login_required
 def estimate_detail(request, job_id):
     _allowed(request)
-    job = _job_for(request, job_id)
+    job = estimate_job_get_for(request.user, job_id=job_id)
     return render(request, "estimation/detail.html", {"job": job, "results": report.for_page(job.result), "running": job.status in ("queued", "running"),
          "assumptions": report.ASSUMPTIONS})
 
