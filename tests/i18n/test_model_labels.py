@@ -12,7 +12,12 @@ from django.utils.functional import Promise
 
 from .test_catalogue import PO
 
-OUR_APPS = {"keys", "accounts", "audit", "cases", "evidence", "referrals", "patterns", "ops", "api"}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _our_apps() -> set[str]:
+    """Every app of this repository (casework, retention, intake and patterns' estimation included), none of Django's."""
+    return {config.label for config in apps.get_app_configs() if Path(config.path).resolve().is_relative_to(ROOT)}
 
 
 def _msgid(text):
@@ -24,8 +29,9 @@ def _msgid(text):
 
 def model_labels():
     """(where, text) for every user-facing label of our models; text is a lazy string or a plain one."""
+    ours = _our_apps()
     for model in apps.get_models():
-        if model._meta.app_label not in OUR_APPS or model._meta.auto_created:
+        if model._meta.app_label not in ours or model._meta.auto_created:
             continue
         label = model._meta.label
         yield f"{label} verbose_name", model._meta.original_attrs.get("verbose_name")

@@ -6,6 +6,7 @@ import io
 import pytest
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.template import Context, Template
@@ -66,7 +67,7 @@ def test_template_shows_the_plaintext(caseworker):
 def test_source_url_is_still_validated(caseworker):
     case = make_case(actor=caseworker)
     source = Source(case=case, kind="media", title="Article", url="not a url")
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ValidationError) as caught:
         source.full_clean()
     assert "url" in caught.value.message_dict
 
