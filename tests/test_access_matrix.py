@@ -32,10 +32,10 @@ from tests.factories import PASSWORD  # noqa: F401  (documented for helpers that
 LOGIN = "login"
 ANY = "any"
 API_DENIED = {401, 403}
-VISITORS = ("anonymous", "caseworker", "legal", "admin", "outsider")
 # The role of each signed-in visitor: every role declared in accounts/roles.py has one
 # (tests/accounts/test_roles.py fails when a new role has no column here).
 VISITOR_ROLES = {"caseworker": CASEWORKER, "legal": LEGAL, "admin": ADMIN, "outsider": CASEWORKER}
+VISITORS = ("anonymous", *VISITOR_ROLES)
 
 
 def entry(kwargs=None, method="get", **expect):
