@@ -15,7 +15,7 @@ from cases.blind_index import sort_by_person_name
 from cases.list_filters import CaseFilterForm
 from cases.views import record_read
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # as the API's pages (REST_FRAMEWORK PAGE_SIZE): a phone's screenful of cards, a laptop's of rows
 TEMPLATE = "cases/case_list.html"
 
 

@@ -96,11 +96,11 @@ def test_case_list_rejects_unknown_filter_values(caseworker_client, case):
     assert case.reference not in response.content.decode()
 
 
-def test_case_list_pages_by_fifty(caseworker_client, caseworker):
-    for n in range(51):
+def test_case_list_pages_by_twenty_five(caseworker_client, caseworker):
+    for n in range(26):
         make_case(actor=caseworker, name_latin=f"Person {n}", name_cyrillic="")
     first = caseworker_client.get(url("list"))
-    assert len(first.context["page"].object_list) == 50
+    assert len(first.context["page"].object_list) == 25
     assert "page=2" in first.content.decode()
     second = caseworker_client.get(url("list"), {"page": 2})
     assert len(second.context["page"].object_list) == 1
