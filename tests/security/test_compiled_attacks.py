@@ -328,3 +328,23 @@ def test_two_threads_never_get_each_others_user_counts_session_or_panel(fresh_sh
 
     _in_threads(worker(people.caseworker1, "en", "active"), worker(root, "ru", "closed"))
     _in_threads(worker(people.legal1, "ru", "active"), worker(people.admin1, "en", "active"))
+
+
+# --- What may be compiled once --------------------------------------------------------------------------------
+
+def test_a_value_derived_from_a_placeholder_or_a_branch_on_one_is_refused_not_frozen(cast):
+    from casework.models import FollowUp
+    from common.compiled import PLACEHOLDER_DATE, PLACEHOLDER_INT, Compiled
+
+    # The week before `today` would be the week before the placeholder (1901) for every later caller.
+    week = Compiled(lambda *, today: FollowUp.objects.filter(due__lte=today, due__gt=today - datetime.timedelta(days=7)).values_list("pk"),
+                    today=PLACEHOLDER_DATE)
+    with pytest.raises(ValueError, match="depends on the values"):
+        week.rows(today=timezone.localdate())
+    # A branch on the value: the SQL of the placeholder's branch would be everyone's.
+    branch = Compiled(lambda *, user_id: User.objects.filter(pk=user_id, **({"is_active": True} if user_id % 2 else {})).values_list("pk"),
+                      user_id=PLACEHOLDER_INT)
+    with pytest.raises(ValueError, match="depends on the values"):
+        branch.rows(user_id=cast.caseworker1.pk)
+    same = Compiled(lambda *, today: FollowUp.objects.filter(due__lte=today).values_list("pk"), today=PLACEHOLDER_DATE)
+    assert same.rows(today=timezone.localdate()) == []
