@@ -185,3 +185,166 @@ def test_no_request_user_or_search_text_is_kept_with_a_compiled_shape(cast, fres
     assert not [obj for obj in kept if type(obj) is str and "Каримов" in obj]
     assert not [obj for obj in kept if type(obj).__name__ in ("WSGIRequest", "SessionStore")]
     assert not [obj for obj in kept if type(obj) is User and (obj.pk or 0) > 0]
+
+
+# --- The case page's held permissions, as bits ----------------------------------------------------------------
+
+def _held(user, case) -> set[str]:
+    """What the case page learns the user holds (the bits of case_get_for), checked against case_perms' own query."""
+    from cases.models import Case
+
+    user = _fresh(user)
+    learnt = case_perms(user, case_get_for(user, reference=case.reference))
+    assert learnt == case_perms(user, Case.objects.get(pk=case.pk), fresh=True), user.username
+    return set(learnt)
+
+
+def test_a_group_grant_counts_through_the_bits_only_on_a_case_that_is_not_sensitive(cast):
+    from django.http import Http404
+
+    case, legal2 = cast.case, role_user(LEGAL, username="legal2")
+    access.case_revoke(actor=cast.caseworker1, case=case, user=cast.legal1, perms=["download_evidence", "prepare_referral"])
+    assert _held(cast.legal1, case) == {"view_case"}
+    access.case_share_with_legal(actor=cast.caseworker1, case=case)  # every legal user, through their role group
+    legal = {"view_case", "download_evidence", "prepare_referral"}
+    assert _held(cast.legal1, case) == _held(legal2, case) == legal
+    access.case_set_sensitive(actor=cast.caseworker1, case=case, sensitive=True)
+    assert _held(cast.legal1, case) == {"view_case"}  # the direct grant only; the group's are not counted
+    with pytest.raises(Http404):
+        case_get_for(_fresh(legal2), reference=case.reference)
+    assert _held(cast.caseworker1, case) == set(CASE_PERMS)
+
+
+def test_a_case_permission_counts_only_with_a_role_that_carries_it_and_a_grant_that_gives_it(cast):
+    case = cast.case
+    access.case_grant(actor=cast.caseworker1, case=case, user=cast.caseworker2, perms=["view_case", "change_case"])
+    assert _held(cast.caseworker2, case) == {"view_case", "change_case"}  # the role carries all four: granted two
+    services.user_set_roles(actor=cast.admin1, user=cast.caseworker2, roles=[LEGAL])
+    assert _held(cast.caseworker2, case) == {"view_case"}  # change_case is still granted; legal does not carry it
+    services.user_set_roles(actor=cast.admin1, user=cast.caseworker2, roles=[LEGAL, ADMIN])
+    assert _held(cast.caseworker2, case) == {"view_case"}
+    access.case_share_with_legal(actor=cast.caseworker1, case=case)
+    assert _held(cast.caseworker2, case) == {"view_case", "download_evidence", "prepare_referral"}
+    access.case_grant_self(actor=_fresh(cast.admin1), case=case)
+    assert _held(cast.admin1, case) == {"view_case"}
+    root = _superuser("root-bits")
+    assert case_perms(_fresh(root), case_get_for(_fresh(root), reference=case.reference)) == set(CASE_PERMS)
+
+
+# --- The filter panel kept in process memory ------------------------------------------------------------------
+
+def _panel(html: str) -> str:
+    return re.search(r'<form method="post" action="/"[^>]*>(.*?)</form>', html, re.S).group(1)
+
+
+def test_the_panel_keeps_no_search_text_saved_search_or_tag_of_a_users_cases(cast):
+    from casework import searches
+
+    tag = tags.tag_create(actor=cast.admin1, name="Returned home")
+    tags.case_tag_add(actor=cast.caseworker1, case=cast.case, tag=tag)
+    searches.saved_search_create(actor=cast.caseworker1, name="Nysanbaev family", query="Нысанбаев", filters={"status": "active"})
+    first, second = sign_in(Client(), cast.caseworker1), sign_in(Client(), cast.caseworker2)
+    searched = first.post("/", {"q": "Нысанбаев", "status": "active"}, follow=True).content.decode()
+    assert 'value="Нысанбаев"' in _panel(searched) and "Nysanbaev family" in searched
+    reporters = first.post("/", {"search_in": "reporter", "status": "active"}, follow=True)
+    assert reporters.status_code == 200
+    others = _panel(second.get("/", {"status": "active"}).content.decode())
+    assert '<option value="active" selected>' in others and "Нысанбаев" not in others
+    assert 'value="reporter" selected' not in others
+    kept = "".join(list_filters._PANEL_HTML.values())
+    for private in ("Нысанбаев", "Nysanbaev", "DAL-", 'value="reporter" selected'):
+        assert private not in kept
+    assert f'<option value="{tag.pk}">Returned home</option>' in kept  # a tag's name is no one's: it is kept
+
+
+def test_a_refused_tag_and_a_retired_one_in_each_language(cast):
+    client = sign_in(Client(), cast.caseworker1)
+    assert client.get("/", {"tag": "999999"}).status_code == 400
+    assert not any("999999" in html for html in list_filters._PANEL_HTML.values())
+    tag = tags.tag_create(actor=cast.admin1, name="Detained")
+    tags.tag_retire(actor=cast.admin1, tag=tag)
+    for _ in range(2):
+        english = _panel(client.get("/", {"tag": tag.pk}, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+        russian = _panel(client.get("/", {"tag": tag.pk}, HTTP_ACCEPT_LANGUAGE="ru").content.decode())
+        assert f'<option value="{tag.pk}" selected>Detained (retired)</option>' in english and "выведена" not in english
+        assert f'<option value="{tag.pk}" selected>Detained (выведена)</option>' in russian and "retired" not in russian
+        assert "Статус" in russian and "Status" not in russian
+
+
+# --- Two threads at once --------------------------------------------------------------------------------------
+
+def _in_threads(*work):
+    """Run each callable in its own thread, started together; re-raise the first failure."""
+    barrier, failures = threading.Barrier(len(work)), []
+
+    def run(job):
+        try:
+            barrier.wait()
+            job()
+        except BaseException as error:  # noqa: BLE001  # handed to the test's thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_never_get_each_others_user_counts_session_or_panel(fresh_shapes):
+    from accounts import backends
+    from accounts.sessions import SessionStore
+    from cases.list_filters import CaseFilterForm
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    people = build_cast()
+    root = _superuser("root-threads", ADMIN)
+    notify(recipients=[root], kind=Kind.INTEGRITY_FAILED)
+    casework_services.follow_up_add(actor=people.caseworker1, case=people.case, what="Call", assignee=people.caseworker1, due=timezone.localdate())
+    backends.USER_WITH_ROLES._sql.clear()  # every compiled query is compiled by both threads at once
+    backends.PERMISSIONS_OF._sql.clear()
+
+    def worker(user, language, status):
+        expected = (attention_count(_fresh(user)), unread_count(_fresh(user)), roles_of(_fresh(user)), _fresh(user).get_all_permissions())
+        store = SessionStore()
+        store["who"] = user.username
+        store.save()
+
+        def job():
+            for _ in range(15):
+                loaded = _fresh(user)
+                assert loaded.pk == user.pk and SessionStore(store.session_key).load() == {"who": user.username}
+                assert (*nav_counts(loaded), roles_of(loaded), loaded.get_all_permissions()) == expected
+                with translation.override(language):
+                    form = CaseFilterForm({"status": status}, user=loaded)
+                    assert list_filters.filter_panel_fields(form) == render_to_string("cases/_filter_fields.html", {"form": form})
+        return job
+
+    _in_threads(worker(people.caseworker1, "en", "active"), worker(root, "ru", "closed"))
+    _in_threads(worker(people.legal1, "ru", "active"), worker(people.admin1, "en", "active"))
+
+
+# --- What may be compiled once --------------------------------------------------------------------------------
+
+def test_a_value_derived_from_a_placeholder_or_a_branch_on_one_is_refused_not_frozen(cast):
+    from casework.models import FollowUp
+    from common.compiled import PLACEHOLDER_DATE, PLACEHOLDER_INT, Compiled
+
+    # The week before `today` would be the week before the placeholder (1901) for every later caller.
+    week = Compiled(lambda *, today: FollowUp.objects.filter(due__lte=today, due__gt=today - datetime.timedelta(days=7)).values_list("pk"),
+                    today=PLACEHOLDER_DATE)
+    with pytest.raises(ValueError, match="depends on the values"):
+        week.rows(today=timezone.localdate())
+    # A branch on the value: the SQL of the placeholder's branch would be everyone's.
+    branch = Compiled(lambda *, user_id: User.objects.filter(pk=user_id, **({"is_active": True} if user_id % 2 else {})).values_list("pk"),
+                      user_id=PLACEHOLDER_INT)
+    with pytest.raises(ValueError, match="depends on the values"):
+        branch.rows(user_id=cast.caseworker1.pk)
+    same = Compiled(lambda *, today: FollowUp.objects.filter(due__lte=today).values_list("pk"), today=PLACEHOLDER_DATE)
+    assert same.rows(today=timezone.localdate()) == []
