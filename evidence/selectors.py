@@ -25,9 +25,11 @@ def files_listed_for(user, *, case) -> QuerySet[EvidenceFile]:
 def file_get_for(user, *, case, file_id, perm: str = "view_case") -> EvidenceFile:
     """One file of the case, or Http404 whether it is missing, of another case, or not this user's."""
     try:
-        return files_for(user, case=case, perm=perm).get(pk=file_id)
+        file = files_for(user, case=case, perm=perm).get(pk=file_id)
     except (EvidenceFile.DoesNotExist, ValueError):
         raise Http404("No such file.") from None
+    file.case = case  # the case the caller resolved (the filter matched its id): not fetched a second time
+    return file
 
 
 def custody_for(user, *, file: EvidenceFile) -> QuerySet[CustodyEvent]:
