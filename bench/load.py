@@ -9,7 +9,9 @@ case list (45%), case page (35%), event creation (10%) and file download (10%) a
 1,000 cases, for --seconds at each concurrency step. Before each step it drives /healthz alone, signed out, for
 a third of that time: the framework's floor on this machine (every middleware, no session, no work), so that each step's throughput
 is also printed as a ratio of it, a figure that travels between machines. Prints requests/s, the ratio,
-p50/p95/p99 latency, errors and PostgreSQL's connection count per step, then per view the server time,
+p50/p95/p99 latency, errors and PostgreSQL's connection count per step, the server's CPU time per request (gunicorn,
+nginx and the database's backends, from /proc: a figure that other work on the machine does not inflate) for the
+mix and the floor and their ratio, then per view the server time,
 queries and database time (from the Server-Timing header, ops/timing.py). Target: no error and a ratio of
 at least 0.08 at 16 users. Traffic goes only to loopback, every loop is bounded in time, and gunicorn and
 nginx are stopped at the end.
@@ -157,6 +159,49 @@ def run_step(port: int, users: list[str], concurrency: int, seconds: float, seen
             "p99": q[98] * 1000, "errors": errors[0], "views": views}
 
 
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children[int(fields[1])].append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def server_cpu_seconds(roots: dict[str, int], db: str) -> dict[tuple[str, int], float]:
+    """CPU time used so far by each process of gunicorn, nginx and this database's PostgreSQL backends (user +
+    system), by (component, pid): what requests cost the server, whatever else the machine is doing."""
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
+                          f"SELECT pid FROM pg_stat_activity WHERE datname='{db}'"], capture_output=True, text=True)
+    groups = {name: _descendants(root) for name, root in roots.items()}
+    groups["postgres"] = [int(p) for p in out.stdout.split() if p.strip().isdigit()]
+    used = {}
+    for name, pids in groups.items():
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[(name, pid)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return used
+
+
+def _per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    """ms of CPU per request by component; a process started since `before` counts from its start (the bench
+    keeps database connections open for its whole run, so none ends in between)."""
+    parts: dict[str, float] = defaultdict(float)
+    for (name, pid), seconds in after.items():
+        parts[name] += (seconds - before.get((name, pid), 0.0)) * 1000 / max(requests, 1)
+    return dict(parts)
+
+
 def pg_connections(db: str) -> int:
     out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
                           f"SELECT count(*) FROM pg_stat_activity WHERE datname='{db}'"], capture_output=True, text=True)
@@ -170,35 +215,45 @@ def print_views(views: dict[str, list[tuple[float, float, int]]]) -> None:
               f"{statistics.fmean(r[2] for r in rows):>7.1f} {statistics.fmean(r[1] for r in rows):>6.1f}")
 
 
-def start_web(db_url: str, folder: Path, procs, workers: int) -> int:
+def start_web(db_url: str, folder: Path, procs, workers: int) -> tuple[int, dict[str, int]]:
     """gunicorn (the README's command) on loopback and nginx in front of it with docs/deploy/nginx.conf; nginx's port."""
     from smoke import services
 
     upstream = f"127.0.0.1:{services.free_port()}"
     port = services.nginx(procs, folder / "nginx", upstream)
     env = {**os.environ, "DATABASE_URL": db_url, "DALIL_ALLOWED_HOSTS": "localhost", "DALIL_BEHIND_PROXY": "true",
-           "DALIL_CSRF_TRUSTED_ORIGINS": f"https://localhost:{port}", "DALIL_SERVER_TIMING": "true"}
+           "DALIL_CSRF_TRUSTED_ORIGINS": f"https://localhost:{port}", "DALIL_SERVER_TIMING": "true",
+           "DALIL_DB_CONN_MAX_AGE": "3600"}  # connections live through the run: each backend's CPU is counted whole
     gunicorn = procs.start("gunicorn", [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", str(workers), "--bind", upstream,
                                         "--log-level", "warning", "--timeout", "60"], env=env)
     services.wait_for_port(int(upstream.rsplit(":", 1)[1]), 60, gunicorn, "gunicorn")
-    return port
+    return port, {name: p.pid for name, p in procs.started if name in ("gunicorn", "nginx")}
 
 
-def drive(port: int, users: list[str], steps: list[int], seconds: float, db: str, workers: int) -> None:
+def drive(port: int, users: list[str], steps: list[int], seconds: float, db: str, workers: int, roots: dict[str, int]) -> None:
     seen = {u: discover(port, u) for u in users}
     print(f"gunicorn {workers} workers behind nginx (HTTPS) on :{port}; {len(users)} caseworkers, each sampling "
           f"{len(seen[users[0]][0])} of their cases and {len(seen[users[0]][1])} files")
     print(f"{'users':>5} {'requests':>8} {'req/s':>7} {'floor/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-          f"{'errors':>6} {'pg conns':>8}")
+          f"{'errors':>6} {'pg conns':>8} {'cpu ms/req':>10} {'floor cpu':>9} {'cpu ratio':>9}")
     views: dict[str, list] = defaultdict(list)
+    cpu_parts = []
     for step in steps:
+        before = server_cpu_seconds(roots, db)
         floor = run_step(port, users, step, seconds / 3, seen, floor=True)
+        middle = server_cpu_seconds(roots, db)
         r = run_step(port, users, step, seconds, seen)
+        after = server_cpu_seconds(roots, db)
+        floor_parts, mix_parts = _per_request(before, middle, floor["requests"]), _per_request(middle, after, r["requests"])
+        floor_cpu, mix_cpu = sum(floor_parts.values()), sum(mix_parts.values())
+        cpu_parts.append((step, mix_parts))
         for view, rows in [*r["views"].items(), *floor["views"].items()]:
             views[view] += rows
         print(f"{step:>5} {r['requests']:>8} {r['rps']:>7.1f} {floor['rps']:>7.1f} {r['rps'] / floor['rps']:>6.3f} "
-              f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors'] + floor['errors']:>6} {pg_connections(db):>8}",
-              flush=True)
+              f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} {r['errors'] + floor['errors']:>6} {pg_connections(db):>8} "
+              f"{mix_cpu:>10.1f} {floor_cpu:>9.2f} {floor_cpu / mix_cpu:>9.3f}", flush=True)
+    for step, parts in cpu_parts:
+        print(f"server CPU per mix request at {step} users: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in parts.items()))
     print_views(views)
 
 
@@ -223,8 +278,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="dalil-load-"))
     procs = services.Processes(folder)
     try:
-        port = start_web(db_url, folder, procs, args.workers)
-        drive(port, users, [int(s) for s in args.steps.split(",")], args.seconds, args.db, args.workers)
+        port, roots = start_web(db_url, folder, procs, args.workers)
+        drive(port, users, [int(s) for s in args.steps.split(",")], args.seconds, args.db, args.workers, roots)
     finally:
         procs.stop()
 

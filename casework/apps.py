@@ -19,7 +19,8 @@ class CaseworkConfig(AppConfig):
 
         list_hooks.register()
         # The case page's review badge and tags, read in the case view (cases.sections).
-        case_section_register("review", lambda user, case: reviews_for(user, case=case).first())
+        # The badge shows the newest review's state and reviewer only: the page has the case already.
+        case_section_register("review", lambda user, case: reviews_for(user, case=case).select_related(None).select_related("reviewer").first())
         case_section_register("tags", tags_of_case_for)
         # The admins' access page counts the follow-ups a revoked grant left without an assignee, with a link to reassign.
         access_section_register("follow_ups", flagged_summary)

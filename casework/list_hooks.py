@@ -4,6 +4,7 @@ row's tags with the counts by tag, and the user's saved searches. Registered in 
 from __future__ import annotations
 
 from django import forms
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
@@ -31,15 +32,16 @@ def _tags_aside(request, cases, page_cases) -> str:
     for case in page_cases:
         case.list_badges = [(tag.name, f"tag tag-{tag.colour}") for tag in by_case.get(case.pk, [])]
     counts = tag_selectors.tag_counts(cases)
-    return render_to_string("casework/_tag_counts.html", {"counts": counts}, request=request) if counts else ""
+    return render_to_string("casework/_tag_counts.html", {"counts": counts}) if counts else ""
 
 
 def _searches_aside(request, cases, page_cases) -> str:
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"searches": search_selectors.saved_searches_for(request.user), "current": query.urlencode(),
-               "sharing": searches.sharing_choices(request.user), "name_warning": searches.NAME_WARNING}
-    return render_to_string("casework/_saved_searches.html", context, request=request)
+    # Rendered without the request: the page's context processors have run once already.
+    context = {"searches": search_selectors.saved_searches_for(request.user), "current": query.urlencode(), "user": request.user,
+               "sharing": searches.sharing_choices(request.user), "name_warning": searches.NAME_WARNING, "csrf_token": get_token(request)}
+    return render_to_string("casework/_saved_searches.html", context)
 
 
 def register() -> None:

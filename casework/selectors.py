@@ -102,24 +102,30 @@ def _nav_counts_query(*, user, today):
     )
 
 
-def _nav_counts_built(*, user_id, today, like):
-    # The query is built for a stand-in of the user holding a placeholder id and the real user's roles and
-    # permissions, which decide its shape (see nav_counts).
-    stand_in = get_user_model()(pk=user_id, is_active=like.is_active, is_superuser=like.is_superuser)
+def _nav_counts_built(*, user_id, today, shape):
+    # Built for a stand-in holding a placeholder id and nothing of a real user but the shape (see nav_counts):
+    # what is kept per shape must not keep the first request, its user or what they posted (a searched name).
+    from casework.notifications import INTAKE_PERMISSION
+
+    is_superuser, roles, intake = shape
+    stand_in = get_user_model()(pk=user_id, is_active=True, is_superuser=is_superuser)
     stand_in._state.adding = False
-    stand_in._dalil_roles, stand_in._perm_cache = roles_of(like), like.get_all_permissions()
+    stand_in._dalil_roles, stand_in._perm_cache = set(roles), ({INTAKE_PERMISSION} if intake else set())
     return _nav_counts_query(user=stand_in, today=today)
 
 
 def nav_counts(user) -> tuple[int, int]:
     """(follow-ups overdue or due today, unread notifications) for the navigation bar of every page: the two
-    counts of attention_count and notifications.unread_count, in one round trip, compiled once per shape."""
+    counts of attention_count and notifications.unread_count, in one round trip, compiled once per shape:
+    what of the user decides the query (the superuser flag, the roles, intake triage), nothing else."""
     from casework.notifications import INTAKE_PERMISSION
 
     if not user.is_active:
         return (0, 0)
-    shape = (user.is_superuser, frozenset(roles_of(user)), user.has_perm(INTAKE_PERMISSION))
-    query = _NAV_COUNTS.setdefault(shape, Compiled(functools.partial(_nav_counts_built, like=user), user_id=PLACEHOLDER_INT, today=PLACEHOLDER_DATE))
+    shape = (bool(user.is_superuser), frozenset(roles_of(user)), user.has_perm(INTAKE_PERMISSION))
+    query = _NAV_COUNTS.get(shape)
+    if query is None:
+        query = _NAV_COUNTS.setdefault(shape, Compiled(functools.partial(_nav_counts_built, shape=shape), user_id=PLACEHOLDER_INT, today=PLACEHOLDER_DATE))
     rows = query.rows(user_id=user.pk, today=timezone.localdate())
     return rows[0] if rows else (0, 0)
 

@@ -40,23 +40,19 @@ def tags_of_case_for(user, case) -> list[Tag]:
 
 
 def tags_for_cases(user, cases: list) -> dict:
-    """{case pk: [tags]} for a page of cases, each tag opened once; only cases the user may see."""
+    """{case pk: [tags]} for a page of cases, in one query; only cases the user may see."""
     visible = cases_for(user).filter(pk__in=[c.pk for c in cases])
-    rows = list(CaseTag.objects.filter(case__in=visible).values_list("case_id", "tag_id"))
-    tags = {t.pk: t for t in Tag.objects.filter(pk__in={tag_id for _c, tag_id in rows})}
     found = defaultdict(list)
-    for case_id, tag_id in rows:
-        found[case_id].append(tags[tag_id])
+    for case_tag in CaseTag.objects.filter(case__in=visible).select_related("tag"):
+        found[case_tag.case_id].append(case_tag.tag)
     return {case_id: _by_name(found_tags) for case_id, found_tags in found.items()}
 
 
 def tag_counts(cases: QuerySet) -> list[tuple[Tag, int]]:
-    """How many of `cases` (the case list, already scoped to its user) carry each tag, most first. Every tag:
-    these are the user's own cases, not statistics."""
-    rows = CaseTag.objects.filter(case__in=cases)
-    counted = dict(rows.values_list("tag_id").annotate(n=Count("case", distinct=True)).order_by())
-    tags = Tag.objects.filter(pk__in=counted)
-    return sorted(((t, counted[t.pk]) for t in tags), key=lambda pair: (-pair[1], pair[0].name.casefold()))
+    """How many of `cases` (the case list, already scoped to its user) carry each tag, most first, in one query.
+    Every tag: these are the user's own cases, not statistics."""
+    tags = Tag.objects.filter(case_tags__case__in=cases).annotate(n=Count("case_tags__case", distinct=True))
+    return sorted(((t, t.n) for t in tags), key=lambda pair: (-pair[1], pair[0].name.casefold()))
 
 
 def safe_case_tags(cases: QuerySet) -> QuerySet[CaseTag]:

@@ -45,6 +45,12 @@ class Compiled:
                 if not found:
                     raise ValueError(f"placeholder {name!r} does not reach the compiled SQL: the query cannot be compiled once")
                 slots[name] = found
+            # Built again with other values, it must differ only where the placeholders were: a value derived
+            # from one (today - 7 days) or a branch on one would otherwise be frozen into the SQL for everyone.
+            others = {name: _another(value) for name, value in self.placeholders.items()}
+            other_sql, other_params = self.build(**others).query.get_compiler(alias).as_sql()
+            if other_sql != sql or list(other_params) != self._params(params, slots, others):
+                raise ValueError("the query's SQL or a value other than its placeholders depends on the values: it cannot be compiled once")
             self._sql[key] = (sql, list(params), slots, qs)
         return self._sql[key]
 
@@ -77,6 +83,14 @@ def _adapters(alias: str, value) -> list:
     if isinstance(value, datetime.date):
         return [_same_value, ops.adapt_datefield_value]
     return [_same_value]
+
+
+def _another(value):
+    if isinstance(value, datetime.datetime):
+        return value + datetime.timedelta(days=1, microseconds=1)
+    if isinstance(value, datetime.date):
+        return value + datetime.timedelta(days=1)
+    return value + ("\x1e" if isinstance(value, str) else 1)
 
 
 def _same_value(value):

@@ -9,8 +9,8 @@ class EvidenceConfig(AppConfig):
         from cases.sections import case_section_register
         from keys.rotation import register_rewrapper
 
-        from evidence.selectors import files_for
+        from evidence.selectors import files_listed_for
         from evidence.services import evidence_rewrapper
 
         register_rewrapper(evidence_rewrapper)
-        case_section_register("files", lambda user, case: list(files_for(user, case=case)))
+        case_section_register("files", lambda user, case: list(files_listed_for(user, case=case)))

@@ -17,12 +17,19 @@ def files_for(user, *, case, perm: str = "view_case") -> QuerySet[EvidenceFile]:
     )
 
 
+def files_listed_for(user, *, case) -> QuerySet[EvidenceFile]:
+    """The files of a case as its page lists them (name, type, size, receipt, state): no related rows."""
+    return EvidenceFile.objects.filter(case_rows_filter(user, case)).order_by("-received_at")
+
+
 def file_get_for(user, *, case, file_id, perm: str = "view_case") -> EvidenceFile:
     """One file of the case, or Http404 whether it is missing, of another case, or not this user's."""
     try:
-        return files_for(user, case=case, perm=perm).get(pk=file_id)
+        file = files_for(user, case=case, perm=perm).get(pk=file_id)
     except (EvidenceFile.DoesNotExist, ValueError):
         raise Http404("No such file.") from None
+    file.case = case  # the case the caller resolved (the filter matched its id): not fetched a second time
+    return file
 
 
 def custody_for(user, *, file: EvidenceFile) -> QuerySet[CustodyEvent]:

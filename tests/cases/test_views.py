@@ -96,14 +96,20 @@ def test_case_list_rejects_unknown_filter_values(caseworker_client, case):
     assert case.reference not in response.content.decode()
 
 
-def test_case_list_pages_by_fifty(caseworker_client, caseworker):
-    for n in range(51):
+def test_case_list_pages_by_twenty_five(caseworker_client, caseworker):
+    for n in range(26):
         make_case(actor=caseworker, name_latin=f"Person {n}", name_cyrillic="")
     first = caseworker_client.get(url("list"))
-    assert len(first.context["page"].object_list) == 50
+    assert len(first.context["page"].object_list) == 25
     assert "page=2" in first.content.decode()
     second = caseworker_client.get(url("list"), {"page": 2})
     assert len(second.context["page"].object_list) == 1
+    # The total rides on the page's rows; a page past the end or not a number still answers with a real page.
+    assert first.context["page"].paginator.count == second.context["page"].paginator.count == 26
+    assert "26 cases" in first.content.decode()
+    assert caseworker_client.get(url("list"), {"page": 9}).context["page"].number == 2
+    assert caseworker_client.get(url("list"), {"page": "x"}).context["page"].number == 1
+    assert caseworker_client.get(url("list"), {"page": -3}).context["page"].number == 1
 
 
 # --- The case page ---------------------------------------------------------------

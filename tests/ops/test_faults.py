@@ -19,7 +19,10 @@ def test_the_next_request_succeeds_after_postgresql_drops_every_connection(postg
     assert _ready(live_server.url)["checks"]["database"] is True
 
     # What a restart does to every open session of this database, done without stopping the
-    # server that other processes share: terminate every backend connected to it but our own.
+    # server that other processes share: terminate every backend connected to it but our own. The test's
+    # own connection is open too, so there is always one to terminate, whether or not the server's
+    # connection is in pg_stat_activity yet.
+    connections["default"].ensure_connection()
     killer = connections.create_connection("default")
     try:
         with killer.cursor() as cursor:
