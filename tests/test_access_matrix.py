@@ -12,12 +12,11 @@ MATRIX fails the test with the line to add. Each visitor uses a fresh client:
 
 To add a view: add `"namespace:name": <helper>(...)` below. Helpers take `kwargs`, a
 function of the fixture namespace `m` (m.case, m.event, m.source, m.contact, m.spare,
-m.file_id...) returning the URL kwargs, and the expected status per visitor. ANY skips a
+m.file...) returning the URL kwargs, and the expected status per visitor. ANY skips a
 visitor (use it only for a visitor whose result depends on data this test cannot build).
 """
 
 import datetime
-import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -73,14 +72,6 @@ def api(kwargs=None, method="get"):
     return entry(kwargs, method, **{v: API_DENIED for v in VISITORS})
 
 
-def unknown_object(kwargs, method="get"):
-    """An object this test cannot build (another app's file, referral...): a made-up id.
-
-    Everyone signed in gets 404; anonymous goes to the login page.
-    """
-    return signed_in(kwargs, status=404, method=method)
-
-
 def real_object(kwargs, method="get"):
     """A real object of the case (not this visitor's unless on the team): the team gets an answer, others 404."""
     team = {200, 302, 400, 404, 409}  # the state of a draft decides which; the others' 404 is what counts
@@ -119,7 +110,8 @@ MATRIX = {
     "accounts:2fa_totp": signed_in(caseworker=302, outsider=302),
     "accounts:2fa_backup_codes": signed_in(caseworker=302, outsider=302),
     "accounts:2fa_security_key": signed_in(caseworker=302, outsider=302),
-    "accounts:2fa_remove": signed_in(kwargs=lambda m: {"kind": "totp", "pk": 999999}, method="post", status=404, caseworker=302, outsider=302),
+    # Another user's real authenticator: nobody removes it but its owner.
+    "accounts:2fa_remove": signed_in(kwargs=lambda m: {"kind": "totp", "pk": m.others_device.pk}, method="post", status=404, caseworker=302, outsider=302),
     # django-otp-webauthn's JSON endpoints: they answer JSON errors, never a case.
     "otp_webauthn:credential-registration-begin": entry(
         method="post", anonymous={401, 403}, caseworker=403, legal={200, 403}, admin={200, 403}, outsider=403
@@ -139,7 +131,8 @@ MATRIX = {
     "manage:user_invite": admin_only(),
     "manage:user_detail": admin_only(kwargs=lambda m: {"pk": m.spare.pk}),
     "manage:user_enrolment_link": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post"),
-    "manage:role_change_decide": admin_only(kwargs=lambda m: {"pk": m.spare.pk, "request_id": 999999}, method="post", status=404),
+    # A real request, of another user than the one in the address: 404 even for the admin.
+    "manage:role_change_decide": admin_only(kwargs=lambda m: {"pk": m.spare.pk, "request_id": m.role_request.pk}, method="post", status=404),
     "manage:user_factors_reset": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_roles": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=200),  # the confirmation step
@@ -181,7 +174,8 @@ MATRIX = {
     # --- referrals (ref)
     "referrals:assessment": case_page(),
     "referrals:assessment_item": case_page(ref_and(code=lambda m: "no-such-item"), caseworker=404, legal=404),
-    "referrals:assessment_link_remove": case_page(ref_and(link_id=lambda m: m.any_id), method="post", caseworker=404, legal=404),
+    # A real supporting link of the outsider's case, under this case's address: 404 for everyone.
+    "referrals:assessment_link_remove": case_page(ref_and(link_id=lambda m: m.others_link.pk), method="post", caseworker=404, legal=404),
     "referrals:review_request": case_edit(),
     "referrals:list": case_page(),
     "referrals:create": case_page(),
@@ -230,8 +224,8 @@ MATRIX = {
     "api:person-list": api(),
     "api:person-detail": api(lambda m: {"person_id": m.case.person.pk}),
     "api:file-list": api(REF),
-    "api:file-detail": api(ref_and(file_id=lambda m: m.any_id)),
-    "api:file-custody": api(ref_and(file_id=lambda m: m.any_id)),
+    "api:file-detail": api(ref_and(file_id=lambda m: m.file.pk)),
+    "api:file-custody": api(ref_and(file_id=lambda m: m.file.pk)),
     "api:audit-consistency": api(),
     # --- audit (audit): the log is for admins; a case's history follows the case's scope
     "audit:log": admin_only(caseworker=404, legal=404, outsider=404),
@@ -392,7 +386,21 @@ def _tag_and_search(cast) -> dict:
     tag = tag_create(actor=cast.admin1, name="Matrix tag")
     case_tag_add(actor=cast.caseworker1, case=cast.case, tag=tag)
     search = saved_search_create(actor=cast.caseworker1, name="Matrix search", query=cast.case.person.name_latin, filters={"status": "intake"})
-    return {"tag": tag, "search": search}
+    return {"tag": tag, "search": search, **_of_others(cast)}
+
+
+def _of_others(cast) -> dict:
+    """Real objects no visitor of the matrix owns: a second admin's authenticator, a supporting link of the
+    outsider's case in the assessment of a legal user it is shared with."""
+    from cases import access, services
+    from referrals.services import assessment_link_add
+    from tests.cast import enrol_totp
+
+    legal2 = make_user("legal2", LEGAL, password=None)
+    access.case_share_with_legal(actor=cast.outsider, case=cast.other_case, user=legal2)
+    event = services.event_add(actor=cast.outsider, case=cast.other_case, data={"type": "detention", "date_precision": "unknown"})
+    link = assessment_link_add(actor=legal2, case=cast.other_case, code="element:act", strength="strong", event=event)
+    return {"others_device": enrol_totp(make_user("admin3", ADMIN, password=None)), "others_link": link}
 
 
 @pytest.fixture
@@ -407,8 +415,6 @@ def m(cast, django_capture_on_commit_callbacks):
         event=event,
         source=source,
         spare=make_user("spare", CASEWORKER, password=None),
-        file_id=uuid.uuid4(),
-        any_id=uuid.uuid4(),
         **_real_objects(cast, django_capture_on_commit_callbacks),
     )
 
