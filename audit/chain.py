@@ -85,9 +85,9 @@ def mac_function(key: bytes):
     keyed = hmac.new(key, digestmod=sha256)
 
     def mac(previous: bytes, content: bytes) -> bytes:
-        h = keyed.copy()
-        h.update(previous + content)
-        return h.digest()
+        hasher = keyed.copy()
+        hasher.update(previous + content)
+        return hasher.digest()
 
     return mac
 
@@ -197,8 +197,8 @@ def rows(*, start: int = 0, using: str = "default", chunk: int = 20_000) -> Iter
             "case_ref", "ip", "user_agent", "fields", "data",
         )
     )
-    for r in qs.iterator(chunk_size=chunk):
-        yield r[0], r[1], r[2], canonical(r[1], format_at(r[3]), *r[4:])
+    for row in qs.iterator(chunk_size=chunk):
+        yield row[0], row[1], row[2], canonical(row[1], format_at(row[3]), *row[4:])
 
 
 # --- verification --------------------------------------------------------------------------
@@ -259,11 +259,11 @@ def verify(
         leaf = sha256(b"\x00" + content).digest()
         stack.append(leaf)
         expected += 1
-        n = expected - start  # the compact range of the leaves read here (the whole tree when start is 0)
-        while not n & 1:
+        read_count = expected - start  # the compact range of the leaves read here (the whole tree when start is 0)
+        while not read_count & 1:
             right = stack.pop()
             stack[-1] = sha256(b"\x01" + stack[-1] + right).digest()
-            n >>= 1
+            read_count >>= 1
         if expected == next_size:
             tree.size = expected
             roots_at[expected] = tree.root()

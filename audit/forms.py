@@ -23,11 +23,11 @@ class AuditFilterForm(forms.Form):
         return data
 
     def filters(self) -> dict:
-        d = self.cleaned_data
+        data = self.cleaned_data
         return {
-            "username": d.get("user") or "",
-            "action": d.get("action") or "",
-            "case_ref": d.get("case") or "",
-            "date_from": d.get("date_from"),
-            "date_to": d.get("date_to"),
+            "username": data.get("user") or "",
+            "action": data.get("action") or "",
+            "case_ref": data.get("case") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
         }

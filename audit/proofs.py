@@ -584,7 +584,7 @@ def _check_timestamps(report: Report, stamps: list, checkpoint: Checkpoint | Non
     if not stamps:
         report.notes.append("the package carries no RFC 3161 time-stamps")
     stamped = set()
-    for i, stamp in enumerate(stamps if isinstance(stamps, list) else []):
+    for position, stamp in enumerate(stamps if isinstance(stamps, list) else []):
         try:
             message = str(stamp["message"])
             when, who = check_timestamp(message.encode("utf-8"), unb64(stamp["response"]), roots)
@@ -595,7 +595,7 @@ def _check_timestamps(report: Report, stamps: list, checkpoint: Checkpoint | Non
                 continue
             batch = _intake_batch(message, checkpoint) if checkpoint else {}
         except (ProofError, KeyError, TypeError, ValueError) as exc:
-            report.failed.append(f"time-stamp {i + 1}: {exc}")
+            report.failed.append(f"time-stamp {position + 1}: {exc}")
             continue
         for number, event in intakes.items():
             if event is None or event["seq"] not in batch:

@@ -53,12 +53,12 @@ def _jsonable(filters: dict) -> dict:
 def _export_rows(qs):
     from audit import chain
 
-    for e in qs.iterator(chunk_size=2000):
-        content = chain.canonical_of(e)
+    for event in qs.iterator(chunk_size=2000):
+        content = chain.canonical_of(event)
         yield {
-            "seq": e.seq, "at": chain.format_at(e.at), "actor_id": e.actor_id, "actor_label": e.actor_label,
-            "action": e.action, "target_type": e.target_type, "target_id": e.target_id, "case_ref": e.case_ref,
-            "ip": e.ip, "user_agent": e.user_agent, "fields": e.fields, "data": e.data, "mac": e.mac,
+            "seq": event.seq, "at": chain.format_at(event.at), "actor_id": event.actor_id, "actor_label": event.actor_label,
+            "action": event.action, "target_type": event.target_type, "target_id": event.target_id, "case_ref": event.case_ref,
+            "ip": event.ip, "user_agent": event.user_agent, "fields": event.fields, "data": event.data, "mac": event.mac,
             "leaf_hash": leaf_hash(content).hex(),
         }
 

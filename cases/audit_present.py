@@ -71,20 +71,20 @@ class _Reader:
             return _link(ref, reverse("cases:detail", kwargs={"reference": ref}))
         return _link(ref, reverse("manage:case_access", kwargs={"reference": ref}) if self.manage_access else None)
 
-    def target(self, e, *, capital: bool = False) -> SafeString:
-        if e.target_type == "accounts.user":
-            return self.user(None, int(e.target_id) if str(e.target_id).isdigit() else None)
-        if e.target_type == "cases.case":
-            return self.case(e.case_ref)
-        word, url_name = KINDS.get(e.target_type, (A_RECORD, None))
+    def target(self, event, *, capital: bool = False) -> SafeString:
+        if event.target_type == "accounts.user":
+            return self.user(None, int(event.target_id) if str(event.target_id).isdigit() else None)
+        if event.target_type == "cases.case":
+            return self.case(event.case_ref)
+        word, url_name = KINDS.get(event.target_type, (A_RECORD, None))
         url = None
-        if url_name and e.case_ref in self.visible:
+        if url_name and event.case_ref in self.visible:
             if url_name == "evidence:detail":
-                url = reverse(url_name, kwargs={"reference": e.case_ref, "file_id": e.target_id})
+                url = reverse(url_name, kwargs={"reference": event.case_ref, "file_id": event.target_id})
             elif url_name == "cases:detail":
-                url = reverse(url_name, kwargs={"reference": e.case_ref}) + f"#event-{e.target_id}"
+                url = reverse(url_name, kwargs={"reference": event.case_ref}) + f"#event-{event.target_id}"
             else:
-                url = reverse(url_name, kwargs={"referral_id": e.target_id})
+                url = reverse(url_name, kwargs={"referral_id": event.target_id})
         return _link(capfirst(_(word)) if capital else _(word), url)
 
 
@@ -97,22 +97,22 @@ def _verbose(models: list, name: str) -> str:
     return name
 
 
-def _field_names(e) -> list[str]:
+def _field_names(event) -> list[str]:
     """Changed fields by their names on the page; a case's person's fields are looked up on the person."""
     models = []
-    for label in (e.target_type, "cases.person"):
+    for label in (event.target_type, "cases.person"):
         try:
             models.append(apps.get_model(label))
         except (LookupError, ValueError):
             continue
-    return [_verbose(models, name.removeprefix("person.")) for name in e.fields or []]
+    return [_verbose(models, name.removeprefix("person.")) for name in event.fields or []]
 
 
-def _details(e) -> str:
+def _details(event) -> str:
     parts = []
-    if names := _field_names(e):
+    if names := _field_names(event):
         parts.append(_("changed: %(fields)s") % {"fields": ", ".join(names)})
-    data = e.data if isinstance(e.data, dict) else {}
+    data = event.data if isinstance(event.data, dict) else {}
     if perms := data.get("perms"):
         parts.append(_("rights: %(perms)s") % {"perms": ", ".join(_(PERM_WORDS.get(p, p)) for p in perms)})
     if data.get("group"):
@@ -126,13 +126,13 @@ def rows(reader, events) -> list[Row]:
         return []
     who = _Reader(reader, events)
     out = []
-    for e in events:
-        data = e.data if isinstance(e.data, dict) else {}
-        actor = who.user(e.actor_label, e.actor_id) if e.actor_id else conditional_escape(_("Dalil") if e.actor_label.startswith("system") else e.actor_label)
-        sentence = str(sentence_for(e.action))
-        parts = {"actor": actor, "case": who.case(e.case_ref), "target": who.target(e, capital=sentence.startswith("%(target)s")),
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        actor = who.user(event.actor_label, event.actor_id) if event.actor_id else conditional_escape(_("Dalil") if event.actor_label.startswith("system") else event.actor_label)
+        sentence = str(sentence_for(event.action))
+        parts = {"actor": actor, "case": who.case(event.case_ref), "target": who.target(event, capital=sentence.startswith("%(target)s")),
                  "user": who.user(data.get("user")) if data.get("user") else conditional_escape(_("all legal staff") if data.get("group") else _("someone"))}
-        out.append(Row(e, mark_safe(conditional_escape(sentence) % parts), _details(e)))  # nosec B308, B703  # the sentence and every part were escaped just above
+        out.append(Row(event, mark_safe(conditional_escape(sentence) % parts), _details(event)))  # nosec B308, B703  # the sentence and every part were escaped just above
     return out
 
 

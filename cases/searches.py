@@ -49,7 +49,7 @@ def search_load(request, search_id: str) -> dict | None:
     if not isinstance(stored, dict):
         return None
     try:
-        q = open_text(stored.get("q", ""), model_label=LABEL, field_name=FIELD, pk=_pk(request, search_id))
+        query = open_text(stored.get("q", ""), model_label=LABEL, field_name=FIELD, pk=_pk(request, search_id))
     except (ProtectedValueError, ValueError):
         return None
-    return {**{k: stored.get(k, "") for k in plain_filters()}, "q": q}
+    return {**{k: stored.get(k, "") for k in plain_filters()}, "q": query}

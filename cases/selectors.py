@@ -47,24 +47,24 @@ def _scope_sql() -> dict[str, str]:
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
 
-    def t(model) -> str:
+    def table(model) -> str:
         return connection.ops.quote_name(model._meta.db_table)
 
-    user_groups = t(get_user_model().groups.through)
+    user_groups = table(get_user_model().groups.through)
     return {
         "role": (
-            f"EXISTS (SELECT 1 FROM {t(Permission)} p INNER JOIN {t(ContentType)} ct ON p.content_type_id = ct.id"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
-            f" INNER JOIN {t(Permission.group_set.through)} gp ON gp.permission_id = p.id"
+            f"EXISTS (SELECT 1 FROM {table(Permission)} p INNER JOIN {table(ContentType)} ct ON p.content_type_id = ct.id"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
+            f" INNER JOIN {table(Permission.group_set.through)} gp ON gp.permission_id = p.id"
             f" INNER JOIN {user_groups} ug ON ug.group_id = gp.group_id"
             " WHERE p.codename = %s AND ct.app_label = 'cases' AND ct.model = 'case' AND ug.user_id = %s)"
         ),
         "grants": (
-            f"SELECT g.content_object_id FROM {t(CaseUserObjectPermission)} g"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
-            f" INNER JOIN {t(Permission)} p ON g.permission_id = p.id WHERE p.codename = %s AND g.user_id = %s"
+            f"SELECT g.content_object_id FROM {table(CaseUserObjectPermission)} g"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
+            f" INNER JOIN {table(Permission)} p ON g.permission_id = p.id WHERE p.codename = %s AND g.user_id = %s"
             " UNION "
-            f"SELECT g.content_object_id FROM {t(CaseGroupObjectPermission)} g"
-            f" INNER JOIN {t(Permission)} p ON g.permission_id = p.id"
-            f" INNER JOIN {t(Case)} c ON c.id = g.content_object_id"
+            f"SELECT g.content_object_id FROM {table(CaseGroupObjectPermission)} g"
+            f" INNER JOIN {table(Permission)} p ON g.permission_id = p.id"
+            f" INNER JOIN {table(Case)} c ON c.id = g.content_object_id"
             f" INNER JOIN {user_groups} ug ON ug.group_id = g.group_id"
             " WHERE p.codename = %s AND ug.user_id = %s AND c.is_sensitive = %s"
         ),
@@ -73,17 +73,17 @@ def _scope_sql() -> dict[str, str]:
         # a case that is not sensitive; and which of them the user's roles carry. Three subqueries in all,
         # where one EXISTS per permission and rule made PostgreSQL spend milliseconds planning.
         "held_bits": (
-            f"(SELECT COALESCE(SUM(DISTINCT {_BITS}), 0) FROM {t(CaseUserObjectPermission)} g"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
-            f" INNER JOIN {t(Permission)} p ON g.permission_id = p.id WHERE g.user_id = %s AND g.content_object_id = {t(Case)}.id)"
-            f" | (SELECT COALESCE(SUM(DISTINCT {_BITS}), 0) FROM {t(CaseGroupObjectPermission)} g"
-            f" INNER JOIN {t(Permission)} p ON g.permission_id = p.id"
+            f"(SELECT COALESCE(SUM(DISTINCT {_BITS}), 0) FROM {table(CaseUserObjectPermission)} g"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
+            f" INNER JOIN {table(Permission)} p ON g.permission_id = p.id WHERE g.user_id = %s AND g.content_object_id = {table(Case)}.id)"
+            f" | (SELECT COALESCE(SUM(DISTINCT {_BITS}), 0) FROM {table(CaseGroupObjectPermission)} g"
+            f" INNER JOIN {table(Permission)} p ON g.permission_id = p.id"
             f" INNER JOIN {user_groups} ug ON ug.group_id = g.group_id"
-            f" WHERE ug.user_id = %s AND g.content_object_id = {t(Case)}.id AND {t(Case)}.is_sensitive = %s)"
+            f" WHERE ug.user_id = %s AND g.content_object_id = {table(Case)}.id AND {table(Case)}.is_sensitive = %s)"
         ),
         "role_bits": (
-            f"(SELECT COALESCE(SUM(DISTINCT {_BITS}), 0) FROM {t(Permission)} p"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
-            f" INNER JOIN {t(ContentType)} ct ON p.content_type_id = ct.id"
-            f" INNER JOIN {t(Permission.group_set.through)} gp ON gp.permission_id = p.id"
+            f"(SELECT COALESCE(SUM(DISTINCT {_BITS}), 0) FROM {table(Permission)} p"  # nosec B608  # table names from model metadata, quoted by quote_name; values are parameters
+            f" INNER JOIN {table(ContentType)} ct ON p.content_type_id = ct.id"
+            f" INNER JOIN {table(Permission.group_set.through)} gp ON gp.permission_id = p.id"
             f" INNER JOIN {user_groups} ug ON ug.group_id = gp.group_id"
             " WHERE ct.app_label = 'cases' AND ct.model = 'case' AND ug.user_id = %s)"
         ),
@@ -218,11 +218,11 @@ def _search_q(query: str, *, reporters: bool = False) -> Q:
 
     Names and dates are encrypted, so they are found through the keyed blind index, never compared in SQL.
     """
-    q = Q(reference__icontains=query)
+    condition = Q(reference__icontains=query)
     person_ids = blind_index.person_ids_matching(query, reporters=reporters)
     if person_ids:
-        q |= Q(person_id__in=person_ids)
-    return q
+        condition |= Q(person_id__in=person_ids)
+    return condition
 
 
 def events_for(user, *, case: Case) -> QuerySet[Event]:

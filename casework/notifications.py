@@ -91,17 +91,17 @@ def _words(kind: str) -> str:
     }.get(kind, _("Something changed"))
 
 
-def _url(n: Notification) -> str:
-    ref = n.case.reference if n.case_id else ""
-    if n.kind == Kind.MENTION:
-        return reverse("casework:case_notes", kwargs={"reference": ref}) + f"#note-{n.object_id}"
-    if n.kind in (Kind.REVIEW_REQUESTED, Kind.REVIEW_APPROVED, Kind.REVIEW_RETURNED):
+def _url(notification: Notification) -> str:
+    ref = notification.case.reference if notification.case_id else ""
+    if notification.kind == Kind.MENTION:
+        return reverse("casework:case_notes", kwargs={"reference": ref}) + f"#note-{notification.object_id}"
+    if notification.kind in (Kind.REVIEW_REQUESTED, Kind.REVIEW_APPROVED, Kind.REVIEW_RETURNED):
         return reverse("casework:case_reviews", kwargs={"reference": ref})
-    if n.kind in (Kind.FOLLOW_UP_DUE, Kind.FOLLOW_UP_OVERDUE):
+    if notification.kind in (Kind.FOLLOW_UP_DUE, Kind.FOLLOW_UP_OVERDUE):
         return reverse("casework:case_follow_ups", kwargs={"reference": ref})
-    if n.kind == Kind.INTAKE_NEW:
+    if notification.kind == Kind.INTAKE_NEW:
         return reverse("intake:queue")
-    if n.kind == Kind.INTEGRITY_FAILED:
+    if notification.kind == Kind.INTEGRITY_FAILED:
         return reverse("audit:log") + "?action=evidence.integrity.failed"
     return reverse("cases:detail", kwargs={"reference": ref}) if ref else reverse("casework:notifications")
 
@@ -109,11 +109,11 @@ def _url(n: Notification) -> str:
 def shown_for(user, *, limit: int = 100) -> list[Shown]:
     """The user's visible notifications, newest first, with their words written now."""
     out = []
-    for n in notifications_for(user).select_related("case", "actor").only(
+    for notification in notifications_for(user).select_related("case", "actor").only(
         "id", "kind", "object_id", "created_at", "read_at", "case__id", "case__reference", "actor__username"
     )[:limit]:
-        words = _words(n.kind) % {"actor": n.actor.get_username() if n.actor_id else _("Someone"), "case": n.case.reference if n.case_id else ""}
-        out.append(Shown(n, words, _url(n)))
+        words = _words(notification.kind) % {"actor": notification.actor.get_username() if notification.actor_id else _("Someone"), "case": notification.case.reference if notification.case_id else ""}
+        out.append(Shown(notification, words, _url(notification)))
     return out
 
 

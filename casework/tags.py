@@ -57,8 +57,8 @@ def tag_update(*, actor, tag: Tag, **data) -> list[str]:
     if "name" in data:
         data["name"] = _check_name(data["name"], other_than=tag)
     changed = [f for f in TAG_FIELDS if f in data and getattr(tag, f) != data[f]]
-    for f in changed:
-        setattr(tag, f, data[f])
+    for field in changed:
+        setattr(tag, field, data[field])
     tag.full_clean()
     if changed:
         tag.save(update_fields=changed)

@@ -59,8 +59,8 @@ class Compiled:
             raise TypeError(f"expected values for {sorted(slots)}, got {sorted(values)}")
         params = list(params)
         for name, found in slots.items():
-            for i, adapt in found:
-                params[i] = adapt(values[name])
+            for position, adapt in found:
+                params[position] = adapt(values[name])
         return params
 
     def rows(self, *, using: str = "default", shape=None, **values) -> list[tuple]:

@@ -113,7 +113,7 @@ class _S3Reader:
             self._body = None
         self._pos = pos
 
-    def read(self, n: int) -> bytes:
+    def read(self, size: int) -> bytes:
         if self._body is None:
             from botocore.exceptions import ClientError
 
@@ -123,7 +123,7 @@ class _S3Reader:
                 if exc.response.get("Error", {}).get("Code") == "InvalidRange":
                     return b""
                 raise
-        data = self._body.read(n)
+        data = self._body.read(size)
         self._pos += len(data)
         return data
 

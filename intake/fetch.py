@@ -25,17 +25,17 @@ def exchange(acks: dict, replies: list[dict]) -> dict:
 @service
 def store(data: dict) -> dict:
     """Keep what the public host sent; returns the ids to acknowledge."""
-    for r in data.get("reports", []):
-        Submission.objects.get_or_create(pk=r["id"], defaults={
-            "received_on": r["received_on"], "language": r["language"], "sealed": base64.b64decode(r["sealed"]),
-            "lookup": r["lookup"], "reply_recipient": r["reply_recipient"], "fetched": True,
+    for report in data.get("reports", []):
+        Submission.objects.get_or_create(pk=report["id"], defaults={
+            "received_on": report["received_on"], "language": report["language"], "sealed": base64.b64decode(report["sealed"]),
+            "lookup": report["lookup"], "reply_recipient": report["reply_recipient"], "fetched": True,
         })
-    for f in data.get("files", []):
-        Attachment.objects.create(submission_id=f["submission"], sealed=base64.b64decode(f["sealed"]), size=f["size"])
-    for m in data.get("messages", []):
-        Message.objects.create(submission_id=m["submission"], sender=Message.From.FAMILY, sealed=base64.b64decode(m["sealed"]), fetched=True)
-    return {"reports": [r["id"] for r in data.get("reports", [])], "files": [f["id"] for f in data.get("files", [])],
-            "messages": [m["id"] for m in data.get("messages", [])]}
+    for file_row in data.get("files", []):
+        Attachment.objects.create(submission_id=file_row["submission"], sealed=base64.b64decode(file_row["sealed"]), size=file_row["size"])
+    for message in data.get("messages", []):
+        Message.objects.create(submission_id=message["submission"], sender=Message.From.FAMILY, sealed=base64.b64decode(message["sealed"]), fetched=True)
+    return {"reports": [report["id"] for report in data.get("reports", [])], "files": [file_row["id"] for file_row in data.get("files", [])],
+            "messages": [message["id"] for message in data.get("messages", [])]}
 
 
 def fetch_once() -> int:

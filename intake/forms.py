@@ -19,12 +19,12 @@ class FilesField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        files = [super(FilesField, self).clean(f, initial) for f in files]
+        files = [super(FilesField, self).clean(upload, initial) for upload in files]
         if len(files) > settings.DALIL_INTAKE_MAX_FILES:
             raise forms.ValidationError(_("You can attach at most %(n)s files.") % {"n": settings.DALIL_INTAKE_MAX_FILES})
-        for f in files:
-            if f.size > settings.DALIL_INTAKE_MAX_FILE_BYTES:
-                raise forms.ValidationError(_("%(name)s is too large (at most %(mb)s MB).") % {"name": f.name, "mb": settings.DALIL_INTAKE_MAX_FILE_BYTES // 2**20})
+        for upload in files:
+            if upload.size > settings.DALIL_INTAKE_MAX_FILE_BYTES:
+                raise forms.ValidationError(_("%(name)s is too large (at most %(mb)s MB).") % {"name": upload.name, "mb": settings.DALIL_INTAKE_MAX_FILE_BYTES // 2**20})
         return files
 
 

@@ -17,9 +17,9 @@ def _b64(data) -> str:
 
 def pending() -> dict:
     reports = []
-    for s in Submission.objects.filter(fetched=False).exclude(status=Submission.Status.DESTROYED):
-        reports.append({"id": str(s.pk), "received_on": s.received_on.isoformat(), "language": s.language, "sealed": _b64(s.sealed),
-                        "lookup": s.lookup, "reply_recipient": s.reply_recipient})
+    for submission in Submission.objects.filter(fetched=False).exclude(status=Submission.Status.DESTROYED):
+        reports.append({"id": str(submission.pk), "received_on": submission.received_on.isoformat(), "language": submission.language, "sealed": _b64(submission.sealed),
+                        "lookup": submission.lookup, "reply_recipient": submission.reply_recipient})
     # A file not yet taken still has its ciphertext here (take() empties it).
     files = [{"id": a.pk, "submission": str(a.submission_id), "sealed": _b64(a.sealed), "size": a.size}
              for a in Attachment.objects.exclude(sealed=b"")]

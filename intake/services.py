@@ -32,9 +32,9 @@ class Busy(Exception):
 
 def _seal_files(files) -> list[tuple[bytes, int]]:
     out = []
-    for f in files:
-        f.seek(0)
-        cleaned = clean_file(f.name, f.read())
+    for upload in files:
+        upload.seek(0)
+        cleaned = clean_file(upload.name, upload.read())
         # The hash at arrival, sealed with the file: triage records it and checks the file against it.
         data = dict(cleaned, data=cleaned["data"].hex(), sha256=hashlib.sha256(cleaned["data"]).hexdigest())
         out.append((crypto.seal_for_organisation(json.dumps(data).encode()), len(cleaned["data"])))

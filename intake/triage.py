@@ -31,15 +31,15 @@ class TriageError(ValueError):
 def birth_of(text: str) -> tuple[datetime.date | None, str]:
     """What a family typed as a date of birth: a full date (day), a year (year or approximate), else unknown."""
     text = (text or "").strip()
-    m = _DATE.search(text)
-    if not m:
+    match = _DATE.search(text)
+    if not match:
         return None, "unknown"
     try:
-        if m.group(1):
-            return datetime.date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "day"
-        if m.group(4):
-            return datetime.date(int(m.group(4)), int(m.group(5)), int(m.group(6))), "day"
-        year = int(m.group(7))
+        if match.group(1):
+            return datetime.date(int(match.group(3)), int(match.group(2)), int(match.group(1))), "day"
+        if match.group(4):
+            return datetime.date(int(match.group(4)), int(match.group(5)), int(match.group(6))), "day"
+        year = int(match.group(7))
     except ValueError:
         return None, "unknown"
     if not 1900 < year <= timezone.localdate().year:

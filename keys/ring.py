@@ -129,8 +129,8 @@ def _configured_keys(kek: str, kek_file: str, kek_dir: str, found: _Keys) -> Non
             found.add(keyfile.read(path, purpose=KEK, where="DALIL_KEK_DIR"), "DALIL_KEK_DIR")
     if kek_file:
         found.add(keyfile.read(Path(kek_file), purpose=KEK, where="DALIL_KEK_FILE"), "DALIL_KEK_FILE")
-    for n, entry in enumerate(e for e in kek.split(",") if e.strip()):
-        found.add(keyfile.parse(entry, purpose=KEK, where=f"DALIL_KEK (entry {n + 1})"), "DALIL_KEK")
+    for number, entry in enumerate((e for e in kek.split(",") if e.strip()), 1):
+        found.add(keyfile.parse(entry, purpose=KEK, where=f"DALIL_KEK (entry {number})"), "DALIL_KEK")
 
 
 def _build() -> _Ring:

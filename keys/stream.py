@@ -102,11 +102,11 @@ def plaintext_size(blob_len: int) -> int:
     body = blob_len - HEADER_SIZE
     if body < TAG_SIZE:
         raise EvidenceFormatError("blob is too short")
-    n = -(-body // CIPHER_SEGMENT_SIZE)
-    last = body - (n - 1) * CIPHER_SEGMENT_SIZE
-    if last < TAG_SIZE or (last == TAG_SIZE and n > 1):
+    segments = -(-body // CIPHER_SEGMENT_SIZE)
+    last = body - (segments - 1) * CIPHER_SEGMENT_SIZE
+    if last < TAG_SIZE or (last == TAG_SIZE and segments > 1):
         raise EvidenceFormatError("blob length is impossible (truncated?)")
-    return body - n * TAG_SIZE
+    return body - segments * TAG_SIZE
 
 
 class Encryptor:
@@ -143,8 +143,8 @@ class Encryptor:
         if self._done:
             raise ValueError("encryptor already finalized")
         self.sha256.update(chunk)
-        n = len(chunk)
-        self.size += n
+        length = len(chunk)
+        self.size += length
         out = []
         if not self._started:
             self._started = True
@@ -154,7 +154,7 @@ class Encryptor:
         pos = 0
         if buf:
             need = SEGMENT_SIZE - len(buf)
-            if n <= need:
+            if length <= need:
                 buf += view  # the segment is not full yet, or might be the last
                 return out
             buf += view[:need]
@@ -162,7 +162,7 @@ class Encryptor:
             out.append(self._seal(buf, False))
             buf.clear()
         # Seal straight from the caller's buffer; keep back the tail, which might be the last segment.
-        while n - pos > SEGMENT_SIZE:
+        while length - pos > SEGMENT_SIZE:
             out.append(self._seal(view[pos : pos + SEGMENT_SIZE], False))
             pos += SEGMENT_SIZE
         buf += view[pos:]
@@ -189,14 +189,14 @@ def encrypt_chunks(chunks, data_key: bytes, file_id) -> Iterator[bytes]:
     yield enc.finalize()
 
 
-def _read_exact(read: Callable[[int], bytes], n: int) -> bytes:
-    data = read(n)
-    if len(data) == n or not data:
+def _read_exact(read: Callable[[int], bytes], size: int) -> bytes:
+    data = read(size)
+    if len(data) == size or not data:
         return data
     parts = [data]
     got = len(data)
-    while got < n:
-        more = read(n - got)
+    while got < size:
+        more = read(size - got)
         if not more:
             break
         parts.append(more)
@@ -298,14 +298,14 @@ def _fill(read: Callable[[int], bytes], readinto, view: memoryview) -> int:
     got = 0
     while got < len(view):
         if readinto is not None:
-            n = readinto(view[got:])
+            arrived = readinto(view[got:])
         else:
             piece = read(len(view) - got)
-            n = len(piece)
-            view[got : got + n] = piece
-        if not n:
+            arrived = len(piece)
+            view[got : got + arrived] = piece
+        if not arrived:
             break
-        got += n
+        got += arrived
     return got
 
 

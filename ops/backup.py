@@ -53,11 +53,11 @@ class BackupError(Exception):
 
 
 def _pg_env() -> tuple[list[str], dict]:
-    s = connection.settings_dict
+    db_settings = connection.settings_dict
     env = {**os.environ}
-    args = ["--host", s.get("HOST") or "127.0.0.1", "--port", str(s.get("PORT") or 5432), "--username", s.get("USER") or "postgres"]
-    if s.get("PASSWORD"):
-        env["PGPASSWORD"] = s["PASSWORD"]
+    args = ["--host", db_settings.get("HOST") or "127.0.0.1", "--port", str(db_settings.get("PORT") or 5432), "--username", db_settings.get("USER") or "postgres"]
+    if db_settings.get("PASSWORD"):
+        env["PGPASSWORD"] = db_settings["PASSWORD"]
     return args, env
 
 
@@ -127,8 +127,8 @@ def _storage_names(prefix: str = "") -> Iterator[str]:
     for name in files:
         if not name.endswith(".part"):  # an upload still being written; it is not evidence yet
             yield f"{prefix}{name}"
-    for d in dirs:
-        yield from _storage_names(f"{prefix}{d}/")
+    for folder in dirs:
+        yield from _storage_names(f"{prefix}{folder}/")
 
 
 def _copy_blob(name: str, target: Path) -> tuple[str, int]:

@@ -76,7 +76,7 @@ def list_read(*, upload_id) -> ListUpload | None:
     if upload is None or upload.status != Status.READING:
         return upload
     try:
-        header, body = lists.read_rows(upload.filename, upload.content, progress=lambda n: _progress(upload.pk, processed_rows=n))
+        header, body = lists.read_rows(upload.filename, upload.content, progress=lambda rows_read: _progress(upload.pk, processed_rows=rows_read))
     except lists.ListFileError as exc:
         return _failed(upload.pk, str(exc))
     upload.columns = header
@@ -135,13 +135,13 @@ def _list_import_run(upload: ListUpload) -> ListUpload:
     good, errors = [], []
     key = lists.fingerprint_key()
     mapping = upload.mapping
-    for n, (line, cells) in enumerate(body, start=1):
+    for row_number, (line, cells) in enumerate(body, start=1):
         try:
             good.append(lists.check_row(line, cells, header, mapping, key=key))
         except ValueError as exc:
             errors.append({"line": line, "reason": str(exc)})
-        if n % PROGRESS_EVERY == 0:
-            _progress(upload.pk, processed_rows=n, total_rows=len(body))
+        if row_number % PROGRESS_EVERY == 0:
+            _progress(upload.pk, processed_rows=row_number, total_rows=len(body))
     _list_entries_replace(upload_id=upload.pk, good=good, errors=errors, total=len(body))
     _progress(upload.pk, status=Status.MATCHING)
     list_match(source_list_id=upload.source_list_id, user_id=upload.created_by_id)
@@ -203,9 +203,9 @@ def list_match(*, source_list_id, user_id, min_score: int = DEFAULT_MIN_SCORE) -
     created = []
     for entry in entries:
         found, _compared = index.match(entry_record(entry), min_score=min_score)
-        for m in found[:10]:
+        for match in found[:10]:
             created.append(
-                MatchCandidate(entry=entry, person_id=m.b, score=m.score, why=m.why[:500], decision=decisions.get((entry.fingerprint, m.b)))
+                MatchCandidate(entry=entry, person_id=match.b, score=match.score, why=match.why[:500], decision=decisions.get((entry.fingerprint, match.b)))
             )
     MatchCandidate.objects.bulk_create(created, batch_size=1000)
     audit_record(

@@ -51,8 +51,8 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB"
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
 
 
 def check_xlsx(content: bytes) -> None:
@@ -67,14 +67,14 @@ def check_xlsx(content: bytes) -> None:
             if len(members) > MAX_MEMBERS:
                 raise ListFileError(_("The workbook has more than %(n)s parts.") % {"n": MAX_MEMBERS})
             limit = settings.DALIL_LIST_MAX_UNPACKED_BYTES
-            if sum(m.file_size for m in members) > limit:
+            if sum(member.file_size for member in members) > limit:
                 raise ListFileError(_("The workbook unpacks to more than %(size)s, the limit for a list.") % {"size": _mb(limit)})
-            for m in members:
-                if m.file_size > SMALL_MEMBER and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            for member in members:
+                if member.file_size > SMALL_MEMBER and member.file_size > MAX_RATIO * max(member.compress_size, 1):
                     raise ListFileError(_("The workbook is compressed far more than a real list (a decompression bomb?); it was not opened."))
-            for m in members:
-                if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
-                    with book.open(m) as sheet:
+            for member in members:
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                    with book.open(member) as sheet:
                         _check_declared_rows(sheet.read(4096))
     except ListFileError:
         raise
@@ -147,12 +147,12 @@ def read_rows(filename: str, content: bytes, *, progress: Callable[[int], None] 
     """
     limit = settings.DALIL_LIST_MAX_ROWS
     rows = []
-    for n, cells in enumerate(_xlsx_rows(content) if is_xlsx(filename, content) else _csv_rows(content)):
-        if n > limit:
+    for row_number, cells in enumerate(_xlsx_rows(content) if is_xlsx(filename, content) else _csv_rows(content)):
+        if row_number > limit:
             raise ListFileError(_("The list has more than %(n)s rows, the limit for one file.") % {"n": limit})
         rows.append(cells)
-        if progress and n and n % 1000 == 0:
-            progress(n)
+        if progress and row_number and row_number % 1000 == 0:
+            progress(row_number)
     if not rows or not any(rows[0]):
         raise ListFileError(_("The file has no header row."))
     header = [h or f"column {i + 1}" for i, h in enumerate(rows[0])]

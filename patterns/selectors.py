@@ -88,11 +88,11 @@ def duplicates_for(user, *, case: Case | None = None, min_score: int = DEFAULT_M
     seen, out = set(), []
     for record in probes:
         found, _ = index.match(record, min_score=min_score, exclude=lambda other, me=record: other.id == me.id)
-        for m in found:
-            a, b = sorted((by_person[m.a], by_person[m.b]), key=lambda c: str(c.pk))
-            if (a.pk, b.pk) in seen or (a.pk, b.pk) in dismissed:
+        for match in found:
+            first, second = sorted((by_person[match.a], by_person[match.b]), key=lambda c: str(c.pk))
+            if (first.pk, second.pk) in seen or (first.pk, second.pk) in dismissed:
                 continue
-            seen.add((a.pk, b.pk))
-            out.append({"a": a, "b": b, "score": m.score, "why": m.why})
+            seen.add((first.pk, second.pk))
+            out.append({"a": first, "b": second, "score": match.score, "why": match.why})
     out.sort(key=lambda d: (-d["score"], d["a"].reference, d["b"].reference))
     return out

@@ -137,11 +137,11 @@ def period_of(day: datetime.date | None, precision: str, period: str) -> str | N
 
 def period_label(key: str) -> str:
     if "-Q" in key:
-        year, q = key.split("-Q")
-        return str(_("Q%(q)s %(year)s") % {"q": q, "year": year})
+        year, quarter = key.split("-Q")
+        return str(_("Q%(q)s %(year)s") % {"q": quarter, "year": year})
     if "-H" in key:
-        year, h = key.split("-H")
-        return str(_("H%(h)s %(year)s") % {"h": h, "year": year})
+        year, half = key.split("-H")
+        return str(_("H%(h)s %(year)s") % {"h": half, "year": year})
     if len(key) == 7:
         from django.utils import formats
 

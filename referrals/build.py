@@ -173,30 +173,30 @@ def _exhibits(referral: Referral, user) -> list[tuple[EvidenceFile, dict]]:
     from referrals import evidence_api
 
     out = []
-    for i, file_id in enumerate(referral.evidence_file_ids):
-        number = exhibit_number(i)
+    for index, file_id in enumerate(referral.evidence_file_ids):
+        number = exhibit_number(index)
         try:
-            f = evidence_api.file_get_for(user, case=referral.case, file_id=file_id)
+            file = evidence_api.file_get_for(user, case=referral.case, file_id=file_id)
         except Http404:
             raise BuildFailed(f"Exhibit {number} is no longer available to the person who asked for the build.") from None
-        if f.is_destroyed or not f.wrapped_key:
+        if file.is_destroyed or not file.wrapped_key:
             raise BuildFailed(f"Exhibit {number} has been destroyed and cannot be included.")
-        if f.integrity_ok is False:
-            raise BuildFailed(f"Exhibit {number} failed its last integrity check ({f.integrity_detail or 'no detail'}); the build was stopped.")
-        if reason := consent_rules.file_refusal(f):
+        if file.integrity_ok is False:
+            raise BuildFailed(f"Exhibit {number} failed its last integrity check ({file.integrity_detail or 'no detail'}); the build was stopped.")
+        if reason := consent_rules.file_refusal(file):
             raise BuildFailed(f"Exhibit {number}: {reason}")
         out.append(
             (
-                f,
+                file,
                 {
                     "number": number,
-                    "file_id": str(f.pk),
-                    "path": exhibit_path(number, f.sniffed_extension),
-                    "label": f.original_name,
-                    "media_type": f.media_type,
-                    "size": f.size,
-                    "sha256_at_intake": f.sha256,
-                    "received_at": f.received_at.isoformat(),
+                    "file_id": str(file.pk),
+                    "path": exhibit_path(number, file.sniffed_extension),
+                    "label": file.original_name,
+                    "media_type": file.media_type,
+                    "size": file.size,
+                    "sha256_at_intake": file.sha256,
+                    "received_at": file.received_at.isoformat(),
                 },
             )
         )
@@ -235,8 +235,8 @@ def _make(referral: Referral, build_id, progress) -> tuple[str, str, int]:
     stamps = _timestamps(row, proofs)
     passphrase = None if referral.recipient_age_key else passphrase_for_build(referral)
 
-    def chunks_for(x):
-        return _verified_chunks(files[x["file_id"]], x["number"])
+    def chunks_for(exhibit):
+        return _verified_chunks(files[exhibit["file_id"]], exhibit["number"])
 
     def finish(done_exhibits):
         progress(92, "Writing the dossier PDF", force=True)
@@ -302,12 +302,12 @@ def _timestamps(row, proofs: dict) -> list[dict]:
     return timestamps.for_package(row, intake)
 
 
-def _verified_chunks(f: EvidenceFile, number: str):
+def _verified_chunks(evidence_file: EvidenceFile, number: str):
     from keys.stream import EvidenceFormatError
     from keys.ring import KeyUnavailable
 
     try:
-        yield from plaintext_chunks(f)
+        yield from plaintext_chunks(evidence_file)
     except FileNotFoundError:
         raise BuildFailed(f"Exhibit {number}: its encrypted file is missing from storage; the build was stopped.") from None
     except KeyUnavailable:

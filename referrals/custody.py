@@ -19,12 +19,12 @@ def record(*, referral, audit_event, actor, what: str) -> None:
     if not referral.evidence_file_ids:
         return
     files = EvidenceFile.objects.filter(pk__in=referral.evidence_file_ids, case=referral.case)
-    for f in files:
+    for evidence_file in files:
         custody_record(
             actor=actor,
-            file=f,
+            file=evidence_file,
             action=CustodyEvent.Action.DOWNLOADED if what == "downloaded" else CustodyEvent.Action.REFERRED,
-            sha256=f.sha256,
+            sha256=evidence_file.sha256,
             detail={"referral": str(referral.pk), "step": what, "audit_event": audit_event.pk},
             system=SYSTEM,
         )

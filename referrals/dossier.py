@@ -25,8 +25,8 @@ def organisation_name() -> str:
     return settings.DALIL_ORGANISATION_NAME
 
 
-def _letter(i: int) -> str:
-    return string.ascii_uppercase[i % 26] + (str(i // 26) if i >= 26 else "")
+def _letter(index: int) -> str:
+    return string.ascii_uppercase[index % 26] + (str(index // 26) if index >= 26 else "")
 
 
 def _birth(person, level: str) -> str:
@@ -39,8 +39,8 @@ def _birth(person, level: str) -> str:
     return _("the %(decade)ss") % {"decade": person.birth_date.year // 10 * 10}
 
 
-def exhibit_number(i: int) -> str:
-    return f"E{i + 1:02d}"
+def exhibit_number(index: int) -> str:
+    return f"E{index + 1:02d}"
 
 
 def dossier_data(*, referral: Referral, user, exhibits: list[dict]) -> dict:
@@ -98,16 +98,16 @@ def _person(referral: Referral, shown: str) -> dict:
 def _contact_labels(referral: Referral, user, red: Redactor) -> dict:
     """Each contact's name as the referral shows it (a pseudonym like 'Mother (A)' below full redaction)."""
     labels = {}
-    for i, contact in enumerate(contacts_for(user, case=referral.case).order_by("created_at")):
-        pseudonym = _("%(relationship)s (%(letter)s)") % {"relationship": contact.get_relationship_display(), "letter": _letter(i)}
+    for index, contact in enumerate(contacts_for(user, case=referral.case).order_by("created_at")):
+        pseudonym = _("%(relationship)s (%(letter)s)") % {"relationship": contact.get_relationship_display(), "letter": _letter(index)}
         labels[contact.pk] = red.add(names=[contact.name], level=referral.family_redaction, pseudonym=pseudonym)
     return labels
 
 
 def _source_labels(referral: Referral, user, red: Redactor) -> dict:
     labels = {}
-    for i, source in enumerate(sources_for(user, case=referral.case).order_by("created_at")):
-        tag = f"S{i + 1}"
+    for index, source in enumerate(sources_for(user, case=referral.case).order_by("created_at")):
+        tag = f"S{index + 1}"
         if referral.sources_redaction == Redaction.PSEUDONYM:
             labels[source.pk] = f"{tag} — {source.get_kind_display()}"
         else:
@@ -178,12 +178,12 @@ def _assessment(referral: Referral, user, red: Redactor, labels: dict) -> dict:
 def _contacts(referral: Referral, user, contact_label: dict) -> list[dict]:
     selected = set(referral.contacts.values_list("pk", flat=True))
     contacts = []
-    for c in contacts_for(user, case=referral.case).order_by("created_at"):
-        if c.pk not in selected:
+    for contact in contacts_for(user, case=referral.case).order_by("created_at"):
+        if contact.pk not in selected:
             continue
-        entry = {"name": contact_label[c.pk], "relationship": c.get_relationship_display(), "details": []}
+        entry = {"name": contact_label[contact.pk], "relationship": contact.get_relationship_display(), "details": []}
         if referral.family_redaction == Redaction.FULL:
-            for label, value in ((_("Phone"), c.phone), (_("Messenger"), c.messenger), (_("Address"), c.address), (_("How to reach them safely"), c.safe_contact_notes)):
+            for label, value in ((_("Phone"), contact.phone), (_("Messenger"), contact.messenger), (_("Address"), contact.address), (_("How to reach them safely"), contact.safe_contact_notes)):
                 if value:
                     entry["details"].append(f"{label}: {value}")
         else:

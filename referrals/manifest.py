@@ -51,12 +51,12 @@ def _strings(value):
     if isinstance(value, str):
         yield value
     elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
+        for item in value:
+            yield from _strings(item)
     elif isinstance(value, dict):
-        for k, v in value.items():
-            yield k
-            yield from _strings(v)
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
 
 
 def custody_entry(proof: dict, redactor) -> dict:
@@ -69,15 +69,15 @@ def custody_entry(proof: dict, redactor) -> dict:
     return {**entry, "event": text}
 
 
-def exhibit_entry(x: dict, shown: dict, custody: list[dict]) -> dict:
+def exhibit_entry(exhibit: dict, shown: dict, custody: list[dict]) -> dict:
     intake = [e for e in custody if e.get("event") and json.loads(e["event"])[5] == proofs.INTAKE_ACTION]
     if not intake:
         raise ManifestError(
-            f"exhibit {x['number']}: its signed intake event cannot go into the package (missing, or it names a redacted person)"
+            f"exhibit {exhibit['number']}: its signed intake event cannot go into the package (missing, or it names a redacted person)"
         )
     return {
-        "number": x["number"], "file_id": x["file_id"], "path": x["path"], "label": shown["label"],
-        "media_type": x["media_type"], "size": x["size"], "sha256": x["sha256"], "custody": custody,
+        "number": exhibit["number"], "file_id": exhibit["file_id"], "path": exhibit["path"], "label": shown["label"],
+        "media_type": exhibit["media_type"], "size": exhibit["size"], "sha256": exhibit["sha256"], "custody": custody,
     }
 
 

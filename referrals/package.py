@@ -67,25 +67,25 @@ def write_package(
     `exhibits` are dicts with number, path, size and sha256_at_intake; `chunks_for(exhibit)` yields its
     plaintext. Raises ExhibitIntegrityError at the first exhibit whose content does not match.
     """
-    total = sum(x["size"] for x in exhibits) or 1
+    total = sum(exhibit["size"] for exhibit in exhibits) or 1
     done = 0
     with _open(out, passphrase) as zf:
-        for x in exhibits:
+        for exhibit in exhibits:
             digest = hashlib.sha256()
             written = 0
-            with zf.open(x["path"], "w", force_zip64=x["size"] >= _ZIP64_FROM) as entry:
-                for chunk in chunks_for(x):
+            with zf.open(exhibit["path"], "w", force_zip64=exhibit["size"] >= _ZIP64_FROM) as entry:
+                for chunk in chunks_for(exhibit):
                     digest.update(chunk)
                     entry.write(chunk)
                     written += len(chunk)
                     done += len(chunk)
                     progress(done, total)
-            if digest.hexdigest() != x["sha256_at_intake"] or written != x["size"]:
+            if digest.hexdigest() != exhibit["sha256_at_intake"] or written != exhibit["size"]:
                 raise ExhibitIntegrityError(
-                    f"exhibit {x['number']} does not match the SHA-256 recorded when it was received "
-                    f"(now {digest.hexdigest()[:16]}…, at intake {x['sha256_at_intake'][:16]}…)"
+                    f"exhibit {exhibit['number']} does not match the SHA-256 recorded when it was received "
+                    f"(now {digest.hexdigest()[:16]}…, at intake {exhibit['sha256_at_intake'][:16]}…)"
                 )
-            x["sha256"] = digest.hexdigest()
+            exhibit["sha256"] = digest.hexdigest()
         pdf, manifest, readme = finish(exhibits)
         zf.writestr(DOSSIER, pdf)
         manifest["dossier"] = {"path": DOSSIER, "sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf)}

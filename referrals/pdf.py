@@ -151,35 +151,35 @@ def _assessment_item(pdf: _Dossier, item: dict) -> None:
 
 
 def _assessment(pdf: _Dossier, data: dict) -> None:
-    a = data["assessment"]
-    if not a:
+    assessment = data["assessment"]
+    if not assessment:
         return
     pdf.heading(_("3. Trafficking assessment"))
     pdf.para(_("Palermo Protocol, art. 3: an act, by a means, for the purpose of exploitation. ILO indicators of forced labour."), size=9)
     pdf.para(_("Elements of the definition"), bold=True, size=11)
-    for item in a["elements"]:
+    for item in assessment["elements"]:
         _assessment_item(pdf, item)
     pdf.ln(2)
     pdf.para(_("ILO indicators of forced labour"), bold=True, size=11)
-    for item in a["indicators"]:
+    for item in assessment["indicators"]:
         _assessment_item(pdf, item)
-    missing = [i["label"] for i in a["elements"] + a["indicators"] if not i["supported"]]
+    missing = [i["label"] for i in assessment["elements"] + assessment["indicators"] if not i["supported"]]
     if missing:
         pdf.ln(1)
         pdf.para(f"{_('Not supported by the material so far')}: {', '.join(missing)}", size=9)
-    if a["conclusion"]:
+    if assessment["conclusion"]:
         pdf.ln(1)
         pdf.para(_("Conclusion"), bold=True)
-        pdf.para(a["conclusion"])
+        pdf.para(assessment["conclusion"])
 
 
 def _contacts(pdf: _Dossier, data: dict) -> None:
     if not data["contacts"]:
         return
     pdf.heading(_("4. Contacts"))
-    for c in data["contacts"]:
-        pdf.para(f"{c['name']} — {c['relationship']}", bold=True)
-        pdf.bullets(c["details"])
+    for contact in data["contacts"]:
+        pdf.para(f"{contact['name']} — {contact['relationship']}", bold=True)
+        pdf.bullets(contact["details"])
 
 
 def _exhibits(pdf: _Dossier, data: dict) -> None:
@@ -188,12 +188,12 @@ def _exhibits(pdf: _Dossier, data: dict) -> None:
         pdf.para(_("No evidence files are included."))
         return
     pdf.para(_("Each exhibit is in the package under the path shown. Its SHA-256 was taken when the file was received; manifest.json carries its custody history and the proofs that the history is in our signed audit log."), size=9)
-    for x in data["exhibits"]:
-        pdf.para(f"{x['number']}  {x['label']}", bold=True)
+    for exhibit in data["exhibits"]:
+        pdf.para(f"{exhibit['number']}  {exhibit['label']}", bold=True)
         pdf.set_font(FONT, "", 8.5)
         pdf.multi_cell(
             0, 4.2,
-            f"{_('Path')}: {x['path']}   {_('Type')}: {x['media_type']}   {_('Size')}: {x['size']} {_('bytes')}\nSHA-256: {x['sha256_at_intake']}",
+            f"{_('Path')}: {exhibit['path']}   {_('Type')}: {exhibit['media_type']}   {_('Size')}: {exhibit['size']} {_('bytes')}\nSHA-256: {exhibit['sha256_at_intake']}",
             new_x=XPos.LMARGIN, new_y=YPos.NEXT,
         )
         pdf.ln(1.5)

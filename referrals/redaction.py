@@ -135,24 +135,24 @@ class Redactor:
         if not value:
             return ""
         out, pos, last_ident, last_end = [], 0, None, -1
-        for m in _WORD.finditer(value):
-            ident = self._match(m.group())
+        for word_match in _WORD.finditer(value):
+            ident = self._match(word_match.group())
             if ident is None:
                 continue
-            gap = value[pos : m.start()]
+            gap = value[pos : word_match.start()]
             if last_ident is ident and last_end == pos and not gap.strip():
                 # "Rustam Nysanbaev" is one person, not two replacements.
-                pos = m.end()
+                pos = word_match.end()
                 last_end = pos
                 continue
             out.append(gap)
             if ident.level == Redaction.INITIALS:
-                out.append(f"{m.group()[0].upper()}.")
+                out.append(f"{word_match.group()[0].upper()}.")
                 last_ident = None
             else:
                 out.append(ident.replacement)
                 last_ident = ident
-            pos = m.end()
+            pos = word_match.end()
             last_end = pos
         out.append(value[pos:])
         return "".join(out)

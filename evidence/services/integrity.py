@@ -70,9 +70,9 @@ def evidence_verify_all(*, actor=None, progress: Callable | None = None) -> list
     """Sweep every live file; returns those that failed."""
     ids = list(EvidenceFile.objects.exclude(state=EvidenceFile.State.DESTROYED).order_by("received_at").values_list("pk", flat=True))
     failed = []
-    for n, file_id in enumerate(ids, 1):
+    for number, file_id in enumerate(ids, 1):
         if not evidence_verify(file_id=file_id, actor=actor):
             failed.append(EvidenceFile.objects.get(pk=file_id))
         if progress:
-            progress(n, len(ids), "evidence files verified")
+            progress(number, len(ids), "evidence files verified")
     return failed

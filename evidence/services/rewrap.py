@@ -44,10 +44,10 @@ def evidence_rewrap_all(*, actor=None, progress: Callable | None = None) -> int:
     for model in (EvidenceFile, WorkingCopy):
         todo += [(model, pk) for pk in model.objects.filter(wrapped_key__isnull=False).exclude(kek_id=current).values_list("pk", flat=True)]
     done = 0
-    for n, (model, pk) in enumerate(todo, 1):
+    for number, (model, pk) in enumerate(todo, 1):
         done += _rewrap_one(model=model, pk=pk, actor=actor, current=current)
         if progress:
-            progress(n, len(todo), "evidence keys re-wrapped")
+            progress(number, len(todo), "evidence keys re-wrapped")
     return done
 
 

@@ -64,22 +64,22 @@ def _month(day: datetime.date | None, precision: str) -> str:
 
 def _suppress_rows(rows: list[dict], k: int) -> tuple[list[dict], dict]:
     """k-anonymity on (nationality, sex, region, month): generalise, then drop what is still rare."""
-    def groups(rs, keys):
+    def groups(some_rows, keys):
         counts: dict[tuple, int] = {}
-        for r in rs:
-            g = tuple(r[q] for q in keys)
-            counts[g] = counts.get(g, 0) + 1
+        for row in some_rows:
+            group = tuple(row[q] for q in keys)
+            counts[group] = counts.get(group, 0) + 1
         return counts
 
     generalised = 0
     counts = groups(rows, _QUASI)
-    for r in rows:
-        if counts[tuple(r[q] for q in _QUASI)] < k:
-            r["region"] = ""
-            r["month"] = r["month"][:4]
+    for row in rows:
+        if counts[tuple(row[q] for q in _QUASI)] < k:
+            row["region"] = ""
+            row["month"] = row["month"][:4]
             generalised += 1
     counts = groups(rows, _QUASI)
-    kept = [r for r in rows if counts[tuple(r[q] for q in _QUASI)] >= k]
+    kept = [row for row in rows if counts[tuple(row[q] for q in _QUASI)] >= k]
     return kept, {"k": k, "generalised_rows": generalised, "suppressed_rows": len(rows) - len(kept)}
 
 
@@ -93,20 +93,20 @@ def research_export(*, actor, filters: dict | None = None) -> tuple[list[dict], 
 
     _cases, events = stats._scoped(actor, filters or {})
     rows = []
-    for e in events.select_related("case", "case__person", "location").order_by("date", "pk"):
+    for event in events.select_related("case", "case__person", "location").order_by("date", "pk"):
         rows.append({
-            "case_id": pseudonym("case", e.case_id),
-            "person_id": pseudonym("person", e.case.person_id),
-            "nationality": e.case.person.nationality,
-            "sex": e.case.person.sex,
-            "pathway": e.case.pathway,
-            "case_status": e.case.status,
-            "event_type": e.type,
-            **{name: _code(getattr(e, name)) for name in _TYPE_CODES},
-            "month": _month(e.date, e.date_precision),
-            "date_precision": e.date_precision,
-            "region": e.location.region if e.location else "",
-            "facility_type": e.location.facility_type if e.location else "",
+            "case_id": pseudonym("case", event.case_id),
+            "person_id": pseudonym("person", event.case.person_id),
+            "nationality": event.case.person.nationality,
+            "sex": event.case.person.sex,
+            "pathway": event.case.pathway,
+            "case_status": event.case.status,
+            "event_type": event.type,
+            **{name: _code(getattr(event, name)) for name in _TYPE_CODES},
+            "month": _month(event.date, event.date_precision),
+            "date_precision": event.date_precision,
+            "region": event.location.region if event.location else "",
+            "facility_type": event.location.facility_type if event.location else "",
         })
     rows, meta = _suppress_rows(rows, stats.small_cell_k())
     meta["rows"] = len(rows)

@@ -17,11 +17,11 @@ from patterns.models import CaseMerge, DuplicateDismissal
 @service
 def duplicate_dismiss(*, actor, case_a: Case, case_b: Case) -> DuplicateDismissal:
     """Mark two cases as different people. Caller may view both. Audit: patterns.duplicate.dismissed."""
-    a, b = sorted((case_a, case_b), key=lambda c: str(c.pk))
+    first, second = sorted((case_a, case_b), key=lambda c: str(c.pk))
     dismissal, _created = DuplicateDismissal.objects.get_or_create(
-        case_a=a, case_b=b, defaults={"dismissed_by": actor, "dismissed_at": timezone.now()}
+        case_a=first, case_b=second, defaults={"dismissed_by": actor, "dismissed_at": timezone.now()}
     )
-    audit_record(actor=actor, action=actions.DUPLICATE_DISMISSED, target=a, data={"other": b.reference})
+    audit_record(actor=actor, action=actions.DUPLICATE_DISMISSED, target=first, data={"other": second.reference})
     return dismissal
 
 

@@ -43,10 +43,10 @@ def check_selection(*, actor, case: Case, recipient_kind: str, events, contacts,
     for event in events:
         if event.case_id != case.pk:
             errors.setdefault("events", []).append(_("An event of another case cannot be included."))
-    for f in files:
-        if f.case_id != case.pk:
+    for file in files:
+        if file.case_id != case.pk:
             errors.setdefault("files", []).append(_("A file of another case cannot be included."))
-        elif reason := consent_rules.file_refusal(f):
+        elif reason := consent_rules.file_refusal(file):
             errors.setdefault("files", []).append(reason)
     if errors:
         raise ValidationError(errors)
