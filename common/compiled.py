@@ -41,7 +41,7 @@ class Compiled:
             for name, value in self.placeholders.items():
                 # A backend may hand a date or a time to its driver as text (SQLite): the same conversion is
                 # found here and applied to each run's value.
-                found = [(i, adapt) for adapt in _adapters(alias, value) for i, p in enumerate(params) if _same(p, adapt(value))]
+                found = [(i, kind) for kind in _kinds(value) for i, p in enumerate(params) if _same(p, _adapt(alias, kind, value))]
                 if not found:
                     raise ValueError(f"placeholder {name!r} does not reach the compiled SQL: the query cannot be compiled once")
                 slots[name] = found
@@ -49,40 +49,49 @@ class Compiled:
             # from one (today - 7 days) or a branch on one would otherwise be frozen into the SQL for everyone.
             others = {name: _another(value) for name, value in self.placeholders.items()}
             other_sql, other_params = self.build(**others).query.get_compiler(alias).as_sql()
-            if other_sql != sql or list(other_params) != self._params(params, slots, others):
+            if other_sql != sql or list(other_params) != self._params(alias, params, slots, others):
                 raise ValueError("the query's SQL or a value other than its placeholders depends on the values: it cannot be compiled once")
             self._sql[key] = (sql, list(params), slots, qs)
         return self._sql[key]
 
-    def _params(self, params: list, slots: dict[str, list], values: dict) -> list:
+    def _params(self, alias: str, params: list, slots: dict[str, list], values: dict) -> list:
         if values.keys() != slots.keys():
             raise TypeError(f"expected values for {sorted(slots)}, got {sorted(values)}")
         params = list(params)
         for name, found in slots.items():
-            for position, adapt in found:
-                params[position] = adapt(values[name])
+            for position, kind in found:
+                params[position] = _adapt(alias, kind, values[name])
         return params
 
     def rows(self, *, using: str = "default", shape=None, **values) -> list[tuple]:
         """The result rows as tuples (for a values_list() query)."""
         sql, params, slots, _qs = self._compile(using, shape)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, self._params(params, slots, values))
+            cursor.execute(sql, self._params(using, params, slots, values))
             return cursor.fetchall()
 
     def objects(self, *, using: str = "default", shape=None, **values) -> list:
         """Model instances, with the query's annotations as attributes (no select_related: one table's rows)."""
         sql, params, slots, qs = self._compile(using, shape)
-        return list(qs.model._default_manager.db_manager(using).raw(sql, self._params(params, slots, values)))
+        return list(qs.model._default_manager.db_manager(using).raw(sql, self._params(using, params, slots, values)))
 
 
-def _adapters(alias: str, value) -> list:
-    ops = connections[alias].ops
+def _kinds(value) -> list[str]:
+    """How a value of this type may reach the driver: as it is, or as the backend adapts a date or a time."""
     if isinstance(value, datetime.datetime):
-        return [_same_value, ops.adapt_datetimefield_value]
+        return ["as is", "datetime"]
     if isinstance(value, datetime.date):
-        return [_same_value, ops.adapt_datefield_value]
-    return [_same_value]
+        return ["as is", "date"]
+    return ["as is"]
+
+
+def _adapt(alias: str, kind: str, value):
+    # Looked up on each run, not kept: a kept bound method would hold a connection (and what it last ran).
+    if kind == "datetime":
+        return connections[alias].ops.adapt_datetimefield_value(value)
+    if kind == "date":
+        return connections[alias].ops.adapt_datefield_value(value)
+    return value
 
 
 def _another(value):
@@ -91,10 +100,6 @@ def _another(value):
     if isinstance(value, datetime.date):
         return value + datetime.timedelta(days=1)
     return value + ("\x1e" if isinstance(value, str) else 1)
-
-
-def _same_value(value):
-    return value
 
 
 def _same(param, value) -> bool:

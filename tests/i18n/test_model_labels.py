@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _our_apps() -> set[str]:
     """Every app of this repository (casework, retention, intake and patterns' estimation included), none of Django's."""
-    return {config.label for config in apps.get_app_configs() if Path(config.path).resolve().is_relative_to(ROOT)}
+    # A virtualenv inside the checkout (.venv, as `make` makes it) holds the installed apps: not ours.
+    return {config.label for config in apps.get_app_configs()
+            if Path(config.path).resolve().is_relative_to(ROOT) and "site-packages" not in Path(config.path).resolve().parts}
 
 
 def _msgid(text):

@@ -100,10 +100,19 @@ def test_each_client_keeps_its_own_session_and_an_expired_one_ends_on_the_next_r
 
 @pytest.fixture
 def fresh_shapes():
-    """Every shape compiled anew, so that a test decides which kind of user compiles each shape first."""
-    casework_selectors._NAV_COUNTS.clear()
+    """Every shape compiled anew, so that a test decides which kind of user compiles each shape first; what
+    earlier tests of the run left in the process (compiled queries, filter panels) is dropped first."""
+    from accounts import backends, sessions
+
+    def forget():
+        casework_selectors._NAV_COUNTS.clear()
+        list_filters._PANEL_HTML.clear()
+        for query in (backends.USER_WITH_ROLES, backends.PERMISSIONS_OF, sessions._LIVE_SESSION):
+            query._sql.clear()
+
+    forget()
     yield
-    casework_selectors._NAV_COUNTS.clear()
+    forget()
 
 
 def _counts_match(*users):
@@ -241,7 +250,7 @@ def _panel(html: str) -> str:
     return re.search(r'<form method="post" action="/"[^>]*>(.*?)</form>', html, re.S).group(1)
 
 
-def test_the_panel_keeps_no_search_text_saved_search_or_tag_of_a_users_cases(cast):
+def test_the_panel_keeps_no_search_text_saved_search_or_tag_of_a_users_cases(cast, fresh_shapes):
     from casework import searches
 
     tag = tags.tag_create(actor=cast.admin1, name="Returned home")
@@ -261,7 +270,7 @@ def test_the_panel_keeps_no_search_text_saved_search_or_tag_of_a_users_cases(cas
     assert f'<option value="{tag.pk}">Returned home</option>' in kept  # a tag's name is no one's: it is kept
 
 
-def test_a_refused_tag_and_a_retired_one_in_each_language(cast):
+def test_a_refused_tag_and_a_retired_one_in_each_language(cast, fresh_shapes):
     client = sign_in(Client(), cast.caseworker1)
     assert client.get("/", {"tag": "999999"}).status_code == 400
     assert not any("999999" in html for html in list_filters._PANEL_HTML.values())
