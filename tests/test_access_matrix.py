@@ -131,8 +131,6 @@ MATRIX = {
     "manage:user_invite": admin_only(),
     "manage:user_detail": admin_only(kwargs=lambda m: {"pk": m.spare.pk}),
     "manage:user_enrolment_link": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post"),
-    # A real request, of another user than the one in the address: 404 even for the admin.
-    "manage:role_change_decide": admin_only(kwargs=lambda m: {"pk": m.spare.pk, "request_id": m.role_request.pk}, method="post", status=404),
     "manage:user_factors_reset": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_roles": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=302),
     "manage:user_deactivate": admin_only(kwargs=lambda m: {"pk": m.spare.pk}, method="post", status=200),  # the confirmation step
@@ -311,6 +309,17 @@ def test_every_url_pattern_has_an_entry():
     )
     stale = sorted(set(MATRIX) - set(names))
     assert not stale, f"Entries for URLs that no longer exist: {stale}"
+
+
+def test_no_url_name_has_two_entries():
+    """A dict literal keeps the last of two entries for one name, so the first would silently never run."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    matrix = next(node.value for node in tree.body if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "MATRIX")
+    names = [key.value for key in matrix.keys if isinstance(key, ast.Constant)]
+    assert len(names) == len(set(names)), sorted({name for name in names if names.count(name) > 1})
 
 
 def _real_objects(cast, capture) -> dict:
