@@ -99,10 +99,6 @@ def case_perms_of(names: Iterable[str]) -> set[str]:
     return {perm for name in names if name in ROLES for perm in ROLES[name].case_perms}
 
 
-def aggregate_role_names() -> tuple[str, ...]:
-    return tuple(role.name for role in ROLES.values() if role.aggregates)
-
-
 def second_factor_role_names() -> tuple[str, ...]:
     return tuple(role.name for role in ROLES.values() if role.second_factor)
 

@@ -14,12 +14,6 @@ from cases.dates import DateParseError, format_approximate_date, parse_approxima
 from cases.models import Case, Contact, DatePrecision, Event, Nationality, Person, Source
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
 class PersonSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     case = serializers.SerializerMethodField()
