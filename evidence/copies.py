@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from evidence.sealing import SealedBlob, plaintext_chunks, seal
+from evidence.sealing import NewBlob, plaintext_chunks, seal
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/bmp", "image/heic"}
 PDF_TYPES = {"application/pdf"}
@@ -63,7 +63,7 @@ def strip_pdf(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), "application/pdf"
 
 
-def make_preview(file, mime: str) -> tuple[SealedBlob, str, str] | None:
+def make_preview(file, mime: str) -> tuple[NewBlob, str, str] | None:
     """(sealed preview, its media type, a note) or None when the content cannot be previewed."""
     data = _plaintext(file)
     try:

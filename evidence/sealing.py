@@ -33,8 +33,9 @@ def record_context(label: str, pk) -> bytes:
 
 
 @dataclass
-class SealedBlob:
-    """A finished blob that no database row points to yet."""
+class NewBlob:
+    """A finished blob that no database row points to yet (the row, an EvidenceFile or WorkingCopy, is an
+    evidence.models.SealedBlob)."""
 
     id: uuid.UUID
     blob_name: str
@@ -55,7 +56,7 @@ class SealedBlob:
 
 
 class SealingWriter:
-    """Encrypt a stream into a new blob as it arrives; finish() returns a SealedBlob, abort() leaves nothing."""
+    """Encrypt a stream into a new blob as it arrives; finish() returns a NewBlob, abort() leaves nothing."""
 
     @sensitive_variables("data_key")
     def __init__(self, *, label: str = "evidence.evidencefile", kind: str = "evidence", max_bytes: int | None = None):
@@ -76,11 +77,11 @@ class SealingWriter:
             raise TooLarge(self._max)
         self._writer.write_many(self._enc.update_pieces(chunk))
 
-    def finish(self) -> SealedBlob:
+    def finish(self) -> NewBlob:
         self._writer.write(self._enc.finalize())
         self._writer.commit()
         self.finished = True
-        return SealedBlob(
+        return NewBlob(
             id=self.id, blob_name=self._writer.name, kek_id=self.kek_id, wrapped_key=self.wrapped_key,
             size=self._enc.size, sha256=self._enc.sha256.hexdigest(),
         )
@@ -89,7 +90,7 @@ class SealingWriter:
         self._writer.abort()
 
 
-def seal(chunks: Iterable[bytes], **kwargs) -> SealedBlob:
+def seal(chunks: Iterable[bytes], **kwargs) -> NewBlob:
     """Encrypt an iterable of chunks into a new blob (removed again on any error)."""
     writer = SealingWriter(**kwargs)
     try:

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext_lazy as _
 
-from evidence.sealing import SealedBlob, SealingWriter
+from evidence.sealing import NewBlob, SealingWriter
 from keys import ring
 
 
@@ -53,7 +53,7 @@ class InMemoryOnlyUploadHandler(FileUploadHandler):
 class SealedUpload(UploadedFile):
     """What a view gets in request.FILES: metadata and the sealed blob, no content."""
 
-    def __init__(self, sealed: SealedBlob, name: str, content_type: str):
+    def __init__(self, sealed: NewBlob, name: str, content_type: str):
         super().__init__(file=None, name=name, content_type=content_type, size=sealed.size)
         self.sealed = sealed
 
@@ -86,7 +86,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         self.error: str | None = None
         self.kind: str | None = None  # what went wrong, for callers that answer by kind (one of FAILURES)
         self._writer: SealingWriter | None = None
-        self._made: list[SealedBlob] = []
+        self._made: list[NewBlob] = []
         self._claimed: set[str] = set()
 
     def fail(self, kind: str) -> None:
@@ -158,7 +158,7 @@ class EncryptingUploadHandler(FileUploadHandler):
             self._writer.abort()
             self._writer = None
 
-    def claim(self, sealed: SealedBlob) -> None:
+    def claim(self, sealed: NewBlob) -> None:
         """The blob now belongs to a committed record."""
         self._claimed.add(sealed.blob_name)
 

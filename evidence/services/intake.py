@@ -16,7 +16,7 @@ from audit import actions
 from audit.services import audit_record
 from common.transactions import on_rollback, service
 from evidence.models import CustodyEvent, EvidenceFile
-from evidence.sealing import SealedBlob, TooLarge, read_chunks, seal
+from evidence.sealing import NewBlob, TooLarge, read_chunks, seal
 from evidence.services.custody import SYSTEM, EvidenceError, actor_label, actor_user, custody_record, max_bytes
 
 
@@ -45,7 +45,7 @@ def evidence_attach(
 ) -> EvidenceFile:
     """Encrypt and record a received file. Caller holds change_case on `case`. Audit: evidence.file.received.
 
-    `content` is bytes, a binary file object, an iterable of chunks, or a SealedBlob
+    `content` is bytes, a binary file object, an iterable of chunks, or a NewBlob
     that an upload handler already encrypted. Empty or oversized content raises
     EvidenceError and leaves nothing behind.
     """
@@ -54,7 +54,7 @@ def evidence_attach(
     if source is not None and source.case_id != case.pk:
         raise EvidenceError("That source belongs to another case.")
     original_name = (original_name or "").strip()[:255] or "unnamed"
-    if isinstance(content, SealedBlob):
+    if isinstance(content, NewBlob):
         sealed = content
     else:
         try:
@@ -79,7 +79,7 @@ def evidence_attach(
 
 
 @service
-def _receive(*, actor, case, sealed: SealedBlob, original_name, source_label, source, event, description, method, claimed_type, system):
+def _receive(*, actor, case, sealed: NewBlob, original_name, source_label, source, event, description, method, claimed_type, system):
     now = timezone.now()
     record = EvidenceFile(
         **sealed.record_fields(), case=case, event=event, source=source, source_label=(source_label or "").strip()[:500],
