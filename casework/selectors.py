@@ -77,8 +77,9 @@ def my_work(user) -> dict:
     }
 
 
-def _attention(user):
-    return open_follow_ups_for(user).filter(assignee=user, due__lte=timezone.localdate())
+def _attention(user, *, today: datetime.date | None = None):
+    """The user's own open follow-ups that are overdue or due today: My work's count and the navigation's."""
+    return open_follow_ups_for(user).filter(assignee=user, due__lte=today or timezone.localdate())
 
 
 def attention_count(user) -> int:
@@ -94,7 +95,7 @@ class _Count(Subquery):
 def _nav_counts_query(*, user, today):
     from casework.notifications import unread_for
 
-    attention = open_follow_ups_for(user).filter(assignee=user, due__lte=today)
+    attention = _attention(user, today=today)
     return (
         get_user_model()._default_manager.filter(pk=user.pk)
         .annotate(_attention=_Count(attention.order_by().values("pk")), _unread=_Count(unread_for(user).order_by().values("pk")))
