@@ -143,6 +143,11 @@ if EMBEDDED:
 else:
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=env_int("DALIL_DB_CONN_MAX_AGE", 60))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters are sent apart from the SQL, and a statement run a second time on a connection is prepared:
+    # PostgreSQL parses and plans it once instead of on every request (about 60% of its CPU per page; bench/load.py).
+    # Set DALIL_DB_PREPARED=false behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode).
+    if env_bool("DALIL_DB_PREPARED", True):
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
     if os.environ.get("DALIL_TEST_DATABASE_NAME"):
         # CI points its Celery worker at this name, so the tests and the worker share one database.
         DATABASES["default"]["TEST"] = {"NAME": os.environ["DALIL_TEST_DATABASE_NAME"]}
