@@ -13,6 +13,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases.closure import ClosureReason
@@ -22,17 +23,19 @@ from keys.fields import ProtectedCharField, ProtectedDateField, ProtectedTextFie
 class ChoiceLabels:
     """get_FOO_display() as one dictionary lookup. Django's own rebuilds a dictionary of every choice on each
     call and hashes each lazily translated label, which translates it: some 850 catalogue lookups on
-    one page of the case list. The labels stay lazy here, so each is translated into the language of
-    the request that shows it."""
+    one page of the case list. Here each field's labels are translated once per language (they are the code's
+    own words, never a record's), so each row shows them in the language of the request that shows it."""
 
     _choice_labels: dict = {}
 
     def _get_FIELD_display(self, field):
-        labels = ChoiceLabels._choice_labels.get(field)
+        key = (field, get_language())
+        labels = ChoiceLabels._choice_labels.get(key)
         if labels is None:
-            labels = ChoiceLabels._choice_labels[field] = {make_hashable(v): label for v, label in field.flatchoices}
+            labels = ChoiceLabels._choice_labels[key] = {make_hashable(v): str(label) for v, label in field.flatchoices}
         value = getattr(self, field.attname)
-        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+        label = labels.get(make_hashable(value))
+        return label if label is not None else force_str(value, strings_only=True)
 
 
 class Nationality(models.TextChoices):

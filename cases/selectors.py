@@ -6,11 +6,12 @@ existence of a reference number never leaks.
 """
 
 import functools
+from collections.abc import Callable
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -18,6 +19,7 @@ from accounts.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from accounts.roles import CASE_PERMS
 from cases import blind_index
 from cases.models import Case, CaseAssignment, Consent, Contact, Event, Source
+from common.compiled import PLACEHOLDER_INT, PLACEHOLDER_TEXT, PLACEHOLDER_UUID, Compiled
 
 
 def cases_for(user, *, perm: str = "view_case") -> QuerySet[Case]:
@@ -35,10 +37,15 @@ def cases_for(user, *, perm: str = "view_case") -> QuerySet[Case]:
     # instead of scanning every case; the role test is uncorrelated, so it is evaluated once (InitPlan).
     # Written out once as SQL (the same query the ORM would build from the three grant tables): it runs
     # on every page, and building it through the ORM cost more than running it.
+    return _granted(user.pk, perm)
+
+
+def _granted(user_id: int, perm: str) -> QuerySet[Case]:
+    """cases_for's query for an active user who is not a superuser."""
     sql = _scope_sql()
     return Case.objects.filter(
-        RawSQL(sql["role"], [perm, user.pk], output_field=BooleanField()),  # nosec B611  # constant SQL from _scope_sql (quoted table names); user values are parameters
-        pk__in=RawSQL(sql["grants"], [perm, user.pk, perm, user.pk, False]),  # nosec B611  # constant SQL from _scope_sql (quoted table names); user values are parameters
+        RawSQL(sql["role"], [perm, user_id], output_field=BooleanField()),  # nosec B611  # constant SQL from _scope_sql (quoted table names); user values are parameters
+        pk__in=RawSQL(sql["grants"], [perm, user_id, perm, user_id, False]),  # nosec B611  # constant SQL from _scope_sql (quoted table names); user values are parameters
     )
 
 
@@ -94,24 +101,40 @@ def _scope_sql() -> dict[str, str]:
 _BITS = "CASE p.codename " + " ".join(f"WHEN '{perm}' THEN {1 << i}" for i, perm in enumerate(CASE_PERMS)) + " ELSE 0 END"
 
 
-def _holds_annotations(user) -> dict[str, RawSQL]:
+def _holds_annotations(user_id: int) -> dict[str, RawSQL]:
     """For case_get_for: the case permissions the user holds on the case and those their roles carry, as bits,
     answered in the query that fetches the case."""
     sql = _scope_sql()
     return {
-        "_dalil_held_bits": RawSQL(sql["held_bits"], [user.pk, user.pk, False], output_field=IntegerField()),  # nosec B611  # constant SQL from _scope_sql; user values are parameters
-        "_dalil_role_bits": RawSQL(sql["role_bits"], [user.pk], output_field=IntegerField()),  # nosec B611  # constant SQL from _scope_sql; user values are parameters
+        "_dalil_held_bits": RawSQL(sql["held_bits"], [user_id, user_id, False], output_field=IntegerField()),  # nosec B611  # constant SQL from _scope_sql; user values are parameters
+        "_dalil_role_bits": RawSQL(sql["role_bits"], [user_id], output_field=IntegerField()),  # nosec B611  # constant SQL from _scope_sql; user values are parameters
     }
+
+
+_CASE_RELATED = ("person", "created_by", "updated_by")
+# The case of a case page, for an active user who is not a superuser: run on every page about a case, so compiled
+# once per process (common/compiled.py); cases_for's rules, with what the user holds on the case.
+_CASE_BY_REFERENCE = Compiled(
+    lambda user_id, perm, reference: _granted(user_id, perm).select_related(*_CASE_RELATED).annotate(**_holds_annotations(user_id))
+    .filter(reference=reference).order_by()[:2],
+    user_id=PLACEHOLDER_INT, perm=PLACEHOLDER_TEXT + "perm", reference=PLACEHOLDER_TEXT + "reference",
+)
 
 
 def case_get_for(user, *, reference: str, perm: str = "view_case") -> Case:
     """One case by reference, or Http404 whether it is missing or not this user's."""
     # What else the user holds on the case comes in the same query (case_perms then asks nothing more).
-    held = {} if user is None or not user.is_authenticated or user.is_superuser else _holds_annotations(user)
-    try:
-        case = cases_for(user, perm=perm).select_related("person", "created_by", "updated_by").annotate(**held).get(reference=reference)
-    except Case.DoesNotExist:
-        raise Http404("No such case.") from None
+    held = not (user is None or not user.is_authenticated or not user.is_active or user.is_superuser)
+    if held:
+        found = _CASE_BY_REFERENCE.instances(user_id=user.pk, perm=perm, reference=reference)
+        if len(found) != 1:
+            raise Http404("No such case.")
+        case = found[0]
+    else:
+        try:
+            case = cases_for(user, perm=perm).select_related(*_CASE_RELATED).get(reference=reference)
+        except Case.DoesNotExist:
+            raise Http404("No such case.") from None
     if held:
         bits = int(case.__dict__.pop("_dalil_held_bits")) & int(case.__dict__.pop("_dalil_role_bits"))
         perms = {p for i, p in enumerate(CASE_PERMS) if bits & (1 << i)}
@@ -225,13 +248,49 @@ def _search_q(query: str, *, reporters: bool = False) -> Q:
     return condition
 
 
+def _events(rows: Q) -> QuerySet[Event]:
+    return Event.objects.filter(rows).select_related("location", "contact_with").prefetch_related("perpetrators", "sources")
+
+
 def events_for(user, *, case: Case) -> QuerySet[Event]:
-    """The timeline of a case the caller already resolved through case_get_for."""
-    return (
-        Event.objects.filter(case_rows_filter(user, case))
-        .select_related("location", "contact_with")
-        .prefetch_related("perpetrators", "sources")
-    )
+    """The events of a case the caller already resolved through case_get_for."""
+    return _events(case_rows_filter(user, case))
+
+
+# --- The case page's reads, compiled once per process --------------------------------------
+#
+# The case page reads a dozen kinds of rows hanging off its case; turning each QuerySet into SQL cost more than
+# running it. Each such read is written once, as a QuerySet of the rows `build(rows)` given the filter of one
+# case's rows, compiled once per process with a placeholder for the case (common/compiled.py), and run with
+# case_rows() only for a user who may read the case (user_has_case_perm, as case_rows_filter decides): anyone
+# else gets nothing, without a query.
+
+
+def compiled_case_rows(build: Callable[[Q], QuerySet]) -> Compiled:
+    """A read of one case's rows, `build(Q(case=...))`, compiled once; run it with case_rows()."""
+    return Compiled(lambda case_id: build(Q(case=case_id)), case_id=PLACEHOLDER_UUID)
+
+
+def case_rows(compiled: Compiled, user, case: Case, *, perm: str = "view_case") -> list:
+    """The rows of a compiled_case_rows() read for this case, or [] when the user may not read it (hold `perm`)."""
+    return compiled.instances(case_id=case.pk) if user_has_case_perm(user, case, perm) else []
+
+
+_TIMELINE = compiled_case_rows(lambda rows: _events(rows).order_by(F("date").asc(nulls_last=True), "created_at"))
+_CONTACTS = compiled_case_rows(lambda rows: _contacts(rows))
+_SOURCES = compiled_case_rows(lambda rows: _sources(rows))
+_CONSENTS = compiled_case_rows(lambda rows: _consents(rows).order_by("-recorded_at"))
+
+
+def timeline_for(user, *, case: Case) -> list[Event]:
+    """The events of the case in the timeline's order: dated first, oldest first; undated last."""
+    return case_rows(_TIMELINE, user, case)
+
+
+def case_page_reads(user, *, case: Case) -> dict[str, list]:
+    """What the case page shows of the case's own records: timeline, contacts, sources, consents (newest first)."""
+    return {"timeline": timeline_for(user, case=case), "contacts": case_rows(_CONTACTS, user, case),
+            "sources": case_rows(_SOURCES, user, case), "consents": case_rows(_CONSENTS, user, case)}
 
 
 def event_get_for(user, *, case: Case, event_id) -> Event:
@@ -241,8 +300,12 @@ def event_get_for(user, *, case: Case, event_id) -> Event:
         raise Http404("No such event.") from None
 
 
+def _contacts(rows: Q) -> QuerySet[Contact]:
+    return Contact.objects.filter(rows)
+
+
 def contacts_for(user, *, case: Case) -> QuerySet[Contact]:
-    return Contact.objects.filter(case_rows_filter(user, case))
+    return _contacts(case_rows_filter(user, case))
 
 
 def contact_get_for(user, *, case: Case, contact_id) -> Contact:
@@ -252,8 +315,12 @@ def contact_get_for(user, *, case: Case, contact_id) -> Contact:
         raise Http404("No such contact.") from None
 
 
+def _sources(rows: Q) -> QuerySet[Source]:
+    return Source.objects.filter(rows).select_related("contact")
+
+
 def sources_for(user, *, case: Case) -> QuerySet[Source]:
-    return Source.objects.filter(case_rows_filter(user, case)).select_related("contact")
+    return _sources(case_rows_filter(user, case))
 
 
 def source_get_for(user, *, case: Case, source_id) -> Source:
@@ -263,8 +330,12 @@ def source_get_for(user, *, case: Case, source_id) -> Source:
         raise Http404("No such source.") from None
 
 
+def _consents(rows: Q) -> QuerySet[Consent]:
+    return Consent.objects.filter(rows).select_related("contact", "recorded_by")
+
+
 def consents_for(user, *, case: Case) -> QuerySet[Consent]:
-    return Consent.objects.filter(case_rows_filter(user, case)).select_related("contact", "recorded_by")
+    return _consents(case_rows_filter(user, case))
 
 
 def consent_in_force(user, *, case: Case) -> Consent | None:

@@ -7,7 +7,6 @@ status 400 and saves nothing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -109,9 +108,8 @@ def _record_save(request: HttpRequest, case, kind: str, form, context: dict, *, 
 @or_gone_page
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_get_for(request.user, reference=reference)
-    # Undated events go last: nothing can be said about where they fall.
-    timeline = selectors.events_for(request.user, case=case).order_by(F("date").asc(nulls_last=True), "created_at")
-    consents = list(selectors.consents_for(request.user, case=case).order_by("-recorded_at"))
+    reads = selectors.case_page_reads(request.user, case=case)
+    consents = reads["consents"]
     record_read(request, actions.CASE_VIEWED, target=case, case=case)
     return render(
         request,
@@ -119,9 +117,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "case": case,
             "person": case.person,
-            "timeline": timeline,
-            "contacts": selectors.contacts_for(request.user, case=case),
-            "sources": selectors.sources_for(request.user, case=case),
+            "timeline": reads["timeline"],
+            "contacts": reads["contacts"],
+            "sources": reads["sources"],
             "consent": consents[0] if consents else None,
             "consent_history": consents[1:],
             "sections": case_sections(request.user, case),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import CASEWORKER, LEGAL, roles_of
 from audit import actions
 from audit.services import audit_record
-from cases.selectors import case_perms, case_rows_filter, cases_for
+from cases.selectors import case_perms, case_rows, case_rows_filter, cases_for, compiled_case_rows
 from casework.models_collab import NOTE_MAX_LENGTH, Review
 from casework.notifications import Kind, notify
 from common.transactions import service
@@ -78,6 +78,15 @@ def reviews_for(user, *, case=None) -> QuerySet[Review]:
     if case is not None:  # the case page: the case was resolved for this user, its answer rides on the instance
         return Review.objects.filter(case_rows_filter(user, case)).select_related("case", "requested_by", "reviewer")
     return Review.objects.filter(case__in=cases_for(user)).select_related("case", "requested_by", "reviewer")
+
+
+# The case page's badge: the newest review's state and reviewer (the page has the case already).
+_LATEST = compiled_case_rows(lambda rows: Review.objects.filter(rows).select_related("reviewer").order_by("-created_at", "pk")[:1])
+
+
+def latest_review_for(user, *, case) -> Review | None:
+    found = case_rows(_LATEST, user, case)
+    return found[0] if found else None
 
 
 def review_get_for(user, *, case, review_id) -> Review:

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from casework.models_tags import CaseTag, Tag
-from cases.selectors import case_rows_filter, cases_for
+from cases.selectors import case_rows, cases_for, compiled_case_rows
 
 
 def _by_name(tags) -> list[Tag]:
@@ -34,9 +34,12 @@ def tag_get(pk) -> Tag:
     return tag
 
 
+_OF_CASE = compiled_case_rows(lambda rows: CaseTag.objects.filter(rows).select_related("tag"))
+
+
 def tags_of_case_for(user, case) -> list[Tag]:
     """The tags of a case the caller resolved through case_get_for (nothing if the user may not read it)."""
-    return _by_name(t.tag for t in CaseTag.objects.filter(case_rows_filter(user, case)).select_related("tag"))
+    return _by_name(t.tag for t in case_rows(_OF_CASE, user, case))
 
 
 def tags_for_cases(user, cases: list) -> dict:

@@ -14,6 +14,7 @@ branch on the user): a caller with such a branch passes its `shape` (e.g. whethe
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable
 
 from django.db import connections
@@ -24,13 +25,17 @@ PLACEHOLDER_INT = -2_000_000_017
 PLACEHOLDER_DATE = datetime.date(1901, 2, 3)
 PLACEHOLDER_DATETIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.timezone.utc)
 PLACEHOLDER_TEXT = "\x1fdalil-placeholder\x1f"
+PLACEHOLDER_UUID = uuid.UUID("da11da11-0000-4000-8000-00000000da11")
 
 
 class Compiled:
     def __init__(self, build: Callable[..., QuerySet], **placeholders):
         self.build = build  # (**values) -> the QuerySet; called with the placeholders, once per shape and database
+        if len({(type(value), value) for value in placeholders.values()}) != len(placeholders):
+            raise ValueError("each placeholder needs its own value: two with the same one could not be told apart in the SQL")
         self.placeholders = placeholders
         self._sql: dict[tuple, tuple[str, list, dict[str, list], QuerySet]] = {}
+        self._shapes: dict[tuple, dict] = {}
 
     def _compile(self, alias: str, shape) -> tuple[str, list, dict[str, list], QuerySet]:
         key = (alias, connections[alias].vendor, shape)
@@ -51,6 +56,11 @@ class Compiled:
             other_sql, other_params = self.build(**others).query.get_compiler(alias).as_sql()
             if other_sql != sql or list(other_params) != self._params(alias, params, slots, others):
                 raise ValueError("the query's SQL or a value other than its placeholders depends on the values: it cannot be compiled once")
+            # What turns a row into model instances (the select list, where each related model's columns are),
+            # kept without the compiler itself: it holds the connection that compiled it.
+            compiler = qs.query.get_compiler(alias)
+            compiler.as_sql()
+            self._shapes[key] = {name: getattr(compiler, name) for name in _ROW_SHAPE}
             self._sql[key] = (sql, list(params), slots, qs)
         return self._sql[key]
 
@@ -76,12 +86,38 @@ class Compiled:
         return list(qs.model._default_manager.db_manager(using).raw(sql, self._params(using, params, slots, values)))
 
 
+    def instances(self, *, using: str = "default", shape=None, **values) -> list:
+        """Model instances as the QuerySet itself would give them: with its select_related objects, annotations
+        and ordering, and its prefetch_related lookups run as usual (their own queries, compiled each time)."""
+        sql, params, slots, qs = self._compile(using, shape)
+        run_params = self._params(using, params, slots, values)
+        row_shape = self._shapes[(using, connections[using].vendor, shape)]
+        private = qs.all()  # a clone that never leaves this method: its query answers only with the compiled SQL
+        build_compiler = private.query.get_compiler
+
+        def compiled_compiler(using=None, connection=None, elide_empty=True):
+            compiler = build_compiler(using=using, connection=connection, elide_empty=elide_empty)
+            for name, value in row_shape.items():
+                setattr(compiler, name, value)
+            compiler.as_sql = lambda *args, **kwargs: (sql, run_params)
+            return compiler
+
+        private.query.get_compiler = compiled_compiler
+        return list(private)
+
+
+# What a compiler learns while compiling and ModelIterable reads back to make instances from rows.
+_ROW_SHAPE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+
+
 def _kinds(value) -> list[str]:
     """How a value of this type may reach the driver: as it is, or as the backend adapts a date or a time."""
     if isinstance(value, datetime.datetime):
         return ["as is", "datetime"]
     if isinstance(value, datetime.date):
         return ["as is", "date"]
+    if isinstance(value, uuid.UUID):
+        return ["as is", "uuid"]
     return ["as is"]
 
 
@@ -91,10 +127,14 @@ def _adapt(alias: str, kind: str, value):
         return connections[alias].ops.adapt_datetimefield_value(value)
     if kind == "date":
         return connections[alias].ops.adapt_datefield_value(value)
+    if kind == "uuid":  # a database without a uuid type keeps its hex
+        return value if connections[alias].features.has_native_uuid_field else value.hex
     return value
 
 
 def _another(value):
+    if isinstance(value, uuid.UUID):
+        return uuid.UUID(int=value.int ^ 1)
     if isinstance(value, datetime.datetime):
         return value + datetime.timedelta(days=1, microseconds=1)
     if isinstance(value, datetime.date):

@@ -13,4 +13,4 @@ class EvidenceConfig(AppConfig):
         from evidence.services import evidence_rewrapper
 
         register_rewrapper(evidence_rewrapper)
-        case_section_register("files", lambda user, case: list(files_listed_for(user, case=case)))
+        case_section_register("files", lambda user, case: files_listed_for(user, case=case))

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cases.selectors import case_rows_filter
+from cases.selectors import case_rows, case_rows_filter, compiled_case_rows
 from evidence.models import CustodyEvent, EvidenceFile, WorkingCopy
 
 
@@ -17,9 +17,12 @@ def files_for(user, *, case, perm: str = "view_case") -> QuerySet[EvidenceFile]:
     )
 
 
-def files_listed_for(user, *, case) -> QuerySet[EvidenceFile]:
+_LISTED = compiled_case_rows(lambda rows: EvidenceFile.objects.filter(rows).order_by("-received_at"))
+
+
+def files_listed_for(user, *, case) -> list[EvidenceFile]:
     """The files of a case as its page lists them (name, type, size, receipt, state): no related rows."""
-    return EvidenceFile.objects.filter(case_rows_filter(user, case)).order_by("-received_at")
+    return case_rows(_LISTED, user, case)
 
 
 def file_get_for(user, *, case, file_id, perm: str = "view_case") -> EvidenceFile:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import Case
-from cases.selectors import case_perms, case_rows_filter, cases_for
+from cases.selectors import case_perms, case_rows, case_rows_filter, cases_for, compiled_case_rows
 
 from referrals import evidence_api
 from referrals.models import (
@@ -142,8 +142,15 @@ def support_link_get_for(user, *, case: Case, link_id) -> SupportLink:
         raise Http404("No such link.") from None
 
 
+def _review_requests(rows) -> QuerySet[ReviewRequest]:
+    return ReviewRequest.objects.filter(rows).select_related("requested_by")
+
+
 def review_requests_for(user, *, case: Case) -> QuerySet[ReviewRequest]:
-    return ReviewRequest.objects.filter(case_rows_filter(user, case)).select_related("requested_by")
+    return _review_requests(case_rows_filter(user, case))
+
+
+_LATEST_REVIEW_REQUESTS = compiled_case_rows(lambda rows: _review_requests(rows)[:3])
 
 
 def referrals_for(user, *, case: Case | None = None, perm: str = REFERRAL_PERM) -> QuerySet[Referral]:
@@ -169,5 +176,5 @@ def case_section(user, case) -> dict:
         "can_ask_review": "change_case" in held,
         "legal": legal,
         "referrals": list(referrals_for(user, case=case)) if legal else [],
-        "reviews": list(review_requests_for(user, case=case)[:3]),
+        "reviews": case_rows(_LATEST_REVIEW_REQUESTS, user, case),
     }

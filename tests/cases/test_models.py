@@ -42,3 +42,18 @@ def test_case_reference_is_human_readable_and_unique(caseworker):
     assert first.reference == f"DAL-{year}-0001"
     assert second.reference == f"DAL-{year}-0002"
     assert str(first) == first.reference
+
+
+def test_a_choice_label_is_shown_in_the_language_of_each_request_and_an_unknown_value_as_it_is():
+    from django.utils import translation
+
+    from cases.models import Case
+
+    case = Case(status="active", pathway="unknown")
+    shown = {}
+    for language in ("en", "ru", "en", "ru"):  # the labels are kept per language once translated
+        with translation.override(language):
+            shown.setdefault(language, set()).add(case.get_status_display())
+    assert shown == {"en": {"Active"}, "ru": {"В работе"}}
+    assert Case(status="no-such-status").get_status_display() == "no-such-status"
+    assert Case(status=None).get_status_display() is None

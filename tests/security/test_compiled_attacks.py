@@ -361,3 +361,66 @@ def test_a_value_derived_from_a_placeholder_or_a_branch_on_one_is_refused_not_fr
         branch.rows(user_id=cast.caseworker1.pk)
     same = Compiled(lambda *, today: FollowUp.objects.filter(due__lte=today).values_list("pk"), today=PLACEHOLDER_DATE)
     assert same.rows(today=timezone.localdate()) == []
+
+
+# --- The case page's reads, compiled once (cases/selectors.py compiled_case_rows, case_get_for) ------------------
+
+def _case_with_records(actor, title):
+    from cases import services as case_services
+    from tests.factories import make_case
+
+    case = make_case(actor=actor)
+    source = case_services.source_add(actor=actor, case=case, data={"kind": "family", "reliability": "confirmed", "title": title})
+    event = case_services.event_add(actor=actor, case=case, data={"type": "detention", "date": datetime.date(2024, 3, 1), "date_precision": "month"},
+                                    sources=[source])
+    return case, event, source
+
+
+def test_each_case_page_gets_its_own_records_and_an_outsider_nothing_whoever_compiled_first(cast):
+    from cases.selectors import case_page_reads, events_for
+
+    other, other_event, other_source = _case_with_records(cast.outsider, "the outsider's call")
+    mine, my_event, my_source = _case_with_records(cast.caseworker1, "my call")
+    # The outsider's page compiles the reads; then the caseworker's runs them with their case.
+    theirs = case_page_reads(cast.outsider, case=case_get_for(cast.outsider, reference=other.reference))
+    assert [e.pk for e in theirs["timeline"]] == [other_event.pk]
+    page = case_page_reads(cast.caseworker1, case=case_get_for(cast.caseworker1, reference=mine.reference))
+    assert [e.pk for e in page["timeline"]] == [my_event.pk]
+    assert [s.pk for s in page["sources"]] == [my_source.pk] and [s.title for s in page["timeline"][0].sources.all()] == ["my call"]
+    assert {c.case_id for c in page["contacts"]} == {mine.pk}
+    # As the QuerySet itself gives them: related rows, prefetched rows, order.
+    expected = list(events_for(cast.caseworker1, case=mine))
+    assert [(e.pk, e.location_id, [s.pk for s in e.sources.all()]) for e in page["timeline"]] == \
+        [(e.pk, e.location_id, [s.pk for s in e.sources.all()]) for e in expected]
+    # A case instance the outsider did not resolve themself (another's): nothing, without a query.
+    with pytest.raises(Exception, match="No such case"):
+        case_get_for(cast.outsider, reference=mine.reference)
+    assert case_page_reads(cast.outsider, case=mine) == {"timeline": [], "contacts": [], "sources": [], "consents": []}
+
+
+def test_the_compiled_case_query_answers_each_user_with_their_own_permissions_and_refuses_the_others_case(cast):
+    from cases.selectors import _CASE_BY_REFERENCE
+
+    case = cast.case  # caseworker1's, shared with legal1
+    for _ in range(2):
+        mine = case_get_for(cast.caseworker1, reference=case.reference)
+        shared = case_get_for(cast.legal1, reference=case.reference)
+        assert case_perms(cast.caseworker1, mine) == case_perms(cast.caseworker1, mine, fresh=True)
+        assert case_perms(cast.legal1, shared) == case_perms(cast.legal1, shared, fresh=True) != case_perms(cast.caseworker1, mine)
+        for stranger in (cast.outsider, cast.caseworker2, cast.admin1):
+            with pytest.raises(Exception, match="No such case"):
+                case_get_for(stranger, reference=case.reference)
+        # A permission the shared user does not hold on it is refused like a missing case.
+        with pytest.raises(Exception, match="No such case"):
+            case_get_for(cast.legal1, reference=case.reference, perm="delete_case")
+    # The QuerySet kept for compiling holds placeholders only, and its query was never given the compiled SQL.
+    for sql, params, slots, qs in _CASE_BY_REFERENCE._sql.values():
+        assert "get_compiler" not in qs.query.__dict__
+        assert cast.caseworker1.pk not in params and case.reference not in params
+
+
+def test_two_placeholders_with_one_value_are_refused():
+    from common.compiled import PLACEHOLDER_TEXT, Compiled
+
+    with pytest.raises(ValueError, match="its own value"):
+        Compiled(lambda *, a, b: User.objects.filter(username=a, email=b), a=PLACEHOLDER_TEXT, b=PLACEHOLDER_TEXT)
