@@ -1,4 +1,4 @@
-"""Dalil under load: gunicorn with the README's 4 workers behind nginx over HTTPS, on PostgreSQL, with 100,000 cases and
+"""Dalil under load: gunicorn as the README runs it (one worker per core) behind nginx over HTTPS, on PostgreSQL, with 100,000 cases and
 1,000,000 audit events.
 
     .venv/bin/python bench/load.py [--cases 100000] [--audit 1000000] [--seconds 60] [--steps 1,4,8,16]
@@ -22,6 +22,7 @@ import http.client
 import os
 import random
 import re
+import runpy
 import ssl
 import statistics
 import subprocess
@@ -224,8 +225,9 @@ def start_web(db_url: str, folder: Path, procs, workers: int) -> tuple[int, dict
     env = {**os.environ, "DATABASE_URL": db_url, "DALIL_ALLOWED_HOSTS": "localhost", "DALIL_BEHIND_PROXY": "true",
            "DALIL_CSRF_TRUSTED_ORIGINS": f"https://localhost:{port}", "DALIL_SERVER_TIMING": "true",
            "DALIL_DB_CONN_MAX_AGE": "3600"}  # connections live through the run: each backend's CPU is counted whole
-    gunicorn = procs.start("gunicorn", [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", str(workers), "--bind", upstream,
-                                        "--log-level", "warning", "--timeout", "60"], env=env)
+    # The README's command (config/gunicorn.conf.py: one worker per core), with --workers only when asked.
+    gunicorn = procs.start("gunicorn", [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-c", str(ROOT / "config/gunicorn.conf.py"),
+                                        *(["--workers", str(workers)] if workers else []), "--bind", upstream, "--log-level", "warning"], env=env)
     services.wait_for_port(int(upstream.rsplit(":", 1)[1]), 60, gunicorn, "gunicorn")
     return port, {name: p.pid for name, p in procs.started if name in ("gunicorn", "nginx")}
 
@@ -264,7 +266,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--steps", default="1,4,8,16")
     parser.add_argument("--users", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the README's production command has 4)")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: the README's command, one per core)")
     parser.add_argument("--db", default="dalil_bench_load")
     parser.add_argument("--reuse", action="store_true", help="keep an existing seeded database")
     args = parser.parse_args()
@@ -279,7 +281,8 @@ def main() -> None:
     procs = services.Processes(folder)
     try:
         port, roots = start_web(db_url, folder, procs, args.workers)
-        drive(port, users, [int(s) for s in args.steps.split(",")], args.seconds, args.db, args.workers, roots)
+        workers = args.workers or runpy.run_path(str(ROOT / "config/gunicorn.conf.py"))["workers"]
+        drive(port, users, [int(s) for s in args.steps.split(",")], args.seconds, args.db, workers, roots)
     finally:
         procs.stop()
 
