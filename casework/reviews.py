@@ -81,7 +81,7 @@ def reviews_for(user, *, case=None) -> QuerySet[Review]:
 
 
 # The case page's badge: the newest review's state and reviewer (the page has the case already).
-_LATEST = compiled_case_rows(lambda rows: Review.objects.filter(rows).select_related("reviewer").order_by("-created_at", "pk")[:1])
+_LATEST = compiled_case_rows(lambda rows: Review.objects.filter(rows).select_related("reviewer")[:1])  # newest first (Meta.ordering)
 
 
 def latest_review_for(user, *, case) -> Review | None:

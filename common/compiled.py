@@ -4,8 +4,10 @@ Loading the user with their roles, their permissions and the navigation's counts
 millisecond in PostgreSQL and ten times that in Django turning the same QuerySet into the same SQL on every
 request (bench/load.py). A `Compiled` query is still written once, with the ORM, where its rule lives; it is
 built with placeholder values, compiled on first use, and then run with each request's values put where the
-placeholders were. Nothing is cached but the SQL text: every run asks the database afresh, so a revoked role
-or grant applies to the next request as before.
+placeholders were. Nothing is kept but the SQL text and, for `instances()`, where each model's columns are in
+its rows (built from the placeholders, never from a request's values): every run asks the database afresh, so
+a revoked role or grant applies to the next request as before. The case page's reads are compiled the same way
+(cases/selectors.py: compiled_case_rows).
 
 Only for queries whose shape does not depend on the values (no `__in` over a list of varying length, no
 branch on the user): a caller with such a branch passes its `shape` (e.g. whether the user is a superuser).
@@ -41,7 +43,8 @@ class Compiled:
         key = (alias, connections[alias].vendor, shape)
         if key not in self._sql:
             qs = self.build(**self.placeholders)
-            sql, params = qs.query.get_compiler(alias).as_sql()
+            compiler = qs.query.get_compiler(alias)
+            sql, params = compiler.as_sql()
             slots = {}
             for name, value in self.placeholders.items():
                 # A backend may hand a date or a time to its driver as text (SQLite): the same conversion is
@@ -58,8 +61,6 @@ class Compiled:
                 raise ValueError("the query's SQL or a value other than its placeholders depends on the values: it cannot be compiled once")
             # What turns a row into model instances (the select list, where each related model's columns are),
             # kept without the compiler itself: it holds the connection that compiled it.
-            compiler = qs.query.get_compiler(alias)
-            compiler.as_sql()
             self._shapes[key] = {name: getattr(compiler, name) for name in _ROW_SHAPE}
             self._sql[key] = (sql, list(params), slots, qs)
         return self._sql[key]
@@ -84,7 +85,6 @@ class Compiled:
         """Model instances, with the query's annotations as attributes (no select_related: one table's rows)."""
         sql, params, slots, qs = self._compile(using, shape)
         return list(qs.model._default_manager.db_manager(using).raw(sql, self._params(using, params, slots, values)))
-
 
     def instances(self, *, using: str = "default", shape=None, **values) -> list:
         """Model instances as the QuerySet itself would give them: with its select_related objects, annotations
