@@ -122,3 +122,18 @@ def test_a_waiting_review_says_when_the_reviewer_lost_access(client, cast):
     access.case_unshare_with_legal(actor=cast.caseworker1, case=cast.case, user=cast.legal1)
     sign_in(client, cast.caseworker1)
     assert "the reviewer no longer has access" in client.get(f"/cases/{cast.case.reference}/reviews/").content.decode()
+
+
+def test_the_case_pages_review_badge_is_the_newest_review_and_an_outsider_sees_none(cast):
+    import datetime
+
+    from cases.selectors import case_get_for
+
+    first = reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1)
+    reviews.review_answer(actor=cast.legal1, review=first, approve=True)
+    Review.objects.filter(pk=first.pk).update(created_at=first.created_at - datetime.timedelta(days=1))
+    second = reviews.review_request(actor=cast.caseworker1, case=cast.case, reviewer=cast.legal1)
+    case = case_get_for(cast.caseworker1, reference=cast.case.reference)
+    badge = reviews.latest_review_for(cast.caseworker1, case=case)
+    assert (badge.pk, badge.state, badge.reviewer) == (second.pk, Review.State.PENDING, cast.legal1)
+    assert reviews.latest_review_for(cast.outsider, case=cast.case) is None
